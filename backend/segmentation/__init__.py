@@ -1,0 +1,123 @@
+"""Customer segmentation service: ``create_app`` builds the Flask application.
+
+Nothing heavy happens at import time; the database URL is resolved (starting the embedded
+PostgreSQL if no DATABASE_URL is set) and the model is loaded only when an app is built.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, g, request
+
+from . import errors, logs
+from .config import Config
+from .extensions import api, db, migrate
+
+log = logging.getLogger("segmentation.http")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    if config is None:
+        config = Config.from_env()
+    elif isinstance(config, dict):
+        config = Config.from_env(**config)
+    app = Flask(__name__)
+    app.config.update(config.as_flask_config())
+    logs.configure(app.config["LOG_LEVEL"])
+    if not app.config["DATABASE_URL"]:
+        from .embedded_db import start
+
+        app.config["DATABASE_URL"] = start(app.config["VAR_DIR"])
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=normalise_url(app.config["DATABASE_URL"]),
+        SQLALCHEMY_ENGINE_OPTIONS={
+            "pool_pre_ping": True,
+            "pool_size": 5,
+            "max_overflow": 5,
+            "connect_args": {"connect_timeout": 5, "application_name": "segmentation"},
+        },
+        API_TITLE="Customer Segmentation API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/v1/docs/static/",
+    )
+    from .jsonprovider import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
+    from . import models  # noqa: F401  (registers the tables on db.metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    api.init_app(app)
+    _register_blueprints(app)
+    errors.register(app)
+    _request_logging(app)
+    _docs_assets(app)
+
+    from .serving import ModelHolder
+
+    app.extensions["model_holder"] = ModelHolder(app)
+    if app.config["MODEL_WATCH"]:
+        app.extensions["model_holder"].start()
+
+    from .cli import register as register_cli
+
+    register_cli(app)
+    return app
+
+
+def normalise_url(url: str) -> str:
+    """SQLAlchemy URL on psycopg2 for ``postgres://`` / ``postgresql://`` URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .health.routes import blp as health
+    from .predict.routes import blp as predict
+
+    for blp in (health, predict):
+        api.register_blueprint(blp)
+
+
+def _request_logging(app: Flask) -> None:
+    @app.before_request
+    def start():
+        rid = request.headers.get("X-Request-ID", "")
+        g.request_id = rid if REQUEST_ID.fullmatch(rid) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+        logs.context_id.set(g.request_id)
+
+    @app.after_request
+    def finish(response):
+        response.headers["X-Request-ID"] = g.get("request_id", "-")
+        started = g.get("started")
+        if started is not None:
+            log.info("%s %s %s %.1fms", request.method, request.path, response.status_code,
+                     (time.perf_counter() - started) * 1000)
+        return response
+
+
+def _docs_assets(app: Flask) -> None:
+    """Serve Swagger UI from the installed package: no CDN needed."""
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    @app.get("/api/v1/docs/static/<path:filename>")
+    def swagger_static(filename):
+        return send_from_directory(swagger_ui_path, filename, max_age=86400)

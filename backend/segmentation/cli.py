@@ -1,0 +1,85 @@
+"""Flask CLI commands. Each calls the same service functions as the API and the worker."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(train)
+    app.cli.add_command(bootstrap)
+    app.cli.add_command(embedded_db)
+    app.cli.add_command(database_url)
+
+
+@click.command("seed-demo")
+@click.option("--customers", type=click.IntRange(1, 20_000_000), default=10_000, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+def seed_demo(customers: int, seed: int) -> None:
+    """Generate demo customers with known latent segments and load them with COPY."""
+    from .seeding import seed_demo as run
+
+    result = run(customers, seed)
+    click.echo(f"Loaded {result['customers']:,} customers (ids from {result['first_id']}) "
+               f"in {result['seconds']:.1f}s")
+
+
+@click.command("train")
+@click.option("--k", type=click.IntRange(2, 50), default=None, help="Force the number of segments.")
+@click.option("--min-clusters", type=click.IntRange(2, 50), default=None)
+@click.option("--max-clusters", type=click.IntRange(2, 50), default=None)
+def train(k: int | None, min_clusters: int | None, max_clusters: int | None) -> None:
+    """Train a model from PostgreSQL now, and activate it if it passes the gate."""
+    from .training.service import create_run, execute_run
+
+    run = create_run({"k": k, "min_clusters": min_clusters, "max_clusters": max_clusters}, trigger="cli")
+    run = execute_run(run.id)
+    click.echo(json.dumps({
+        "run": run.id, "status": run.status, "model_version": run.model_version_id,
+        "error": run.error, "stage_seconds": run.stage_seconds,
+    }))
+    if run.status != "succeeded":
+        sys.exit(1)
+
+
+@click.command("bootstrap")
+@click.option("--customers", type=click.IntRange(1, 20_000_000), default=20_000, show_default=True)
+def bootstrap(customers: int) -> None:
+    """Seed demo data if the database is empty, and train if no model is active."""
+    from .seeding import count_customers, seed_demo as run_seed
+    from .training.registry import active_version
+    from .training.service import create_run, execute_run
+
+    if count_customers() == 0:
+        result = run_seed(customers, 42)
+        click.echo(f"Seeded {result['customers']:,} demo customers in {result['seconds']:.1f}s")
+    if active_version() is None:
+        run = execute_run(create_run({}, trigger="cli").id)
+        click.echo(f"Trained model v{run.model_version_id}: {run.status}")
+        if run.status != "succeeded":
+            sys.exit(1)
+    else:
+        click.echo(f"Model v{active_version().id} is active")
+
+
+@click.command("database-url")
+def database_url() -> None:
+    """Print the database URL in use (starting the embedded server if needed)."""
+    click.echo(current_app.config["DATABASE_URL"])
+
+
+@click.group("embedded-db")
+def embedded_db() -> None:
+    """The embedded PostgreSQL used when DATABASE_URL is unset."""
+
+
+@embedded_db.command("stop")
+def embedded_db_stop() -> None:
+    """Stop the embedded PostgreSQL server."""
+    from .embedded_db import stop
+
+    click.echo("stopped" if stop(current_app.config["VAR_DIR"]) else "not running")

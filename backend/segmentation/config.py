@@ -1,0 +1,141 @@
+"""Configuration: the only module that reads the process environment.
+
+Every setting comes from an environment variable (or ``NAME_FILE`` holding the value,
+for secrets mounted as files). ``Config.from_env()`` builds an immutable snapshot that
+``create_app`` copies into ``app.config``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Value of ``name``, or the contents of the file named by ``name_FILE``."""
+    file_path = os.environ.get(f"{name}_FILE")
+    if file_path:
+        return Path(file_path).read_text().strip()
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def _float(name: str, default: float) -> float:
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = env(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Config:
+    DATABASE_URL: str | None = None
+    VAR_DIR: str = str(REPO_ROOT / "var")
+    MODEL_DIR: str = str(REPO_ROOT / "var" / "models")
+    MIN_CLUSTERS: int = 2
+    MAX_CLUSTERS: int = 10
+    RANDOM_STATE: int = 42
+    LOG_LEVEL: str = "INFO"
+    WEB_CONCURRENCY: int = 2
+    # predict-segment accepts at most this many profiles per request
+    MAX_BATCH_ROWS: int = 10_000
+    # rows sampled for k selection and for the silhouette score
+    KSELECT_SAMPLE: int = 30_000
+    SILHOUETTE_SAMPLE: int = 6_000
+    # a retrained cluster keeps a segment id only if its centroid lies within this
+    # distance (standardised units, RMS per feature) of the old segment's centroid
+    MATCH_MAX_DISTANCE: float = 1.0
+    # how often each web worker checks which model is active (seconds)
+    MODEL_POLL_SECONDS: float = 0.5
+    # web workers watch the database for a new active model (off for CLI commands)
+    MODEL_WATCH: bool = False
+    MAX_CONTENT_LENGTH: int = 8 * 1024 * 1024
+    # which features new models use: "spending" or "spending+rfm"
+    FEATURE_SET: str = "spending"
+    # validation gate a new model must pass before it becomes active
+    TRAIN_MIN_ROWS: int = 100
+    MIN_SEGMENT_SHARE: float = 0.01
+    MAX_SILHOUETTE_DROP: float = 0.10
+    # customers re-segmented per chunk after activation
+    RESEGMENT_CHUNK: int = 200_000
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Config":
+        var_dir = env("VAR_DIR", str(REPO_ROOT / "var"))
+        values = dict(
+            DATABASE_URL=env("DATABASE_URL"),
+            VAR_DIR=var_dir,
+            MODEL_DIR=env("MODEL_DIR", str(Path(var_dir) / "models")),
+            MIN_CLUSTERS=_int("MIN_CLUSTERS", 2),
+            MAX_CLUSTERS=_int("MAX_CLUSTERS", 10),
+            RANDOM_STATE=_int("RANDOM_STATE", 42),
+            LOG_LEVEL=(env("LOG_LEVEL", "INFO") or "INFO").upper(),
+            WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 2),
+            MAX_BATCH_ROWS=_int("MAX_BATCH_ROWS", 10_000),
+            KSELECT_SAMPLE=_int("KSELECT_SAMPLE", 30_000),
+            SILHOUETTE_SAMPLE=_int("SILHOUETTE_SAMPLE", 6_000),
+            MATCH_MAX_DISTANCE=_float("MATCH_MAX_DISTANCE", 1.0),
+            MODEL_POLL_SECONDS=_float("MODEL_POLL_SECONDS", 0.5),
+            MODEL_WATCH=_bool("MODEL_WATCH", False),
+            MAX_CONTENT_LENGTH=_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
+            FEATURE_SET=env("FEATURE_SET", "spending"),
+            TRAIN_MIN_ROWS=_int("TRAIN_MIN_ROWS", 100),
+            MIN_SEGMENT_SHARE=_float("MIN_SEGMENT_SHARE", 0.01),
+            MAX_SILHOUETTE_DROP=_float("MAX_SILHOUETTE_DROP", 0.10),
+            RESEGMENT_CHUNK=_int("RESEGMENT_CHUNK", 200_000),
+        )
+        values.update(overrides)
+        config = cls(**values)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        if not 2 <= self.MIN_CLUSTERS <= self.MAX_CLUSTERS:
+            raise ValueError(
+                f"need 2 <= MIN_CLUSTERS <= MAX_CLUSTERS, got {self.MIN_CLUSTERS}..{self.MAX_CLUSTERS}"
+            )
+        if self.MAX_CLUSTERS > 50:
+            raise ValueError("MAX_CLUSTERS must be at most 50")
+        from .ml.features import FEATURE_SETS
+
+        if self.FEATURE_SET not in FEATURE_SETS:
+            raise ValueError(f"FEATURE_SET must be one of {sorted(FEATURE_SETS)}, got {self.FEATURE_SET!r}")
+
+    def as_flask_config(self) -> dict:
+        values = asdict(self)
+        values.update(values.pop("extra"))
+        return values
+
+
+def gunicorn_settings() -> dict:
+    """Settings gunicorn.conf.py needs before any app exists."""
+    return {
+        "bind": env("GUNICORN_BIND", "0.0.0.0:5000"),
+        "workers": _int("WEB_CONCURRENCY", 2),
+        "threads": _int("GUNICORN_THREADS", 4),
+        "timeout": _int("GUNICORN_TIMEOUT", 60),
+        "log_level": (env("LOG_LEVEL", "INFO") or "INFO").lower(),
+    }

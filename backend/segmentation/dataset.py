@@ -1,0 +1,48 @@
+"""Reading model features from PostgreSQL in bulk (binary COPY into NumPy)."""
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from . import bulk
+from .ml.features import column_for
+
+
+def _select(features: Sequence[str]) -> str:
+    cols = ", ".join(f"coalesce(p.{column_for(f)}, 0)::float8" for f in features)
+    return (
+        f"SELECT c.customer_id, {cols} FROM customers c "
+        "JOIN spending_profiles p ON p.customer_id = c.customer_id"
+    )
+
+
+def load_features(cursor, features: Sequence[str], where: str = "", params: dict | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """All customers' ``features``, ordered by customer id: (ids, X)."""
+    query = _select(features) + (f" WHERE {where}" if where else "") + " ORDER BY c.customer_id"
+    if params:
+        query = cursor.mogrify(query, params).decode()
+    columns = bulk.copy_out(cursor, query, [np.int64] + [np.float64] * len(features))
+    ids = columns[0]
+    X = np.column_stack(columns[1:]) if len(ids) else np.empty((0, len(features)))
+    return ids, X
+
+
+def iter_feature_chunks(cursor, features: Sequence[str], chunk_rows: int
+                        ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Keyset-paginated chunks of (ids, X), each at most ``chunk_rows`` long."""
+    last = np.iinfo(np.int64).min
+    while True:
+        query = (
+            _select(features)
+            + cursor.mogrify(" WHERE c.customer_id > %s ORDER BY c.customer_id LIMIT %s", (int(last), chunk_rows)).decode()
+        )
+        columns = bulk.copy_out(cursor, query, [np.int64] + [np.float64] * len(features))
+        ids = columns[0]
+        if not len(ids):
+            return
+        yield ids, np.column_stack(columns[1:])
+        last = ids[-1]
+        if len(ids) < chunk_rows:
+            return

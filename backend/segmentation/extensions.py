@@ -1,0 +1,36 @@
+"""Flask extensions, created unbound; ``create_app`` binds them."""
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SegmentationApi(Api):
+    """flask-smorest's Api whose error bodies always carry a human ``message``."""
+
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        if "message" not in payload:
+            if code in (400, 422) and "errors" in payload:
+                payload["message"] = "The request is invalid; 'errors' lists the problems by field."
+            else:
+                payload["message"] = error.description or error.name
+        return payload, code, headers
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+api = SegmentationApi()

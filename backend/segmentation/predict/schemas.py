@@ -1,0 +1,62 @@
+"""predict-segment request and response schemas."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import current_app
+from marshmallow import fields
+
+from ..ml.features import CATEGORIES
+from ..serving import holder
+from .parsing import parse_profiles
+
+
+_AMOUNT_DOC = {
+    "oneOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"},
+    ],
+    "example": "120.50",
+}
+_ProfileFields = ma.Schema.from_dict(
+    {
+        c: fields.Raw(required=True, metadata={**_AMOUNT_DOC, "description": f"Monthly spend on {c}"})
+        for c in CATEGORIES
+    },
+    name="ProfileFields",
+)
+
+
+class ProfileSchema(_ProfileFields):
+    """One customer's average monthly spend per category (money units, >= 0).
+
+    Field names match case-insensitively; values may be numbers or numeric strings. The
+    fields required are the active model's features (GET /api/v1/segmentation/model).
+    Loading is done in bulk by ``parse_profiles`` rather than field by field.
+    """
+
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        app = current_app._get_current_object()
+        snapshot = holder(app).current()
+        features = snapshot.predictor.features if snapshot else CATEGORIES
+        return {"X": parse_profiles(data, features, app.config["MAX_BATCH_ROWS"]), "snapshot": snapshot}
+
+
+class SegmentRefSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    strategy = fields.String(required=True)
+
+
+class IdArray(fields.List):
+    """A list of integers serialised straight from a NumPy array."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.tolist() if hasattr(value, "tolist") else list(value)
+
+
+class PredictResponseSchema(ma.Schema):
+    predictions = IdArray(fields.Integer(), required=True,
+                          metadata={"description": "Segment id of each profile, in input order"})
+    segments = fields.List(fields.Nested(SegmentRefSchema), required=True,
+                           metadata={"description": "Each segment referenced, in order of first appearance"})
+    model_version = fields.Integer(required=True)
