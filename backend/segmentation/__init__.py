@@ -112,6 +112,10 @@ def _request_logging(app: Flask) -> None:
                      (time.perf_counter() - started) * 1000)
         return response
 
+    @app.teardown_request
+    def forget(exc):
+        logs.context_id.set("-")
+
 
 def _docs_assets(app: Flask) -> None:
     """Serve Swagger UI from the installed package: no CDN needed."""

@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 
 def register(app: Flask) -> None:
@@ -17,6 +18,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--customers", type=click.IntRange(1, 20_000_000), default=10_000, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True)
 def seed_demo(customers: int, seed: int) -> None:
@@ -29,6 +31,7 @@ def seed_demo(customers: int, seed: int) -> None:
 
 
 @click.command("train")
+@with_appcontext
 @click.option("--k", type=click.IntRange(2, 50), default=None, help="Force the number of segments.")
 @click.option("--min-clusters", type=click.IntRange(2, 50), default=None)
 @click.option("--max-clusters", type=click.IntRange(2, 50), default=None)
@@ -47,6 +50,7 @@ def train(k: int | None, min_clusters: int | None, max_clusters: int | None) -> 
 
 
 @click.command("bootstrap")
+@with_appcontext
 @click.option("--customers", type=click.IntRange(1, 20_000_000), default=20_000, show_default=True)
 def bootstrap(customers: int) -> None:
     """Seed demo data if the database is empty, and train if no model is active."""
@@ -67,12 +71,13 @@ def bootstrap(customers: int) -> None:
 
 
 @click.command("database-url")
+@with_appcontext
 def database_url() -> None:
     """Print the database URL in use (starting the embedded server if needed)."""
     click.echo(current_app.config["DATABASE_URL"])
 
 
-@click.group("embedded-db")
+@click.group("embedded-db", cls=AppGroup)
 def embedded_db() -> None:
     """The embedded PostgreSQL used when DATABASE_URL is unset."""
 

@@ -1,6 +1,10 @@
 """Flask extensions, created unbound; ``create_app`` binds them."""
+import orjson
 from flask_migrate import Migrate
 from flask_smorest import Api
+from flask_smorest import Blueprint as _Blueprint
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -34,3 +38,17 @@ class SegmentationApi(Api):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = SegmentationApi()
+
+
+class StrictJsonParser(FlaskParser):
+    """webargs parser reading bodies with orjson: fast, and strict JSON (NaN, Infinity
+    and numbers that overflow a double are a 400 "Invalid JSON body")."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        return orjson.loads(req.get_data(cache=True))
+
+
+class Blueprint(_Blueprint):
+    ARGUMENTS_PARSER = StrictJsonParser()

@@ -4,11 +4,11 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import text
 
-from ..extensions import db
+from ..extensions import Blueprint, db
 from ..serving import holder
 
 blp = Blueprint("health", __name__, description="Process health for load balancers and orchestrators.")

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
+from ..extensions import Blueprint
 from .schemas import PredictResponseSchema, ProfileSchema
 
 blp = Blueprint(
