@@ -61,8 +61,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
     _request_logging(app)
     _docs_assets(app)
 
+    from .jobs import build_queue
     from .serving import ModelHolder
 
+    app.extensions["queue"] = build_queue(app)
     app.extensions["model_holder"] = ModelHolder(app)
     if app.config["MODEL_WATCH"]:
         app.extensions["model_holder"].start()
@@ -90,8 +92,9 @@ def _migrations_dir():
 def _register_blueprints(app: Flask) -> None:
     from .health.routes import blp as health
     from .predict.routes import blp as predict
+    from .training.routes import blp as training
 
-    for blp in (health, predict):
+    for blp in (health, predict, training):
         api.register_blueprint(blp)
 
 

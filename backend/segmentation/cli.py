@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(bootstrap)
     app.cli.add_command(embedded_db)
     app.cli.add_command(database_url)
+    app.cli.add_command(worker)
 
 
 @click.command("seed-demo")
@@ -88,3 +89,24 @@ def embedded_db_stop() -> None:
     from .embedded_db import stop
 
     click.echo("stopped" if stop(current_app.config["VAR_DIR"]) else "not running")
+
+
+@click.command("worker")
+@with_appcontext
+def worker() -> None:
+    """Run queued jobs (training, re-segmentation) until stopped (SIGINT/SIGTERM)."""
+    from pathlib import Path
+
+    from .jobs import QUEUE
+    from .training.service import fail_stale_runs
+
+    # a worker killed mid-write may leave temp files; they were never activated
+    for tmp in Path(current_app.config["MODEL_DIR"]).glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+    fail_stale_runs()
+    schedule = current_app.config["TRAINING_SCHEDULE"]
+    click.echo(f"worker: queue {QUEUE!r}, periodic retraining {schedule or 'off'}")
+    current_app.extensions["queue"].run_worker(
+        queues=[QUEUE], concurrency=1, wait=True, install_signal_handlers=True,
+        update_heartbeat_interval=5.0, stalled_worker_timeout=30.0,
+    )

@@ -80,6 +80,10 @@ class Config:
     MAX_SILHOUETTE_DROP: float = 0.10
     # customers re-segmented per chunk after activation
     RESEGMENT_CHUNK: int = 200_000
+    # a running training whose heartbeat is older than this is considered dead
+    RUN_STALE_SECONDS: float = 30.0
+    # cron expression for periodic retraining (off when empty), e.g. "0 3 * * 0"
+    TRAINING_SCHEDULE: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -106,6 +110,8 @@ class Config:
             MIN_SEGMENT_SHARE=_float("MIN_SEGMENT_SHARE", 0.01),
             MAX_SILHOUETTE_DROP=_float("MAX_SILHOUETTE_DROP", 0.10),
             RESEGMENT_CHUNK=_int("RESEGMENT_CHUNK", 200_000),
+            RUN_STALE_SECONDS=_float("RUN_STALE_SECONDS", 30.0),
+            TRAINING_SCHEDULE=env("TRAINING_SCHEDULE"),
         )
         values.update(overrides)
         config = cls(**values)

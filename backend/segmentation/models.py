@@ -164,6 +164,8 @@ class TrainingRun(db.Model):
     created_at: Mapped[datetime] = _now_column()
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # written every few seconds while a worker runs it; a stale one means the worker died
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
     stage_seconds: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     peak_rss_mb: Mapped[float | None] = mapped_column(Float)

@@ -141,3 +141,13 @@ def activate(version: int) -> ModelVersion:
 
 def predictor_for(mv: ModelVersion) -> FastPredictor:
     return FastPredictor.from_artifact(load_version(mv))
+
+
+def resegment_version(version: int) -> int:
+    """Re-assign every customer with ``version`` (after an activation or rollback)."""
+    from .resegment import resegment
+
+    mv = db.session.get(ModelVersion, version)
+    if mv is None:
+        raise LookupError(version)
+    return resegment(mv.id, predictor_for(mv))

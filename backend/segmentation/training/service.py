@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import logging
 import resource
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,7 +84,7 @@ class Progress:
         return self.seconds
 
     def _write(self, **values) -> None:
-        sets = ", ".join(f"{k} = :{k}" for k in values)
+        sets = ", ".join([f"{k} = :{k}" for k in values] + ["heartbeat_at = now()"])
         with db.engine.begin() as conn:
             conn.execute(text(f"UPDATE training_runs SET {sets} WHERE id = :id"), {**values, "id": self.run_id})
 
@@ -99,11 +101,15 @@ def execute_run(run_id: int) -> TrainingRun:
     run = db.session.get(TrainingRun, run_id)
     if run is None:
         raise LookupError(f"training run {run_id} does not exist")
-    run.status, run.started_at, run.error = "running", db.func.now(), None
+    if run.status != "queued":
+        log.warning("run %s is %s, not queued; not running it again", run_id, run.status)
+        return run
+    run.status, run.started_at, run.heartbeat_at, run.error = "running", db.func.now(), db.func.now(), None
     db.session.commit()
     progress = Progress(run_id)
     try:
-        version = _train(run_id, RunParams.from_dict(run.params or {}), progress)
+        with heartbeat(run_id):
+            version = _train(run_id, RunParams.from_dict(run.params or {}), progress)
         status, error = "succeeded", None
     except TrainingRejected as exc:
         db.session.rollback()
@@ -123,6 +129,84 @@ def execute_run(run_id: int) -> TrainingRun:
     db.session.commit()
     log.info("run %s %s%s", run_id, status, f": {error}" if error else "")
     return run
+
+
+@contextmanager
+def heartbeat(run_id: int, every: float = 5.0):
+    """Keep ``heartbeat_at`` fresh while the block runs (long stages write no progress)."""
+    stop = threading.Event()
+    engine = db.engine
+
+    def beat():
+        while not stop.wait(every):
+            try:
+                with engine.begin() as conn:
+                    conn.execute(text("UPDATE training_runs SET heartbeat_at = now() WHERE id = :id"), {"id": run_id})
+            except Exception as exc:  # the run itself will notice a dead database
+                log.warning("heartbeat for run %s failed: %s", run_id, exc)
+
+    thread = threading.Thread(target=beat, name=f"heartbeat-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every)
+
+
+TRIGGER_LOCK = 724_002
+ACTIVE_STATUSES = ("queued", "running")
+
+
+class QueueUnavailable(Exception):
+    pass
+
+
+def fail_stale_runs() -> list[int]:
+    """Mark runs whose worker died (no heartbeat for RUN_STALE_SECONDS) as failed."""
+    stale = current_app.config["RUN_STALE_SECONDS"]
+    rows = db.session.execute(text(
+        "UPDATE training_runs SET status = 'failed', finished_at = now(), "
+        "error = 'The worker stopped during training (killed or crashed); the active model was not changed.' "
+        "WHERE status = 'running' AND coalesce(heartbeat_at, started_at, created_at) "
+        "< now() - make_interval(secs => :stale) RETURNING id, queue_job_id"), {"stale": stale}).all()
+    job_ids = [r.queue_job_id for r in rows if r.queue_job_id]
+    if job_ids:
+        db.session.execute(text(
+            "UPDATE procrastinate_jobs SET status = 'failed' WHERE id = ANY(:ids) AND status = 'doing'"
+        ), {"ids": job_ids})
+    db.session.commit()
+    for r in rows:
+        log.warning("run %s marked failed: its worker stopped", r.id)
+    return [r.id for r in rows]
+
+
+def request_training(params: dict, trigger: str, queue) -> tuple[TrainingRun, bool]:
+    """Queue a training run, or return the one already queued or running.
+
+    Returns ``(run, created)``. Serialised by an advisory lock so two triggers never
+    start two trainings."""
+    from ..jobs import TRAIN_TASK, defer
+
+    fail_stale_runs()
+    db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": TRIGGER_LOCK})
+    existing = db.session.scalars(
+        select(TrainingRun).where(TrainingRun.status.in_(ACTIVE_STATUSES)).order_by(TrainingRun.id)
+    ).first()
+    if existing is not None:
+        db.session.commit()
+        return existing, False
+    run = TrainingRun(params=params, trigger=trigger, status="queued", progress=0)
+    db.session.add(run)
+    db.session.commit()
+    try:
+        run.queue_job_id = defer(queue, TRAIN_TASK, run_id=run.id)
+    except Exception as exc:
+        run.status, run.error, run.finished_at = "failed", f"could not queue the job: {exc}", db.func.now()
+        db.session.commit()
+        raise QueueUnavailable(str(exc)) from exc
+    db.session.commit()
+    return run, True
 
 
 def _options(params: RunParams) -> TrainOptions:

@@ -1,0 +1,26 @@
+"""gunicorn settings (WEB_CONCURRENCY workers on port 5000).
+
+The master only imports Flask; each worker builds its own app after the fork, loads the
+model in its own process and limits native thread pools to one thread, so no OpenMP or
+BLAS state is ever forked.
+"""
+import os
+
+from segmentation.config import gunicorn_settings
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+_settings = gunicorn_settings()
+bind = _settings["bind"]
+workers = _settings["workers"]
+threads = _settings["threads"]
+worker_class = "gthread"
+timeout = _settings["timeout"]
+graceful_timeout = 30
+keepalive = 15
+loglevel = _settings["log_level"]
+errorlog = "-"
+accesslog = None  # the app logs one line per request, with its request id
+preload_app = False
+wsgi_app = "wsgi:app"

@@ -1,0 +1,70 @@
+"""Background tasks on a PostgreSQL-backed queue (procrastinate).
+
+``build_queue(flask_app)`` makes a procrastinate App whose tasks run inside that Flask
+app's context; the API uses it to defer jobs, ``flask --app segmentation worker`` to run
+them. Each task calls the same service functions as the CLI.
+"""
+from __future__ import annotations
+
+import logging
+
+import procrastinate
+from flask import Flask
+
+from .logs import context_id
+
+log = logging.getLogger(__name__)
+
+QUEUE = "training"
+TRAIN_TASK = "train_model"
+RESEGMENT_TASK = "resegment"
+
+
+def libpq_url(database_url: str) -> str:
+    """psycopg 3 conninfo for a SQLAlchemy URL."""
+    for prefix in ("postgresql+psycopg2://", "postgresql+psycopg://", "postgres://"):
+        if database_url.startswith(prefix):
+            return "postgresql://" + database_url[len(prefix):]
+    return database_url
+
+
+def build_queue(flask_app: Flask) -> procrastinate.App:
+    queue = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(conninfo=libpq_url(flask_app.config["DATABASE_URL"]))
+    )
+
+    def train_model(run_id: int) -> None:
+        from .training.service import execute_run
+
+        context_id.set(f"run-{run_id}")
+        with flask_app.app_context():
+            execute_run(run_id)
+
+    def resegment(version: int) -> None:
+        from .training.registry import resegment_version
+
+        context_id.set(f"resegment-v{version}")
+        with flask_app.app_context():
+            resegment_version(version)
+
+    def scheduled_training(timestamp: int) -> None:
+        from .training.service import request_training
+
+        context_id.set("schedule")
+        with flask_app.app_context():
+            run, created = request_training({}, trigger="schedule", queue=queue)
+            log.info("scheduled retraining: run %s %s", run.id, "queued" if created else "already active")
+
+    queue.task(name=TRAIN_TASK, queue=QUEUE, queueing_lock="training")(train_model)
+    queue.task(name=RESEGMENT_TASK, queue=QUEUE)(resegment)
+    schedule = flask_app.config.get("TRAINING_SCHEDULE")
+    if schedule:
+        task = queue.task(name="scheduled_training", queue=QUEUE)(scheduled_training)
+        queue.periodic(cron=schedule, periodic_id="retrain")(task)
+    return queue
+
+
+def defer(queue: procrastinate.App, task_name: str, **kwargs) -> int:
+    """Queue ``task_name``; returns the queue's job id."""
+    with queue.open():
+        return queue.tasks[task_name].defer(**kwargs)

@@ -1,0 +1,109 @@
+"""Retraining, jobs and model versions."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask.views import MethodView
+from flask_smorest import abort
+from sqlalchemy import select
+
+from ..extensions import Blueprint, db
+from ..jobs import RESEGMENT_TASK, defer
+from ..models import ModelVersion, TrainingRun
+from . import registry
+from .schemas import JobListArgs, JobListSchema, JobSchema, ModelListSchema, ModelVersionSchema, TriggerSchema
+from .service import QueueUnavailable, fail_stale_runs, latest_runs, request_training
+
+blp = Blueprint(
+    "training", __name__, url_prefix="/api/v1/segmentation",
+    description="Asynchronous retraining from PostgreSQL, job status and model versions.",
+)
+
+
+def _job(run: TrainingRun) -> dict:
+    data = {c: getattr(run, c) for c in (
+        "id", "status", "stage", "progress", "params", "trigger", "created_at", "started_at",
+        "finished_at", "error", "stage_seconds", "peak_rss_mb", "model_version_id")}
+    mv = db.session.get(ModelVersion, run.model_version_id) if run.model_version_id else None
+    data["metrics"] = mv.metrics if mv else None
+    return data
+
+
+def queue():
+    return current_app.extensions["queue"]
+
+
+@blp.route("/trigger-training")
+class TriggerTraining(MethodView):
+    @blp.arguments(TriggerSchema, location="json", required=False)
+    @blp.response(202, JobSchema, headers={"Location": {"description": "URL of the job", "schema": {"type": "string"}}})
+    @blp.alt_response(200, schema=JobSchema, description="A training job is already queued or running: that job")
+    @blp.alt_response(503, description="The job queue is unreachable")
+    def post(self, params):
+        """Start retraining from the latest data (asynchronous)
+
+        Answers 202 with the new job. While a training job is queued or running, answers 200
+        with that job instead: there is never a second concurrent training.
+        """
+        params = {k: params.get(k) for k in ("k", "min_clusters", "max_clusters")}
+        try:
+            run, created = request_training(params, trigger="api", queue=queue())
+        except QueueUnavailable as exc:
+            abort(503, message=f"The job queue is unavailable: {exc}")
+        headers = {"Location": url_for("training.Job", job_id=run.id)}
+        return _job(run), (202 if created else 200), headers
+
+
+@blp.route("/jobs")
+class Jobs(MethodView):
+    @blp.arguments(JobListArgs, location="query")
+    @blp.response(200, JobListSchema)
+    def get(self, args):
+        """Recent training jobs, newest first"""
+        fail_stale_runs()
+        return {"items": [_job(r) for r in latest_runs(args["limit"])]}
+
+
+@blp.route("/jobs/<int:job_id>")
+class Job(MethodView):
+    @blp.response(200, JobSchema)
+    @blp.alt_response(404, description="No such job")
+    def get(self, job_id):
+        """Status, stage and progress of a training job"""
+        fail_stale_runs()
+        run = db.session.get(TrainingRun, job_id)
+        if run is None:
+            abort(404, message=f"Training job {job_id} does not exist.")
+        return _job(run)
+
+
+@blp.route("/models")
+class Models(MethodView):
+    @blp.response(200, ModelListSchema)
+    def get(self):
+        """Every stored model version with its metrics, newest first"""
+        return {"items": list(db.session.scalars(select(ModelVersion).order_by(ModelVersion.id.desc())))}
+
+
+@blp.route("/models/<int:version>/activate")
+class ActivateModel(MethodView):
+    @blp.response(200, ModelVersionSchema)
+    @blp.alt_response(404, description="No such version")
+    @blp.alt_response(409, description="The version's file is missing or fails its hash check")
+    def post(self, version):
+        """Activate a stored model version (also used to roll back)
+
+        Every web worker serves it within a couple of seconds; customers are then
+        re-segmented in the background by the worker.
+        """
+        try:
+            mv = registry.activate(version)
+        except LookupError:
+            abort(404, message=f"Model version {version} does not exist.")
+        except registry.ActivationError as exc:
+            db.session.rollback()
+            abort(409, message=f"Model version {version} cannot be activated: {exc}")
+        try:
+            defer(queue(), RESEGMENT_TASK, version=mv.id)
+        except Exception as exc:  # activation stands; re-segmentation can be re-run
+            current_app.logger.warning("could not queue re-segmentation of v%s: %s", mv.id, exc)
+        return mv
