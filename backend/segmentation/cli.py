@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(embedded_db)
     app.cli.add_command(database_url)
     app.cli.add_command(worker)
+    app.cli.add_command(register_model)
 
 
 @click.command("seed-demo")
@@ -110,3 +111,18 @@ def worker() -> None:
         queues=[QUEUE], concurrency=1, wait=True, install_signal_handlers=True,
         update_heartbeat_interval=5.0, stalled_worker_timeout=30.0,
     )
+
+
+@click.command("register-model")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--if-none-active", is_flag=True, help="Do nothing when a model is already active.")
+def register_model(path: str, if_none_active: bool) -> None:
+    """Record a bootstrap model file (from segmentation.bootstrap_model) and activate it."""
+    from .training.registry import active_version, register_bootstrap
+
+    if if_none_active and active_version() is not None:
+        click.echo(f"Model v{active_version().id} is already active; {path} not registered")
+        return
+    mv = register_bootstrap(path)
+    click.echo(f"Registered {path} as model v{mv.id} (k={mv.k}) and activated it")

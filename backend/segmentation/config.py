@@ -62,8 +62,8 @@ class Config:
     # predict-segment accepts at most this many profiles per request
     MAX_BATCH_ROWS: int = 10_000
     # rows sampled for k selection and for the silhouette score
-    KSELECT_SAMPLE: int = 30_000
-    SILHOUETTE_SAMPLE: int = 6_000
+    KSELECT_SAMPLE: int = 12_000
+    SILHOUETTE_SAMPLE: int = 3_000
     # a retrained cluster keeps a segment id only if its centroid lies within this
     # distance (standardised units, RMS per feature) of the old segment's centroid
     MATCH_MAX_DISTANCE: float = 1.0
@@ -99,8 +99,8 @@ class Config:
             LOG_LEVEL=(env("LOG_LEVEL", "INFO") or "INFO").upper(),
             WEB_CONCURRENCY=_int("WEB_CONCURRENCY", 2),
             MAX_BATCH_ROWS=_int("MAX_BATCH_ROWS", 10_000),
-            KSELECT_SAMPLE=_int("KSELECT_SAMPLE", 30_000),
-            SILHOUETTE_SAMPLE=_int("SILHOUETTE_SAMPLE", 6_000),
+            KSELECT_SAMPLE=_int("KSELECT_SAMPLE", 12_000),
+            SILHOUETTE_SAMPLE=_int("SILHOUETTE_SAMPLE", 3_000),
             MATCH_MAX_DISTANCE=_float("MATCH_MAX_DISTANCE", 1.0),
             MODEL_POLL_SECONDS=_float("MODEL_POLL_SECONDS", 0.5),
             MODEL_WATCH=_bool("MODEL_WATCH", False),

@@ -55,7 +55,9 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
             run, created = request_training({}, trigger="schedule", queue=queue)
             log.info("scheduled retraining: run %s %s", run.id, "queued" if created else "already active")
 
-    queue.task(name=TRAIN_TASK, queue=QUEUE, queueing_lock="training")(train_model)
+    # de-duplication is done by request_training under an advisory lock (it also covers
+    # running jobs, which a queueing lock does not); a stale job for a finished run is a no-op
+    queue.task(name=TRAIN_TASK, queue=QUEUE)(train_model)
     queue.task(name=RESEGMENT_TASK, queue=QUEUE)(resegment)
     schedule = flask_app.config.get("TRAINING_SCHEDULE")
     if schedule:

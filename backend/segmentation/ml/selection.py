@@ -62,7 +62,7 @@ def score_k(
     k: int,
     random_state: int,
     silhouette_size: int,
-    n_init: int = 4,
+    n_init: int = 2,
 ) -> KScore:
     km = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(Xs)
     labels = km.labels_

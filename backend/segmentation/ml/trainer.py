@@ -15,7 +15,7 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 from sklearn.pipeline import Pipeline
 
 from . import pipeline as pipe
-from .selection import KScore, sample_rows, select_k, stratified_sample
+from .selection import sample_rows, select_k, stratified_sample
 
 
 @dataclass
@@ -24,8 +24,8 @@ class TrainOptions:
     min_clusters: int = 2
     max_clusters: int = 10
     random_state: int = 42
-    kselect_sample: int = 30_000
-    silhouette_sample: int = 6_000
+    kselect_sample: int = 12_000
+    silhouette_sample: int = 3_000
 
 
 @dataclass
@@ -122,7 +122,3 @@ def feature_stats(X: np.ndarray, features: list[str], bins: int = 10) -> dict:
             "shares": [float(c) / max(len(col), 1) for c in counts],
         }
     return stats
-
-
-def best_silhouette(scores: list[KScore]) -> float:
-    return max(s.silhouette for s in scores)

@@ -151,3 +151,25 @@ def resegment_version(version: int) -> int:
     if mv is None:
         raise LookupError(version)
     return resegment(mv.id, predictor_for(mv))
+
+
+def register_bootstrap(path: str | Path) -> ModelVersion:
+    """Register a bootstrap artifact (its hash is checked against the ``.sha256`` file next
+    to it), activate it and segment existing customers with it."""
+    from ..bootstrap_model import from_artifact
+    from .resegment import resegment
+
+    sidecar = Path(f"{path}.sha256")
+    if not sidecar.exists():
+        raise artifacts.ArtifactError(f"{sidecar} is missing; refusing an unverified model file")
+    artifact = artifacts.load_artifact(path, sidecar.read_text().split()[0])
+    model = from_artifact(artifact)
+    lock_registry()
+    previous = active_version()
+    segment_ids, described = segment_ids_for(model, previous)
+    mv, stored = publish(model, None, artifact.get("feature_set", "spending"),
+                         artifact["summary"]["training_seconds"], previous, None, segment_ids, described)
+    db.session.commit()
+    activate(mv.id)
+    resegment(mv.id, FastPredictor.from_artifact(stored))
+    return mv

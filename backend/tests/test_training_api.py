@@ -1,0 +1,130 @@
+"""Trigger, jobs and model versions through the API (the worker runs in process here;
+test_processes.py runs the real worker and gunicorn)."""
+import pytest
+from sqlalchemy import select, text
+
+from segmentation.extensions import db
+from segmentation.models import ModelVersion, TrainingRun
+from segmentation.training.service import execute_run, fail_stale_runs
+
+BASE = "/api/v1/segmentation"
+
+
+def queued_jobs(app):
+    with app.app_context():
+        return db.session.execute(text(
+            "SELECT task_name, args, status FROM procrastinate_jobs ORDER BY id")).all()
+
+
+def test_trigger_queues_one_job_and_repeats_return_it(trained_app, trained_client):
+    first = trained_client.post(f"{BASE}/trigger-training", json={"k": 5})
+    assert first.status_code == 202
+    job = first.get_json()
+    assert job["status"] == "queued" and job["progress"] == 0 and job["params"]["k"] == 5
+    assert first.headers["Location"] == f"{BASE}/jobs/{job['id']}"
+    again = trained_client.post(f"{BASE}/trigger-training")
+    assert again.status_code == 200 and again.get_json()["id"] == job["id"]
+    jobs = queued_jobs(trained_app)
+    assert [(j.task_name, j.args, j.status) for j in jobs] == [("train_model", {"run_id": job["id"]}, "todo")]
+
+
+def test_job_runs_to_success_with_stages_and_metrics(trained_app, trained_client):
+    job = trained_client.post(f"{BASE}/trigger-training", json={}).get_json()
+    with trained_app.app_context():
+        execute_run(job["id"])
+    done = trained_client.get(f"{BASE}/jobs/{job['id']}").get_json()
+    assert done["status"] == "succeeded" and done["progress"] == 100
+    assert set(done["stage_seconds"]) == {"loading data", "selecting k", "fitting", "scoring", "publishing",
+                                          "re-segmenting"}
+    assert done["model_version"] and done["metrics"]["silhouette"] > 0.4
+    assert done["started_at"] and done["finished_at"]
+    listed = trained_client.get(f"{BASE}/jobs?limit=5").get_json()["items"]
+    assert listed[0]["id"] == job["id"]
+    # a finished job no longer blocks a new trigger
+    assert trained_client.post(f"{BASE}/trigger-training").status_code == 202
+
+
+@pytest.mark.parametrize("body, field, message", [
+    ({"k": 1}, "k", "Must be greater than or equal to 2 and less than or equal to 50."),
+    ({"k": "five"}, "k", "Not a valid integer."),
+    ({"min_clusters": 6, "max_clusters": 3}, "max_clusters", "Must be at least min_clusters."),
+    ({"k": 4, "max_clusters": 6}, "k", "Give either k or a min_clusters/max_clusters range, not both."),
+    ({"n_clusters": 4}, "n_clusters", "Unknown field."),
+])
+def test_bad_trigger_bodies_change_nothing(trained_app, trained_client, body, field, message):
+    response = trained_client.post(f"{BASE}/trigger-training", json=body)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["json"][field] == [message]
+    with trained_app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(TrainingRun)) == 1  # the fixture's
+    assert queued_jobs(trained_app) == []
+
+
+def test_unknown_job_is_404(trained_client):
+    response = trained_client.get(f"{BASE}/jobs/999")
+    assert response.status_code == 404
+    assert response.get_json() == {"code": 404, "status": "Not Found",
+                                   "message": "Training job 999 does not exist."}
+
+
+def test_dead_worker_run_is_failed_and_unblocks_triggers(trained_app, trained_client):
+    job = trained_client.post(f"{BASE}/trigger-training").get_json()
+    with trained_app.app_context():
+        db.session.execute(text(
+            "UPDATE training_runs SET status = 'running', heartbeat_at = now() - interval '1 hour' WHERE id = :id"),
+            {"id": job["id"]})
+        db.session.commit()
+        assert fail_stale_runs() == [job["id"]]
+    body = trained_client.get(f"{BASE}/jobs/{job['id']}").get_json()
+    assert body["status"] == "failed" and "worker stopped" in body["error"]
+    assert trained_client.post(f"{BASE}/trigger-training").status_code == 202
+
+
+def test_models_list_and_rollback(trained_app, trained_client):
+    job = trained_client.post(f"{BASE}/trigger-training").get_json()
+    with trained_app.app_context():
+        execute_run(job["id"])
+    models = trained_client.get(f"{BASE}/models").get_json()["items"]
+    assert [m["version"] for m in models] == [2, 1]
+    assert [m["status"] for m in models] == ["active", "retired"]
+    assert models[0]["metrics"]["silhouette"] and models[0]["sha256"] and models[0]["ari_vs_previous"] == 1.0
+    rolled = trained_client.post(f"{BASE}/models/1/activate")
+    assert rolled.status_code == 200 and rolled.get_json()["is_active"] is True
+    assert trained_client.post(f"{BASE}/predict-segment", json={
+        c: 1 for c in ["Utilities", "Groceries", "Transport", "Dining", "Entertainment", "OnlineShopping",
+                       "Travel", "Healthcare"]}).get_json()["model_version"] == 1
+    with trained_app.app_context():
+        assert db.session.get(ModelVersion, 2).status == "retired"
+    assert ("resegment", {"version": 1}) in [(j.task_name, j.args) for j in queued_jobs(trained_app)]
+
+
+def test_activate_unknown_or_corrupt_version(trained_app, trained_client):
+    assert trained_client.post(f"{BASE}/models/42/activate").status_code == 404
+    with trained_app.app_context():
+        mv = db.session.get(ModelVersion, 1)
+        path = f"{trained_app.config['MODEL_DIR']}/{mv.artifact_path}"
+    import os
+    os.chmod(path, 0o644)
+    with open(path, "ab") as fh:
+        fh.write(b"tampered")
+    response = trained_client.post(f"{BASE}/models/1/activate")
+    assert response.status_code == 409 and "does not match" in response.get_json()["message"]
+
+
+def test_periodic_schedule_registers_a_deduplicated_task(trained_database_url, tmp_path):
+    from conftest import close, make_app
+
+    app = make_app(trained_database_url, tmp_path, TRAINING_SCHEDULE="0 3 * * 0")
+    queue = app.extensions["queue"]
+    periodic = list(queue.periodic_registry.periodic_tasks.values())
+    assert [(p.task.name, p.cron) for p in periodic] == [("scheduled_training", "0 3 * * 0")]
+    client = app.test_client()
+    manual = client.post(f"{BASE}/trigger-training").get_json()
+    queue.tasks["scheduled_training"](timestamp=0)  # what the periodic deferrer runs
+    with app.app_context():
+        runs = db.session.scalars(select(TrainingRun).where(TrainingRun.status == "queued")).all()
+        assert [r.id for r in runs] == [manual["id"]]
+    close(app)
+    plain = make_app(trained_database_url, tmp_path)
+    assert not plain.extensions["queue"].periodic_registry.periodic_tasks
+    close(plain)
