@@ -1,0 +1,69 @@
+# Customer segmentation service: `make run` brings everything up, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := cd backend && ../$(BIN)/flask --app segmentation
+NPM := cd frontend && NG_CLI_ANALYTICS=false npm
+DEMO_CUSTOMERS ?= 20000
+
+.PHONY: help install install-web build-web migrate bootstrap run stop test test-backend \
+        test-web test-e2e check-deploy bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: backend/pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e "backend[test]"
+	touch $@
+
+install: $(BIN)/.installed ## create .venv and install the backend
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+install-web: frontend/node_modules/.installed ## install the web app's packages (npm ci)
+
+build-web: install-web ## build the Angular app into frontend/dist
+	$(NPM) run build -- --progress=false
+
+migrate: install ## apply database migrations (starts the embedded PostgreSQL if needed)
+	$(FLASK) db upgrade
+
+bootstrap: migrate ## demo data if the database is empty, a model if none is active
+	$(FLASK) bootstrap --customers $(DEMO_CUSTOMERS)
+
+run: bootstrap ## everything on http://localhost:8080 (API on :5000)
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then $(MAKE) --no-print-directory build-web; \
+	 else echo "nginx is not installed: serving the API only. Install it with: sudo apt-get install -y nginx"; fi
+	deploy/local/run-stack.sh
+
+stop: install ## stop the embedded PostgreSQL
+	$(FLASK) embedded-db stop
+
+test: test-backend test-web test-e2e ## the whole suite: backend, web unit tests, browser journeys
+
+test-backend: install ## backend tests against a throwaway PostgreSQL and real processes
+	cd backend && ../$(BIN)/python -m pytest
+
+test-web: install-web ## Angular unit tests (Vitest, no browser)
+	$(NPM) test
+
+test-e2e: install build-web ## Playwright journeys in Chromium through nginx -> gunicorn -> PostgreSQL
+	deploy/local/e2e.sh
+
+check-deploy: install ## validate compose, Dockerfiles and k8s; run the image entrypoints on this host
+	deploy/check.sh
+
+bench: install ## benchmarks (not part of test): writes bench/results/latest.{md,json}
+	bench/run.sh
+
+clean: ## remove build output (keeps var/, the local database and models)
+	rm -rf frontend/dist backend/.pytest_cache

@@ -1,0 +1,56 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { CustomerApi } from './customer-api.service';
+
+describe('CustomerApi', () => {
+  let api: CustomerApi;
+  let backend: HttpTestingController;
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    api = TestBed.inject(CustomerApi);
+    backend = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => backend.verify());
+
+  it('lists customers with search and paging parameters', () => {
+    let total = 0;
+    api.list({ q: ' 12 ', segment_id: 3, page: 2, per_page: 20 }).subscribe((p) => (total = p.total));
+    const req = backend.expectOne((r) => r.url === '/api/v1/customers');
+    expect(req.request.params.get('q')).toBe('12');
+    expect(req.request.params.get('segment_id')).toBe('3');
+    expect(req.request.params.get('page')).toBe('2');
+    expect(req.request.params.get('per_page')).toBe('20');
+    req.flush({ items: [], total: 345, page: 2, per_page: 20 });
+    expect(total).toBe(345);
+  });
+
+  it('leaves out an empty search', () => {
+    api.list({ q: '', page: 1, per_page: 20 }).subscribe();
+    const req = backend.expectOne((r) => r.url === '/api/v1/customers');
+    expect(req.request.params.has('q')).toBe(false);
+    expect(req.request.params.has('segment_id')).toBe(false);
+    req.flush({ items: [], total: 0, page: 1, per_page: 20 });
+  });
+
+  it('reads, explains, updates and deletes one customer', () => {
+    api.get(123).subscribe();
+    backend.expectOne('/api/v1/customers/123').flush({ customer_id: 123 });
+
+    api.explain(123).subscribe();
+    backend.expectOne('/api/v1/customers/123/explanation').flush({ customer_id: 123, drivers: [] });
+
+    api.update(123, { age: 35 }).subscribe();
+    const patch = backend.expectOne('/api/v1/customers/123');
+    expect(patch.request.method).toBe('PATCH');
+    expect(patch.request.body).toEqual({ age: 35 });
+    patch.flush({ customer_id: 123, age: 35 });
+
+    api.delete(123).subscribe();
+    const del = backend.expectOne('/api/v1/customers/123');
+    expect(del.request.method).toBe('DELETE');
+    del.flush(null, { status: 204, statusText: 'No Content' });
+  });
+});

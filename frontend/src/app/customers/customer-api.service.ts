@@ -1,0 +1,39 @@
+import { HttpClient, HttpParams } from '@angular/common/http';
+import { Injectable, inject } from '@angular/core';
+import { Observable } from 'rxjs';
+import { Customer, CustomerPage, CustomerQuery, CustomerWrite, Explanation } from './customer.models';
+
+const BASE = '/api/v1/customers';
+
+/** Typed client for /api/v1/customers. */
+@Injectable({ providedIn: 'root' })
+export class CustomerApi {
+  private readonly http = inject(HttpClient);
+
+  list(query: CustomerQuery): Observable<CustomerPage> {
+    let params = new HttpParams().set('page', query.page).set('per_page', query.per_page);
+    if (query.q?.trim()) params = params.set('q', query.q.trim());
+    if (query.segment_id != null) params = params.set('segment_id', query.segment_id);
+    return this.http.get<CustomerPage>(BASE, { params });
+  }
+
+  get(id: number): Observable<Customer> {
+    return this.http.get<Customer>(`${BASE}/${id}`);
+  }
+
+  explain(id: number): Observable<Explanation> {
+    return this.http.get<Explanation>(`${BASE}/${id}/explanation`);
+  }
+
+  create(customer: CustomerWrite): Observable<Customer> {
+    return this.http.post<Customer>(BASE, customer);
+  }
+
+  update(id: number, changes: Partial<CustomerWrite>): Observable<Customer> {
+    return this.http.patch<Customer>(`${BASE}/${id}`, changes);
+  }
+
+  delete(id: number): Observable<void> {
+    return this.http.delete<void>(`${BASE}/${id}`);
+  }
+}

@@ -1,0 +1,113 @@
+import { DatePipe, DecimalPipe, TitleCasePipe } from '@angular/common';
+import { Component, DestroyRef, computed, effect, inject, input, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatDialog } from '@angular/material/dialog';
+import { MatIconModule } from '@angular/material/icon';
+import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import { Router, RouterLink } from '@angular/router';
+import { catchError, filter, of, switchMap } from 'rxjs';
+import { ApiError, asApiError } from '../core/api-error';
+import { confirmAction } from '../shared/confirm-dialog.component';
+import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { CUSTOMER_COLOUR, featureLabel, segmentColour } from '../shared/palette';
+import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.component';
+import { CustomerApi } from './customer-api.service';
+import { Customer, Explanation, GENDERS } from './customer.models';
+
+/** One customer: attributes, spending, current and previous segment, and why. */
+@Component({
+  selector: 'app-customer-detail',
+  imports: [
+    DatePipe,
+    DecimalPipe,
+    TitleCasePipe,
+    RouterLink,
+    MatButtonModule,
+    MatCardModule,
+    MatIconModule,
+    MatProgressSpinnerModule,
+    ErrorBannerComponent,
+    ProfileChartComponent,
+  ],
+  templateUrl: './customer-detail.component.html',
+  styleUrl: './customer-detail.component.css',
+})
+export class CustomerDetailComponent {
+  private readonly api = inject(CustomerApi);
+  private readonly dialog = inject(MatDialog);
+  private readonly router = inject(Router);
+  private readonly snackBar = inject(MatSnackBar);
+  private readonly destroyRef = inject(DestroyRef);
+
+  /** Route parameter :id (component input binding). */
+  readonly id = input.required<string>();
+
+  protected readonly customer = signal<Customer | null>(null);
+  protected readonly explanation = signal<Explanation | null>(null);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly colour = segmentColour;
+  protected readonly categories = computed(() => Object.keys(this.customer()?.spending ?? {}));
+  protected readonly spendingSeries = computed<ProfileSeries[]>(() => [
+    { label: 'Monthly spending', values: this.customer()?.spending ?? {}, colour: CUSTOMER_COLOUR },
+  ]);
+  protected readonly label = featureLabel;
+
+  constructor() {
+    effect(() => this.load(Number(this.id())));
+  }
+
+  genderLabel(value: string): string {
+    return GENDERS.find((g) => g.value === value)?.label ?? value;
+  }
+
+  load(id: number): void {
+    this.error.set(null);
+    this.customer.set(null);
+    this.explanation.set(null);
+    this.api
+      .get(id)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (customer) => {
+          this.customer.set(customer);
+          if (customer.segment) this.loadExplanation(id);
+        },
+        error: (error: unknown) => this.error.set(asApiError(error)),
+      });
+  }
+
+  deleteCustomer(): void {
+    const customer = this.customer();
+    if (!customer) return;
+    confirmAction(this.dialog, {
+      title: `Delete customer ${customer.customer_id}?`,
+      message: 'The customer and their segment history are removed permanently.',
+      confirmLabel: 'Delete',
+      destructive: true,
+    })
+      .pipe(
+        filter(Boolean),
+        switchMap(() => this.api.delete(customer.customer_id)),
+      )
+      .subscribe({
+        next: () => {
+          this.snackBar.open(`Customer ${customer.customer_id} deleted.`, 'OK', { duration: 5000 });
+          this.router.navigate(['/customers']);
+        },
+        error: (error: unknown) => this.error.set(asApiError(error)),
+      });
+  }
+
+  private loadExplanation(id: number): void {
+    this.api
+      .explain(id)
+      .pipe(
+        catchError(() => of(null)),
+        takeUntilDestroyed(this.destroyRef),
+      )
+      .subscribe((explanation) => this.explanation.set(explanation));
+  }
+}

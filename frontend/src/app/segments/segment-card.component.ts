@@ -1,0 +1,102 @@
+import { DecimalPipe, PercentPipe } from '@angular/common';
+import { Component, computed, inject, input, output, signal } from '@angular/core';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { ApiError, asApiError } from '../core/api-error';
+import { SegmentationApi } from '../core/segmentation-api.service';
+import { Profile, Segment } from '../core/segmentation.models';
+import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { segmentColour } from '../shared/palette';
+import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.component';
+
+/** One segment: size, share, profile against the population, and an editable name/strategy. */
+@Component({
+  selector: 'app-segment-card',
+  imports: [
+    DecimalPipe,
+    PercentPipe,
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    ErrorBannerComponent,
+    ProfileChartComponent,
+  ],
+  templateUrl: './segment-card.component.html',
+  styleUrl: './segment-card.component.css',
+})
+export class SegmentCardComponent {
+  private readonly api = inject(SegmentationApi);
+
+  readonly segment = input.required<Segment>();
+  readonly features = input.required<string[]>();
+  readonly populationMean = input<Profile>({});
+  readonly saved = output<Segment>();
+
+  protected readonly editing = signal(false);
+  protected readonly saving = signal(false);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly form = new FormGroup({
+    name: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(80)] }),
+    strategy: new FormControl('', { nonNullable: true, validators: [Validators.maxLength(2000)] }),
+  });
+
+  protected readonly colour = computed(() => segmentColour(this.segment().id));
+  protected readonly change = computed(() => {
+    const { size, previous_size } = this.segment();
+    return previous_size ? size - previous_size : null;
+  });
+  protected readonly series = computed<ProfileSeries[]>(() => [
+    { label: this.segment().name, values: this.segment().profile, colour: this.colour() },
+    { label: 'All customers', values: this.populationMean(), colour: '#b0bec5' },
+  ]);
+
+  startEdit(): void {
+    const { name, strategy } = this.segment();
+    this.form.reset({ name, strategy });
+    this.error.set(null);
+    this.editing.set(true);
+  }
+
+  cancelEdit(): void {
+    this.editing.set(false);
+  }
+
+  saveSegment(): void {
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const changes: { name?: string; strategy?: string } = {};
+    const { name, strategy } = this.form.getRawValue();
+    if (name.trim() !== this.segment().name) changes.name = name.trim();
+    if (strategy.trim() !== this.segment().strategy) changes.strategy = strategy.trim();
+    if (!Object.keys(changes).length) {
+      this.editing.set(false);
+      return;
+    }
+    this.saving.set(true);
+    this.api.updateSegment(this.segment().id, changes).subscribe({
+      next: (segment) => {
+        this.saving.set(false);
+        this.editing.set(false);
+        this.saved.emit(segment);
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        const apiError = asApiError(error);
+        for (const field of ['name', 'strategy'] as const) {
+          const message = apiError.fieldMessage(field);
+          if (message) this.form.controls[field].setErrors({ api: message });
+        }
+        this.error.set(apiError);
+      },
+    });
+  }
+}

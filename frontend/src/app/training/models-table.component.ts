@@ -1,0 +1,58 @@
+import { DatePipe, DecimalPipe } from '@angular/common';
+import { Component, inject, input, output, signal } from '@angular/core';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatTableModule } from '@angular/material/table';
+import { filter, switchMap } from 'rxjs';
+import { ApiError, asApiError } from '../core/api-error';
+import { SegmentationApi } from '../core/segmentation-api.service';
+import { ModelVersion } from '../core/segmentation.models';
+import { confirmAction } from '../shared/confirm-dialog.component';
+import { ErrorBannerComponent } from '../shared/error-banner.component';
+
+/** Every trained model version, with "Activate" to roll forward or back. */
+@Component({
+  selector: 'app-models-table',
+  imports: [MatTableModule, MatButtonModule, DatePipe, DecimalPipe, ErrorBannerComponent],
+  templateUrl: './models-table.component.html',
+  styleUrl: './training-tables.css',
+})
+export class ModelsTableComponent {
+  private readonly api = inject(SegmentationApi);
+  private readonly dialog = inject(MatDialog);
+
+  readonly models = input.required<ModelVersion[]>();
+  readonly activated = output<ModelVersion>();
+
+  protected readonly busyVersion = signal<number | null>(null);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly columns = ['version', 'status', 'k', 'silhouette', 'db', 'rows', 'created', 'action'];
+
+  activateModel(model: ModelVersion): void {
+    this.error.set(null);
+    confirmAction(this.dialog, {
+      title: `Activate model version ${model.version}?`,
+      message:
+        `All new predictions will use version ${model.version} (k = ${model.k}) and customers ` +
+        'will be re-segmented. You can switch back at any time.',
+      confirmLabel: 'Activate',
+    })
+      .pipe(
+        filter(Boolean),
+        switchMap(() => {
+          this.busyVersion.set(model.version);
+          return this.api.activateModel(model.version);
+        }),
+      )
+      .subscribe({
+        next: (active) => {
+          this.busyVersion.set(null);
+          this.activated.emit(active);
+        },
+        error: (error: unknown) => {
+          this.busyVersion.set(null);
+          this.error.set(asApiError(error));
+        },
+      });
+  }
+}

@@ -1,0 +1,108 @@
+import { Component, DestroyRef, effect, inject, input, output, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { FormControl, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCardModule } from '@angular/material/card';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { Subscription } from 'rxjs';
+import { ApiError, asApiError } from '../core/api-error';
+import { SegmentationApi } from '../core/segmentation-api.service';
+import { TrainingJob, TrainingParams } from '../core/segmentation.models';
+import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { errorMessage, integerValidator } from '../shared/number-validators';
+import { TrainingJobs, isFinished } from './training-jobs.service';
+
+/** "Retrain" with an optional k, then a live progress bar until the job finishes. */
+@Component({
+  selector: 'app-retrain-panel',
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatCardModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatProgressBarModule,
+    ErrorBannerComponent,
+  ],
+  templateUrl: './retrain-panel.component.html',
+  styleUrl: './retrain-panel.component.css',
+})
+export class RetrainPanelComponent {
+  private readonly api = inject(SegmentationApi);
+  private readonly jobs = inject(TrainingJobs);
+  private readonly destroyRef = inject(DestroyRef);
+
+  /** A job already queued or running when the page opened; the panel follows it. */
+  readonly runningJob = input<TrainingJob | null>(null);
+  readonly finished = output<TrainingJob>();
+
+  protected readonly job = signal<TrainingJob | null>(null);
+  protected readonly error = signal<ApiError | null>(null);
+  protected readonly starting = signal(false);
+  protected readonly k = new FormControl<number | null>(null, [
+    Validators.min(2),
+    Validators.max(50),
+    integerValidator,
+  ]);
+  private watching?: Subscription;
+
+  constructor() {
+    effect(() => {
+      const running = this.runningJob();
+      if (running && !isFinished(running) && !this.watching) this.follow(running);
+    });
+  }
+
+  get active(): boolean {
+    const job = this.job();
+    return !!job && !isFinished(job);
+  }
+
+  kError(): string {
+    return errorMessage(this.k, 'Number of segments');
+  }
+
+  startTraining(): void {
+    if (this.k.invalid) {
+      this.k.markAsTouched();
+      return;
+    }
+    const k = this.k.value;
+    const params: TrainingParams = k === null || (k as unknown) === '' ? {} : { k: Number(k) };
+    this.error.set(null);
+    this.starting.set(true);
+    this.api.triggerTraining(params).subscribe({
+      next: (job) => {
+        this.starting.set(false);
+        this.follow(job);
+      },
+      error: (error: unknown) => {
+        this.starting.set(false);
+        const apiError = asApiError(error);
+        const kMessage = apiError.fieldMessage('k');
+        if (kMessage) this.k.setErrors({ api: kMessage });
+        this.error.set(apiError);
+      },
+    });
+  }
+
+  private follow(job: TrainingJob): void {
+    this.watching?.unsubscribe();
+    this.job.set(job);
+    this.watching = this.jobs
+      .watch(job)
+      .pipe(takeUntilDestroyed(this.destroyRef))
+      .subscribe({
+        next: (current) => {
+          this.job.set(current);
+          if (isFinished(current)) this.finished.emit(current);
+        },
+        error: (error: unknown) => this.error.set(asApiError(error)),
+        complete: () => (this.watching = undefined),
+      });
+  }
+}
