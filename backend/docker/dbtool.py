@@ -1,6 +1,7 @@
 """Database helpers for the container entrypoint (standard library + psycopg2 only).
 
-    python dbtool.py url                      print DATABASE_URL built from DB_* variables
+    python dbtool.py url                      print DATABASE_URL built from DB_HOST, DB_PORT,
+                                              DB_USER, DB_PASSWORD(_FILE), DB_NAME, DB_OPTIONS
     python dbtool.py wait                     wait until the database accepts connections
     python dbtool.py wait-schema MIGRATIONS   wait until Alembic is at the head revision
     python dbtool.py locked CMD [ARG...]      run CMD while holding a PostgreSQL advisory
@@ -18,7 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 # any constant shared by every process that migrates; distinct from the app's own locks
 MIGRATION_LOCK = 724_100
@@ -39,7 +40,9 @@ def compose_url() -> str:
         sys.exit(f"dbtool: cannot build DATABASE_URL: {', '.join(missing)} not set")
     password = env("DB_PASSWORD", "")
     auth = quote(env("DB_USER"), safe="") + (f":{quote(password, safe='')}" if password else "")
-    return f"postgresql://{auth}@{env('DB_HOST')}:{env('DB_PORT', '5432')}/{quote(env('DB_NAME'), safe='')}"
+    options = env("DB_OPTIONS", "")  # libpq parameters, e.g. sslmode=verify-full
+    return (f"postgresql://{auth}@{env('DB_HOST')}:{env('DB_PORT', '5432')}/{quote(env('DB_NAME'), safe='')}"
+            + (f"?{options.lstrip('?')}" if options else ""))
 
 
 def libpq_url() -> str:
@@ -53,7 +56,7 @@ def libpq_url() -> str:
 def describe(url: str) -> str:
     """host:port/db of a URL, without credentials."""
     parts = urlsplit(url)
-    host = parts.hostname or "unix socket"
+    host = parts.hostname or dict(parse_qsl(parts.query)).get("host", "localhost")
     return f"{host}:{parts.port or 5432}{parts.path or ''}"
 
 

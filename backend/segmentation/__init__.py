@@ -90,11 +90,13 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .customers.routes import blp as customers
     from .health.routes import blp as health
     from .predict.routes import blp as predict
+    from .segments.routes import blp as segments
     from .training.routes import blp as training
 
-    for blp in (health, predict, training):
+    for blp in (health, predict, training, segments, customers):
         api.register_blueprint(blp)
 
 

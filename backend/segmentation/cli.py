@@ -17,6 +17,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(database_url)
     app.cli.add_command(worker)
     app.cli.add_command(register_model)
+    app.cli.add_command(import_transactions)
 
 
 @click.command("seed-demo")
@@ -126,3 +127,28 @@ def register_model(path: str, if_none_active: bool) -> None:
         return
     mv = register_bootstrap(path)
     click.echo(f"Registered {path} as model v{mv.id} (k={mv.k}) and activated it")
+
+
+@click.command("import-transactions")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--show", type=int, default=50, show_default=True, help="Rejected rows to print.")
+def import_transactions(path: str, show: int) -> None:
+    """Load transactions from a CSV file (customer_id,booked_at,amount,category,channel).
+
+    Bad rows are reported with their line numbers; the others load, and the customers'
+    profiles, RFM figures and segments are recomputed.
+    """
+    from .customers.importer import ImportError_, import_transactions as run
+
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            result = run(fh)
+    except ImportError_ as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    click.echo(f"Imported {result.imported:,} transactions for {result.customers:,} customers; "
+               f"{len(result.rejected):,} rows rejected")
+    for line, reason in result.rejected[:show]:
+        click.echo(f"  line {line}: {reason}")
+    if len(result.rejected) > show:
+        click.echo(f"  ... and {len(result.rejected) - show:,} more")

@@ -84,6 +84,8 @@ class Config:
     RUN_STALE_SECONDS: float = 30.0
     # cron expression for periodic retraining (off when empty), e.g. "0 3 * * 0"
     TRAINING_SCHEDULE: str | None = None
+    # profiles recomputed from transactions average this many trailing days
+    TRANSACTION_WINDOW_DAYS: int = 90
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -112,6 +114,7 @@ class Config:
             RESEGMENT_CHUNK=_int("RESEGMENT_CHUNK", 200_000),
             RUN_STALE_SECONDS=_float("RUN_STALE_SECONDS", 30.0),
             TRAINING_SCHEDULE=env("TRAINING_SCHEDULE"),
+            TRANSACTION_WINDOW_DAYS=_int("TRANSACTION_WINDOW_DAYS", 90),
         )
         values.update(overrides)
         config = cls(**values)

@@ -28,7 +28,7 @@ NULL = "Field may not be null."
 DUPLICATE = "Given more than once (field names are case-insensitive)."
 
 
-def _value(v) -> float | str:
+def parse_amount(v) -> float | str:
     """The float for ``v`` or the error message."""
     t = type(v)
     if t is float or t is int:
@@ -84,7 +84,7 @@ def parse_profiles(data, features: Sequence[str], max_rows: int) -> np.ndarray:
                 row_errors[key] = [DUPLICATE]
                 continue
             seen |= 1 << j
-            x = _value(v)
+            x = parse_amount(v)
             if type(x) is str:
                 row_errors = row_errors or {}
                 row_errors[key] = [x]

@@ -6,7 +6,8 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from ..extensions import Blueprint
-from .schemas import PredictResponseSchema, ProfileSchema
+from .schemas import (PredictCustomersResponseSchema, PredictCustomersSchema, PredictResponseSchema,
+                      ProfileSchema)
 
 blp = Blueprint(
     "predict", __name__, url_prefix="/api/v1/segmentation",
@@ -32,11 +33,44 @@ class PredictSegment(MethodView):
         if snapshot is None:
             abort(503, message="No model is active yet. Train one: flask --app segmentation train")
         ids = snapshot.predictor.predict(X)
-        uniques, first = np.unique(ids, return_index=True)
-        segments = [
-            snapshot.segments.get(int(s), {"id": int(s), "name": f"Segment {s}", "strategy": ""})
-            for s in uniques[np.argsort(first)]
-        ]
-        return {"predictions": ids, "segments": segments, "model_version": snapshot.version}
+        return {"predictions": ids, "segments": referenced(snapshot, ids), "model_version": snapshot.version}
+
+
+def referenced(snapshot, ids: np.ndarray) -> list[dict]:
+    """Each segment in ``ids`` once, in order of first appearance."""
+    uniques, first = np.unique(ids, return_index=True)
+    return [snapshot.segments.get(int(s), {"id": int(s), "name": f"Segment {s}", "strategy": ""})
+            for s in uniques[np.argsort(first)]]
+
+
+@blp.route("/predict-customers")
+class PredictCustomers(MethodView):
+    @blp.arguments(PredictCustomersSchema)
+    @blp.response(200, PredictCustomersResponseSchema)
+    @blp.alt_response(503, description="No model is active yet")
+    def post(self, body):
+        """Segments of known customers, from their stored profiles
+
+        Unknown ids are listed in ``unknown_ids``; they do not fail the batch.
+        """
+        from flask import current_app
+
+        from ..customers.service import load_features
+        from ..serving import holder
+
+        snapshot = holder(current_app._get_current_object()).current()
+        if snapshot is None:
+            abort(503, message="No model is active yet. Train one: flask --app segmentation train")
+        wanted = list(dict.fromkeys(body["customer_ids"]))
+        found, X = load_features(wanted, snapshot.predictor.features)
+        segments = snapshot.predictor.predict(X) if len(found) else np.empty(0, dtype=np.int64)
+        by_id = dict(zip(found.tolist(), segments.tolist()))
+        ordered = [c for c in wanted if c in by_id]
+        return {
+            "predictions": [{"customer_id": c, "segment_id": by_id[c]} for c in ordered],
+            "segments": referenced(snapshot, np.asarray([by_id[c] for c in ordered], dtype=np.int64)),
+            "unknown_ids": [c for c in wanted if c not in by_id],
+            "model_version": snapshot.version,
+        }
 
 

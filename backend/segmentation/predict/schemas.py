@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import marshmallow as ma
+import marshmallow.validate  # noqa: F401  (ma.validate)
 from flask import current_app
 from marshmallow import fields
 
+from ..fields import SegmentRefSchema
 from ..ml.features import CATEGORIES
 from ..serving import holder
 from .parsing import parse_profiles
@@ -41,12 +43,6 @@ class ProfileSchema(_ProfileFields):
         return {"X": parse_profiles(data, features, app.config["MAX_BATCH_ROWS"]), "snapshot": snapshot}
 
 
-class SegmentRefSchema(ma.Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
-    strategy = fields.String(required=True)
-
-
 class IdArray(fields.List):
     """A list of integers serialised straight from a NumPy array."""
 
@@ -59,4 +55,27 @@ class PredictResponseSchema(ma.Schema):
                           metadata={"description": "Segment id of each profile, in input order"})
     segments = fields.List(fields.Nested(SegmentRefSchema), required=True,
                            metadata={"description": "Each segment referenced, in order of first appearance"})
+    model_version = fields.Integer(required=True)
+
+
+class PredictCustomersSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    customer_ids = fields.List(
+        fields.Integer(strict=True, validate=ma.validate.Range(1, 2**63 - 1)), required=True,
+        validate=ma.validate.Length(1, 10_000))
+
+
+class CustomerPredictionSchema(ma.Schema):
+    customer_id = fields.Integer(required=True)
+    segment_id = fields.Integer(required=True)
+
+
+class PredictCustomersResponseSchema(ma.Schema):
+    predictions = fields.List(fields.Nested(CustomerPredictionSchema), required=True,
+                              metadata={"description": "Known customers, in request order"})
+    segments = fields.List(fields.Nested(SegmentRefSchema), required=True)
+    unknown_ids = fields.List(fields.Integer(), required=True,
+                              metadata={"description": "Requested ids with no stored profile"})
     model_version = fields.Integer(required=True)

@@ -122,7 +122,7 @@ def execute_run(run_id: int) -> TrainingRun:
     run.status, run.error, run.finished_at = status, error, db.func.now()
     run.stage_seconds = progress.finish()
     run.peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    if status == "succeeded":
+    if status in ("succeeded", "rejected"):
         run.progress = 100
     if version is not None:
         run.model_version_id = version

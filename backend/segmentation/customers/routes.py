@@ -1,0 +1,106 @@
+"""Customers: lookup, CRUD with immediate re-segmentation, transactions, explanations."""
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import abort
+from sqlalchemy import text
+
+from ..extensions import Blueprint, db
+from ..ml.explain import explain
+from ..serving import holder
+from . import service
+from .schemas import (CustomerCreateSchema, CustomerListArgs, CustomerListSchema, CustomerPatchSchema,
+                      CustomerSchema, ExplanationSchema, TransactionBatchSchema, TransactionResultSchema)
+
+blp = Blueprint("customers", __name__, url_prefix="/api/v1/customers",
+                description="Bank customers: attributes, spending profile and segment.")
+
+
+def _not_found(customer_id: int):
+    abort(404, message=f"Customer {customer_id} does not exist.")
+
+
+@blp.route("")
+class Customers(MethodView):
+    @blp.arguments(CustomerListArgs, location="query")
+    @blp.response(200, CustomerListSchema)
+    def get(self, args):
+        """List customers, filtered by segment or by id prefix"""
+        items, total = service.list_views(args["page"], args["per_page"], args.get("segment_id"), args.get("q"))
+        return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
+
+    @blp.arguments(CustomerCreateSchema)
+    @blp.response(201, CustomerSchema)
+    @blp.alt_response(409, description="A customer with this id exists")
+    def post(self, data):
+        """Add a customer; it is segmented at once"""
+        try:
+            return service.create(data)
+        except service.Conflict as exc:
+            abort(409, message=str(exc))
+
+
+@blp.route("/<int:customer_id>")
+class CustomerItem(MethodView):
+    @blp.response(200, CustomerSchema)
+    @blp.alt_response(404, description="Unknown customer")
+    def get(self, customer_id):
+        """A customer with profile, current segment and previous segment"""
+        return service.get_view(customer_id) or _not_found(customer_id)
+
+    @blp.arguments(CustomerPatchSchema)
+    @blp.response(200, CustomerSchema)
+    @blp.alt_response(404, description="Unknown customer")
+    def patch(self, data, customer_id):
+        """Change the given fields; the customer is re-segmented at once"""
+        return service.update(customer_id, data) or _not_found(customer_id)
+
+    @blp.response(204)
+    @blp.alt_response(404, description="Unknown customer")
+    def delete(self, customer_id):
+        """Remove a customer (from lookups and from the next training)"""
+        if not service.delete(customer_id):
+            _not_found(customer_id)
+
+
+@blp.route("/<int:customer_id>/transactions")
+class CustomerTransactions(MethodView):
+    @blp.arguments(TransactionBatchSchema)
+    @blp.response(201, TransactionResultSchema)
+    @blp.alt_response(404, description="Unknown customer")
+    def post(self, data, customer_id):
+        """Add a batch of transactions; the profile, RFM figures and segment are recomputed"""
+        inserted = service.add_transactions(customer_id, data["transactions"])
+        if inserted is None:
+            _not_found(customer_id)
+        return {"inserted": inserted, "customer": service.get_view(customer_id)}
+
+
+@blp.route("/<int:customer_id>/explanation")
+class CustomerExplanation(MethodView):
+    @blp.response(200, ExplanationSchema)
+    @blp.alt_response(404, description="Unknown customer")
+    @blp.alt_response(503, description="No model is active")
+    def get(self, customer_id):
+        """Why the customer is in its segment, and the next closest segment"""
+        snapshot = holder(current_app._get_current_object()).current()
+        if snapshot is None:
+            abort(503, message="No model is active yet.")
+        ids, X = service.load_features([customer_id], snapshot.predictor.features)
+        if not len(ids):
+            _not_found(customer_id)
+        rows = db.session.execute(text(
+            "SELECT segment_id, centroid FROM model_segments WHERE model_version_id = :v"),
+            {"v": snapshot.version}).all()
+        stats = db.session.scalar(text("SELECT training_stats FROM model_versions WHERE id = :v"),
+                                  {"v": snapshot.version}) or {}
+        result = explain(
+            snapshot.predictor, X[0],
+            {sid: s["name"] for sid, s in snapshot.segments.items()},
+            {r.segment_id: r.centroid for r in rows},
+            {f: s["mean"] for f, s in stats.items()},
+        )
+        return {"customer_id": customer_id, "model_version": snapshot.version, **result}
+
+
