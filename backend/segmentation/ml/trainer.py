@@ -15,6 +15,7 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silho
 from sklearn.pipeline import Pipeline
 
 from . import pipeline as pipe
+from .drift import reference_bins
 from .selection import sample_rows, select_k, stratified_sample
 
 
@@ -109,16 +110,6 @@ def score(Xs: np.ndarray, labels: np.ndarray, inertia: float, options: TrainOpti
     }
 
 
-def feature_stats(X: np.ndarray, features: list[str], bins: int = 10) -> dict:
-    """Per-feature mean and decile edges, kept with the model for drift checks."""
-    stats = {}
-    for j, f in enumerate(features):
-        col = X[:, j]
-        edges = np.unique(np.quantile(col, np.linspace(0, 1, bins + 1)[1:-1]))
-        counts = np.bincount(np.searchsorted(edges, col, side="right"), minlength=len(edges) + 1)
-        stats[f] = {
-            "mean": float(col.mean()),
-            "edges": [float(e) for e in edges],
-            "shares": [float(c) / max(len(col), 1) for c in counts],
-        }
-    return stats
+def feature_stats(X: np.ndarray, features: list[str]) -> dict:
+    """Per-feature mean and reference bins, kept with the model for drift checks."""
+    return {f: reference_bins(X[:, j]) for j, f in enumerate(features)}

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from .. import bulk
 from ..extensions import db
 from ..ml.features import CATEGORIES, CATEGORY_COLUMNS, RFM_COLUMNS
+from ..ml.drift import psi, shares, status
 from ..ml.predictor import FastPredictor
 from ..ml.selection import stratified_sample
 
@@ -89,16 +90,6 @@ def projection(predictor: FastPredictor, version: int, sample: int, seed: int) -
     }
 
 
-def psi(expected: np.ndarray, actual: np.ndarray, eps: float = 1e-4) -> float:
-    e = np.clip(np.asarray(expected, dtype=float), eps, None)
-    a = np.clip(np.asarray(actual, dtype=float), eps, None)
-    return float(((a - e) * np.log(a / e)).sum())
-
-
-def psi_status(value: float) -> str:
-    return "stable" if value < 0.1 else ("shifted" if value < 0.25 else "drifted")
-
-
 def drift(predictor: FastPredictor, stats: dict, trained_shares: dict[int, float],
           names: dict[int, str], X: np.ndarray) -> dict:
     features = []
@@ -106,10 +97,8 @@ def drift(predictor: FastPredictor, stats: dict, trained_shares: dict[int, float
         ref = stats.get(f)
         if not ref or not len(X):
             continue
-        edges = np.asarray(ref["edges"])
-        counts = np.bincount(np.searchsorted(edges, X[:, j], side="right"), minlength=len(edges) + 1)
-        value = psi(ref["shares"], counts / len(X))
-        features.append({"feature": f, "psi": round(value, 4), "status": psi_status(value),
+        value = psi(ref["shares"], shares(ref["edges"], X[:, j]))
+        features.append({"feature": f, "psi": round(value, 4), "status": status(value),
                          "training_mean": round(ref["mean"], 2), "current_mean": round(float(X[:, j].mean()), 2)})
     current = predictor.predict(X) if len(X) else np.empty(0, dtype=np.int64)
     ids = sorted(trained_shares)
