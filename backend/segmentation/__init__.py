@@ -59,6 +59,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     _register_blueprints(app)
     errors.register(app)
     _request_logging(app)
+    _security(app)
     _docs_assets(app)
 
     from .jobs import build_queue
@@ -90,13 +91,14 @@ def _migrations_dir():
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .auth.routes import blp as auth
     from .customers.routes import blp as customers
     from .health.routes import blp as health
     from .predict.routes import blp as predict
     from .segments.routes import blp as segments
     from .training.routes import blp as training
 
-    for blp in (health, predict, training, segments, customers):
+    for blp in (health, predict, training, segments, customers, auth):
         api.register_blueprint(blp)
 
 
@@ -120,6 +122,28 @@ def _request_logging(app: Flask) -> None:
     @app.teardown_request
     def forget(exc):
         logs.context_id.set("-")
+
+
+def _security(app: Flask) -> None:
+    from . import auth
+    from .auth.ratelimit import limiter
+
+    auth.init_app(app)
+    limiter.init_app(app)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                       "description": "API key: flask create-api-key"})
+    api.spec.components.security_scheme("sessionCookie", {"type": "apiKey", "in": "cookie", "name": "seg_session"})
+
+    @app.after_request
+    def xsrf_cookie(response):
+        token = g.get("xsrf_cookie")
+        if token is not None:
+            if token:
+                response.set_cookie("XSRF-TOKEN", token, samesite="Strict", secure=app.config["SESSION_COOKIE_SECURE"],
+                                    httponly=False, max_age=8 * 3600)
+            else:
+                response.delete_cookie("XSRF-TOKEN")
+        return response
 
 
 def _docs_assets(app: Flask) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -18,6 +19,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(register_model)
     app.cli.add_command(import_transactions)
+    app.cli.add_command(create_user)
+    app.cli.add_command(create_api_key)
+    app.cli.add_command(revoke_api_key)
+    app.cli.add_command(list_api_keys)
 
 
 @click.command("seed-demo")
@@ -64,6 +69,15 @@ def bootstrap(customers: int) -> None:
     if count_customers() == 0:
         result = run_seed(customers, 42)
         click.echo(f"Seeded {result['customers']:,} demo customers in {result['seconds']:.1f}s")
+    from .auth.users import ensure_first_admin
+
+    first = ensure_first_admin()
+    if first:
+        path = Path(current_app.config["VAR_DIR"]) / "initial-admin-password"
+        path.write_text(first[1] + "\n")
+        path.chmod(0o600)
+        click.echo(f"Created the first admin. Sign in as '{first[0]}' with password '{first[1]}' "
+                   f"(also in {path}; change it by creating your own admin).")
     if active_version() is None:
         run = execute_run(create_run({}, trigger="cli").id)
         click.echo(f"Trained model v{run.model_version_id}: {run.status}")
@@ -152,3 +166,75 @@ def import_transactions(path: str, show: int) -> None:
         click.echo(f"  line {line}: {reason}")
     if len(result.rejected) > show:
         click.echo(f"  ... and {len(result.rejected) - show:,} more")
+
+
+ROLE_CHOICE = click.Choice(["viewer", "analyst", "admin"])
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.password_option(help="At least 12 characters; prompted when not given.")
+def create_user(username: str, role: str, password: str) -> None:
+    """Add a staff account that signs in to the web app."""
+    from . import audit
+    from .auth.users import Exists, create_user as create
+
+    if len(password) < 12:
+        raise click.ClickException("the password needs at least 12 characters")
+    try:
+        user = create(username, password, role)
+    except Exists as exc:
+        raise click.ClickException(str(exc)) from None
+    audit.record("user.create", user.username, role=role, commit=True)
+    click.echo(f"Created {role} {user.username}")
+
+
+@click.command("create-api-key")
+@with_appcontext
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.option("--name", required=True, help="Who uses it, e.g. core-banking")
+def create_api_key(role: str, name: str) -> None:
+    """Create an API key; it is printed once and only its hash is stored."""
+    from . import audit
+    from .auth import create_api_key as create
+    from .extensions import db
+
+    row, key = create(name, role)
+    audit.record("apikey.create", f"{name} ({row.prefix})", role=role)
+    db.session.commit()
+    click.echo(key)
+    click.echo(f"API key {row.id} ({name}, {role}). Store it now: it is not shown again.", err=True)
+
+
+@click.command("revoke-api-key")
+@with_appcontext
+@click.argument("key_id", type=int)
+def revoke_api_key(key_id: int) -> None:
+    """Revoke an API key (every worker stops accepting it within API_KEY_CACHE_SECONDS)."""
+    from . import audit
+    from .extensions import db
+    from .models import ApiKey
+
+    row = db.session.get(ApiKey, key_id)
+    if row is None:
+        raise click.ClickException(f"API key {key_id} does not exist")
+    row.revoked_at = db.func.now()
+    audit.record("apikey.revoke", f"{row.name} ({row.prefix})")
+    db.session.commit()
+    click.echo(f"Revoked API key {key_id} ({row.name})")
+
+
+@click.command("list-api-keys")
+@with_appcontext
+def list_api_keys() -> None:
+    """List API keys (id, prefix, name, role, state)."""
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import ApiKey
+
+    for row in db.session.scalars(select(ApiKey).order_by(ApiKey.id)):
+        state = "revoked" if row.revoked_at else "active"
+        click.echo(f"{row.id}\t{row.prefix}\t{row.name}\t{row.role}\t{state}")

@@ -86,6 +86,16 @@ class Config:
     TRAINING_SCHEDULE: str | None = None
     # profiles recomputed from transactions average this many trailing days
     TRANSACTION_WINDOW_DAYS: int = 90
+    # access control
+    SECRET_KEY: str | None = None  # signs session cookies; generated into VAR_DIR when unset
+    SESSION_COOKIE_SECURE: bool = False  # set true behind TLS
+    PREDICT_AUTH_REQUIRED: bool = True  # false lets existing callers predict without a key
+    CORS_ORIGINS: tuple[str, ...] = ()
+    LOGIN_MAX_FAILURES: int = 5
+    LOGIN_LOCK_MINUTES: int = 15
+    RATE_LIMIT_LOGIN: str = "10 per minute"
+    RATE_LIMIT_WRITES: str = "600 per minute"
+    API_KEY_CACHE_SECONDS: float = 30.0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -115,6 +125,15 @@ class Config:
             RUN_STALE_SECONDS=_float("RUN_STALE_SECONDS", 30.0),
             TRAINING_SCHEDULE=env("TRAINING_SCHEDULE"),
             TRANSACTION_WINDOW_DAYS=_int("TRANSACTION_WINDOW_DAYS", 90),
+            SECRET_KEY=env("SECRET_KEY"),
+            SESSION_COOKIE_SECURE=_bool("SESSION_COOKIE_SECURE", False),
+            PREDICT_AUTH_REQUIRED=_bool("PREDICT_AUTH_REQUIRED", True),
+            CORS_ORIGINS=tuple(o.strip() for o in (env("CORS_ORIGINS", "") or "").split(",") if o.strip()),
+            LOGIN_MAX_FAILURES=_int("LOGIN_MAX_FAILURES", 5),
+            LOGIN_LOCK_MINUTES=_int("LOGIN_LOCK_MINUTES", 15),
+            RATE_LIMIT_LOGIN=env("RATE_LIMIT_LOGIN", "10 per minute"),
+            RATE_LIMIT_WRITES=env("RATE_LIMIT_WRITES", "600 per minute"),
+            API_KEY_CACHE_SECONDS=_float("API_KEY_CACHE_SECONDS", 30.0),
         )
         values.update(overrides)
         config = cls(**values)

@@ -126,8 +126,13 @@ class ModelHolder:
 
     def _watch(self) -> None:
         interval = self.app.config["MODEL_POLL_SECONDS"]
+        keys = self.app.extensions["api_keys"]
+        keys.background = True
+        keys._refresh_quietly()
         while not self._stop.wait(interval):
             self.refresh_quietly()
+            if time.monotonic() - keys.loaded_at > self.app.config["API_KEY_CACHE_SECONDS"]:
+                keys._refresh_quietly()
 
 
 def holder(app: Flask) -> ModelHolder:

@@ -21,6 +21,8 @@ from segmentation import create_app
 from segmentation.extensions import db
 
 DEMO_CUSTOMERS = 6000
+# one API key per role, created in the template database (so in every test database)
+KEYS: dict[str, str] = {}
 
 
 def _admin_execute(url: str, query) -> None:
@@ -107,6 +109,13 @@ def template_db(pg_admin_url, tmp_path_factory):
     url = _create_db(pg_admin_url, name)
     app = make_app(url, tmp_path_factory.mktemp("template"))
     migrate(app)
+    with app.app_context():
+        from segmentation.auth import create_api_key
+
+        for role in ("viewer", "analyst", "admin"):
+            KEYS[role] = create_api_key(f"tests-{role}", role)[1]
+        db.session.commit()
+    close(app)
     return name
 
 
@@ -160,14 +169,21 @@ def trained_app(trained_database_url, trained_template, tmp_path):
     close(app)
 
 
+def authorized(app, role: str = "admin"):
+    """A test client that sends the ``role`` API key on every request."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {KEYS[role]}"
+    return client
+
+
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return authorized(app)
 
 
 @pytest.fixture
 def trained_client(trained_app):
-    return trained_app.test_client()
+    return authorized(trained_app)
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ def free_port() -> int:
 class Stack:
     """gunicorn (WEB_CONCURRENCY workers) and optionally the worker, on one database."""
 
-    def __init__(self, database_url: str, tmp_path: Path, web_workers: int = 4, **env):
+    def __init__(self, database_url: str, tmp_path: Path, web_workers: int = 4, api_key: str | None = None,
+                 **env):
+        self.api_key = api_key
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.logs = tmp_path / "logs"
@@ -51,11 +53,15 @@ class Stack:
         return subprocess.Popen(args, cwd=BACKEND, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
     def start_web(self, timeout: float = 120) -> None:
+        """Start gunicorn and wait until every worker has loaded the model."""
         self.gunicorn = self._spawn("gunicorn", [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"])
+        workers = int(self.env["WEB_CONCURRENCY"])
+        log = self.logs / "gunicorn.log"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                if requests.get(f"{self.url}/ready", timeout=2).status_code == 200:
+                loaded = log.read_text().count("serving model v")
+                if loaded >= workers and requests.get(f"{self.url}/ready", timeout=2).status_code == 200:
                     return
             except requests.RequestException:
                 pass
@@ -84,11 +90,16 @@ class Stack:
             f.close()
 
     # -- HTTP helpers (a new connection each call, so the kernel spreads them over workers)
+    def headers(self) -> dict:
+        from conftest import KEYS
+
+        return {"Authorization": f"Bearer {self.api_key or KEYS['admin']}"}
+
     def post(self, path: str, json=None, timeout: float = 10) -> requests.Response:
-        return requests.post(f"{self.url}{path}", json=json, timeout=timeout)
+        return requests.post(f"{self.url}{path}", json=json, timeout=timeout, headers=self.headers())
 
     def get(self, path: str, timeout: float = 10) -> requests.Response:
-        return requests.get(f"{self.url}{path}", timeout=timeout)
+        return requests.get(f"{self.url}{path}", timeout=timeout, headers=self.headers())
 
     def wait_job(self, job_id: int, until=("succeeded", "failed", "rejected"), timeout: float = 120) -> list[dict]:
         """Poll a job until its status is in ``until``; returns every state seen."""

@@ -221,7 +221,9 @@ def test_concurrent_patches_lose_no_update(trained_app, trained_client):
     errors = []
 
     def patch(field, value):
-        client = trained_app.test_client()
+        from conftest import authorized
+
+        client = authorized(trained_app)
         for i in range(5):
             r = client.patch(f"{URL}/10", json={field: value + i})
             if r.status_code != 200:

@@ -97,7 +97,9 @@ def test_export_of_a_million_rows_keeps_memory_flat(trained_app):
         db.session.execute(text("INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
                                 "SELECT g, 1, 1 + g % 5 FROM generate_series(100001, 1100000) g"))
         db.session.commit()
-    client = trained_app.test_client()
+    from conftest import authorized
+
+    client = authorized(trained_app)
     tracemalloc.start()
     response = client.get(f"{BASE}/assignments.csv", buffered=False)
     lines = size = 0

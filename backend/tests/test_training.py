@@ -105,7 +105,9 @@ def test_altered_artifact_is_refused(trained_app):
         with pytest.raises(ActivationError):
             activate(mv.id)
     # a fresh worker refuses to serve it
-    response = trained_app.test_client().post("/api/v1/segmentation/predict-segment", json={
+    from conftest import authorized
+
+    response = authorized(trained_app).post("/api/v1/segmentation/predict-segment", json={
         "Utilities": 1, "Groceries": 1, "Transport": 1, "Dining": 1, "Entertainment": 1,
         "OnlineShopping": 1, "Travel": 1, "Healthcare": 1})
     assert response.status_code == 503

@@ -112,13 +112,13 @@ def test_activate_unknown_or_corrupt_version(trained_app, trained_client):
 
 
 def test_periodic_schedule_registers_a_deduplicated_task(trained_database_url, tmp_path):
-    from conftest import close, make_app
+    from conftest import authorized, close, make_app
 
     app = make_app(trained_database_url, tmp_path, TRAINING_SCHEDULE="0 3 * * 0")
     queue = app.extensions["queue"]
     periodic = list(queue.periodic_registry.periodic_tasks.values())
     assert [(p.task.name, p.cron) for p in periodic] == [("scheduled_training", "0 3 * * 0")]
-    client = app.test_client()
+    client = authorized(app)
     manual = client.post(f"{BASE}/trigger-training").get_json()
     queue.tasks["scheduled_training"](timestamp=0)  # what the periodic deferrer runs
     with app.app_context():

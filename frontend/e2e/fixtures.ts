@@ -1,4 +1,4 @@
-import { test as base, expect } from '@playwright/test';
+import { type Page, test as base, expect } from '@playwright/test';
 
 /**
  * Every journey also fails on uncaught page errors and on anything the Content-Security-Policy
@@ -25,3 +25,21 @@ export const test = base.extend<{ browserProblems: string[] }>({
 export { expect };
 
 export const SCREENSHOTS = 'e2e/screenshots';
+
+/** The staff account the journeys use; deploy/local/e2e.sh creates it before Playwright runs. */
+export const E2E_USER = process.env['E2E_USER'] ?? 'e2e-admin';
+export const E2E_PASSWORD = process.env['E2E_PASSWORD'] ?? 'e2e-admin-password-123';
+
+/** Session cookies saved by auth.setup.ts and loaded by every journey (git-ignored). */
+export const STORAGE_STATE = 'e2e/.auth/session.json';
+
+/** Signs in through the sign-in page using only the keyboard, as a person could. */
+export async function signIn(page: Page, username = E2E_USER, password = E2E_PASSWORD): Promise<void> {
+  const user = page.getByLabel('User name');
+  await expect(user).toBeFocused();
+  await user.fill(username);
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Password', { exact: true })).toBeFocused();
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+}

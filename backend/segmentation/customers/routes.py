@@ -6,6 +6,9 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import text
 
+from ..auth import requires
+from .. import audit
+from ..auth.ratelimit import limiter
 from ..extensions import Blueprint, db
 from ..ml.explain import explain
 from ..serving import holder
@@ -23,6 +26,10 @@ def _not_found(customer_id: int):
 
 @blp.route("")
 class Customers(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
+                                methods=["POST", "PATCH", "DELETE"])]
+
+    @requires("viewer")
     @blp.arguments(CustomerListArgs, location="query")
     @blp.response(200, CustomerListSchema)
     def get(self, args):
@@ -30,42 +37,59 @@ class Customers(MethodView):
         items, total = service.list_views(args["page"], args["per_page"], args.get("segment_id"), args.get("q"))
         return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
+    @requires("analyst")
     @blp.arguments(CustomerCreateSchema)
     @blp.response(201, CustomerSchema)
     @blp.alt_response(409, description="A customer with this id exists")
     def post(self, data):
         """Add a customer; it is segmented at once"""
         try:
-            return service.create(data)
+            created = service.create(data)
         except service.Conflict as exc:
             abort(409, message=str(exc))
+        audit.record("customer.create", str(created["customer_id"]), commit=True)
+        return created
 
 
 @blp.route("/<int:customer_id>")
 class CustomerItem(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
+                                methods=["POST", "PATCH", "DELETE"])]
+
+    @requires("viewer")
     @blp.response(200, CustomerSchema)
     @blp.alt_response(404, description="Unknown customer")
     def get(self, customer_id):
         """A customer with profile, current segment and previous segment"""
         return service.get_view(customer_id) or _not_found(customer_id)
 
+    @requires("analyst")
     @blp.arguments(CustomerPatchSchema)
     @blp.response(200, CustomerSchema)
     @blp.alt_response(404, description="Unknown customer")
     def patch(self, data, customer_id):
         """Change the given fields; the customer is re-segmented at once"""
-        return service.update(customer_id, data) or _not_found(customer_id)
+        fields = sorted(data)
+        updated = service.update(customer_id, data) or _not_found(customer_id)
+        audit.record("customer.update", str(customer_id), fields=fields, commit=True)
+        return updated
 
+    @requires("admin")
     @blp.response(204)
     @blp.alt_response(404, description="Unknown customer")
     def delete(self, customer_id):
         """Remove a customer (from lookups and from the next training)"""
         if not service.delete(customer_id):
             _not_found(customer_id)
+        audit.record("customer.delete", str(customer_id), commit=True)
 
 
 @blp.route("/<int:customer_id>/transactions")
 class CustomerTransactions(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
+                                methods=["POST", "PATCH", "DELETE"])]
+
+    @requires("analyst")
     @blp.arguments(TransactionBatchSchema)
     @blp.response(201, TransactionResultSchema)
     @blp.alt_response(404, description="Unknown customer")
@@ -74,11 +98,13 @@ class CustomerTransactions(MethodView):
         inserted = service.add_transactions(customer_id, data["transactions"])
         if inserted is None:
             _not_found(customer_id)
+        audit.record("transactions.add", str(customer_id), count=inserted, commit=True)
         return {"inserted": inserted, "customer": service.get_view(customer_id)}
 
 
 @blp.route("/<int:customer_id>/explanation")
 class CustomerExplanation(MethodView):
+    @requires("viewer")
     @blp.response(200, ExplanationSchema)
     @blp.alt_response(404, description="Unknown customer")
     @blp.alt_response(503, description="No model is active")

@@ -8,6 +8,7 @@ from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import text
 
+from ..auth import PUBLIC, requires
 from ..extensions import Blueprint, db
 from ..serving import holder
 
@@ -25,6 +26,7 @@ class ReadySchema(ma.Schema):
 
 @blp.route("/health")
 class Health(MethodView):
+    @requires(PUBLIC)
     @blp.response(200, HealthSchema)
     def get(self):
         """The process is alive"""
@@ -33,6 +35,7 @@ class Health(MethodView):
 
 @blp.route("/ready")
 class Ready(MethodView):
+    @requires(PUBLIC)
     @blp.response(200, ReadySchema)
     @blp.alt_response(503, description="Database unreachable or no model loaded")
     def get(self):

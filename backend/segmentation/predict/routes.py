@@ -5,6 +5,7 @@ import numpy as np
 from flask.views import MethodView
 from flask_smorest import abort
 
+from ..auth import requires
 from ..extensions import Blueprint
 from .schemas import (PredictCustomersResponseSchema, PredictCustomersSchema, PredictResponseSchema,
                       ProfileSchema)
@@ -17,6 +18,7 @@ blp = Blueprint(
 
 @blp.route("/predict-segment")
 class PredictSegment(MethodView):
+    @requires("viewer")
     @blp.arguments(ProfileSchema(many=True), description=(
         "A list of profiles (at most MAX_BATCH_ROWS, default 10,000) or one bare profile object."
     ))
@@ -45,6 +47,7 @@ def referenced(snapshot, ids: np.ndarray) -> list[dict]:
 
 @blp.route("/predict-customers")
 class PredictCustomers(MethodView):
+    @requires("viewer")
     @blp.arguments(PredictCustomersSchema)
     @blp.response(200, PredictCustomersResponseSchema)
     @blp.alt_response(503, description="No model is active yet")

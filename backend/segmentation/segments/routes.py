@@ -10,6 +10,9 @@ from flask_smorest import abort
 from sqlalchemy import select
 
 from .. import dataset
+from ..auth import requires
+from .. import audit
+from ..auth.ratelimit import limiter
 from ..extensions import Blueprint, db
 from ..models import ModelSegment, ModelVersion, Segment
 from ..serving import holder
@@ -31,6 +34,7 @@ def _active() -> ModelVersion:
 
 @blp.route("/segments")
 class Segments(MethodView):
+    @requires("viewer")
     @blp.response(200, SegmentListSchema)
     def get(self):
         """Every segment of the active model with size, share and mean profile"""
@@ -40,6 +44,10 @@ class Segments(MethodView):
 
 @blp.route("/segments/<int:segment_id>")
 class SegmentItem(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
+                                methods=["POST", "PATCH", "DELETE"])]
+
+    @requires("analyst")
     @blp.arguments(SegmentPatchSchema)
     @blp.response(200, SegmentSchema)
     @blp.alt_response(404, description="Not a segment of the active model")
@@ -54,12 +62,14 @@ class SegmentItem(MethodView):
             segment.name, segment.name_source = data["name"], "staff"
         if "strategy" in data:
             segment.strategy, segment.strategy_source = data["strategy"], "staff"
+        audit.record("segment.update", str(segment_id), fields=sorted(data))
         db.session.commit()
         return insights.segment_summaries(mv.id, mv.previous_version_id, only=segment_id)["segments"][0]
 
 
 @blp.route("/model")
 class ModelInsight(MethodView):
+    @requires("viewer")
     @blp.response(200, ModelInsightSchema)
     @blp.alt_response(404, description="No model is active yet")
     def get(self):
@@ -72,6 +82,7 @@ class ModelInsight(MethodView):
 
 @blp.route("/projection")
 class Projection(MethodView):
+    @requires("viewer")
     @blp.arguments(ProjectionArgs, location="query")
     @blp.response(200, ProjectionSchema)
     @blp.alt_response(404, description="No model is active yet")
@@ -86,6 +97,7 @@ class Projection(MethodView):
 
 @blp.route("/assignments.csv")
 class Assignments(MethodView):
+    @requires("viewer")
     @blp.response(200, {"type": "string"}, content_type="text/csv")
     @blp.alt_response(404, description="No model is active yet")
     def get(self):
@@ -123,6 +135,7 @@ class Assignments(MethodView):
 
 @blp.route("/drift")
 class Drift(MethodView):
+    @requires("viewer")
     @blp.response(200, DriftSchema)
     @blp.alt_response(404, description="No model is active yet")
     def get(self):

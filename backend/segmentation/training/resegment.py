@@ -5,6 +5,7 @@ import logging
 from typing import Callable
 
 import numpy as np
+import psycopg2.errors
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -32,14 +33,7 @@ def resegment(version: int, predictor: FastPredictor,
             )
             for ids, X in iter_feature_chunks(cur, predictor.features, chunk):
                 segments = predictor.predict(X).astype(np.int32)
-                bulk.copy_in(cur, "_assign", ["customer_id", "segment_id"], [ids, segments])
-                cur.execute(
-                    "INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
-                    "SELECT customer_id, %s, segment_id FROM _assign "
-                    "ON CONFLICT (customer_id, model_version_id) DO UPDATE "
-                    "SET segment_id = EXCLUDED.segment_id, assigned_at = now()",
-                    (version,),
-                )
+                _store(cur, version, ids, segments)
                 raw.commit()
                 done += len(ids)
                 on_progress(min(done / total, 1.0))
@@ -47,3 +41,25 @@ def resegment(version: int, predictor: FastPredictor,
         raw.close()
     log.info("re-segmented %s customers with model v%s", done, version)
     return done
+
+
+def _store(cur, version: int, ids: np.ndarray, segments: np.ndarray) -> None:
+    """COPY straight into the table when none of these customers has an assignment for
+    ``version`` yet (the usual case right after activation); otherwise upsert through a
+    staging table (customers assigned by the API in the meantime, or a re-run)."""
+    cur.execute("SAVEPOINT direct_copy")
+    try:
+        bulk.copy_in(cur, "segment_assignments", ["customer_id", "model_version_id", "segment_id"],
+                     [ids, np.full(len(ids), version, dtype=np.int32), segments])
+        cur.execute("RELEASE SAVEPOINT direct_copy")
+        return
+    except psycopg2.errors.UniqueViolation:
+        cur.execute("ROLLBACK TO SAVEPOINT direct_copy")
+    bulk.copy_in(cur, "_assign", ["customer_id", "segment_id"], [ids, segments])
+    cur.execute(
+        "INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
+        "SELECT customer_id, %s, segment_id FROM _assign "
+        "ON CONFLICT (customer_id, model_version_id) DO UPDATE "
+        "SET segment_id = EXCLUDED.segment_id, assigned_at = now()",
+        (version,),
+    )

@@ -6,6 +6,9 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
+from ..auth import requires
+from .. import audit
+from ..auth.ratelimit import limiter
 from ..extensions import Blueprint, db
 from ..jobs import RESEGMENT_TASK, defer
 from ..models import ModelVersion, TrainingRun
@@ -34,6 +37,10 @@ def queue():
 
 @blp.route("/trigger-training")
 class TriggerTraining(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
+                                methods=["POST", "PATCH", "DELETE"])]
+
+    @requires("admin")
     @blp.arguments(TriggerSchema, location="json", required=False)
     @blp.response(202, JobSchema, headers={"Location": {"description": "URL of the job", "schema": {"type": "string"}}})
     @blp.alt_response(200, schema=JobSchema, description="A training job is already queued or running: that job")
@@ -49,12 +56,15 @@ class TriggerTraining(MethodView):
             run, created = request_training(params, trigger="api", queue=queue())
         except QueueUnavailable as exc:
             abort(503, message=f"The job queue is unavailable: {exc}")
+        if created:
+            audit.record("training.trigger", f"job {run.id}", params=params, commit=True)
         headers = {"Location": url_for("training.Job", job_id=run.id)}
         return _job(run), (202 if created else 200), headers
 
 
 @blp.route("/jobs")
 class Jobs(MethodView):
+    @requires("viewer")
     @blp.arguments(JobListArgs, location="query")
     @blp.response(200, JobListSchema)
     def get(self, args):
@@ -65,6 +75,7 @@ class Jobs(MethodView):
 
 @blp.route("/jobs/<int:job_id>")
 class Job(MethodView):
+    @requires("viewer")
     @blp.response(200, JobSchema)
     @blp.alt_response(404, description="No such job")
     def get(self, job_id):
@@ -78,6 +89,7 @@ class Job(MethodView):
 
 @blp.route("/models")
 class Models(MethodView):
+    @requires("viewer")
     @blp.response(200, ModelListSchema)
     def get(self):
         """Every stored model version with its metrics, newest first"""
@@ -86,6 +98,10 @@ class Models(MethodView):
 
 @blp.route("/models/<int:version>/activate")
 class ActivateModel(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
+                                methods=["POST", "PATCH", "DELETE"])]
+
+    @requires("admin")
     @blp.response(200, ModelVersionSchema)
     @blp.alt_response(404, description="No such version")
     @blp.alt_response(409, description="The version's file is missing or fails its hash check")
@@ -102,6 +118,7 @@ class ActivateModel(MethodView):
         except registry.ActivationError as exc:
             db.session.rollback()
             abort(409, message=f"Model version {version} cannot be activated: {exc}")
+        audit.record("model.activate", f"v{mv.id}", commit=True)
         try:
             defer(queue(), RESEGMENT_TASK, version=mv.id)
         except Exception as exc:  # activation stands; re-segmentation can be re-run

@@ -10,6 +10,7 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
 import { catchError, filter, of, switchMap } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
+import { AuthService } from '../core/auth/auth.service';
 import { confirmAction } from '../shared/confirm-dialog.component';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { CUSTOMER_COLOUR, featureLabel, segmentColour } from '../shared/palette';
@@ -41,6 +42,7 @@ export class CustomerDetailComponent {
   private readonly router = inject(Router);
   private readonly snackBar = inject(MatSnackBar);
   private readonly destroyRef = inject(DestroyRef);
+  protected readonly auth = inject(AuthService);
 
   /** Route parameter :id (component input binding). */
   readonly id = input.required<string>();

@@ -13,6 +13,7 @@ import { MatTableModule } from '@angular/material/table';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { catchError, map, of, switchMap, tap } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
+import { AuthService } from '../core/auth/auth.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { segmentColour } from '../shared/palette';
 import { CustomerApi } from './customer-api.service';
@@ -42,6 +43,7 @@ export class CustomerListComponent {
   private readonly api = inject(CustomerApi);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
+  protected readonly canEdit = inject(AuthService).isAnalyst;
 
   protected readonly page = signal<CustomerPage | null>(null);
   protected readonly loading = signal(false);

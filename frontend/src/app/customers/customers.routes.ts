@@ -1,4 +1,5 @@
 import { Routes } from '@angular/router';
+import { roleGuard } from '../core/auth/auth.guards';
 
 export const CUSTOMER_ROUTES: Routes = [
   {
@@ -9,6 +10,7 @@ export const CUSTOMER_ROUTES: Routes = [
   {
     path: 'new',
     title: 'New customer',
+    canActivate: [roleGuard('analyst')],
     loadComponent: () => import('./customer-form.component').then((m) => m.CustomerFormComponent),
   },
   {
@@ -19,6 +21,7 @@ export const CUSTOMER_ROUTES: Routes = [
   {
     path: ':id/edit',
     title: 'Edit customer',
+    canActivate: [roleGuard('analyst')],
     loadComponent: () => import('./customer-form.component').then((m) => m.CustomerFormComponent),
   },
 ];

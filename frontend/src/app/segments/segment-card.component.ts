@@ -7,6 +7,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { ApiError, asApiError } from '../core/api-error';
+import { AuthService } from '../core/auth/auth.service';
 import { SegmentationApi } from '../core/segmentation-api.service';
 import { Profile, Segment } from '../core/segmentation.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
@@ -33,6 +34,8 @@ import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.co
 })
 export class SegmentCardComponent {
   private readonly api = inject(SegmentationApi);
+  /** Analysts and admins rename segments and write strategies; viewers read them. */
+  protected readonly canEdit = inject(AuthService).isAnalyst;
 
   readonly segment = input.required<Segment>();
   readonly features = input.required<string[]>();

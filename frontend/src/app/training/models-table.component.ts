@@ -1,10 +1,11 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { Component, inject, input, output, signal } from '@angular/core';
+import { Component, computed, inject, input, output, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
+import { AuthService } from '../core/auth/auth.service';
 import { SegmentationApi } from '../core/segmentation-api.service';
 import { ModelVersion } from '../core/segmentation.models';
 import { confirmAction } from '../shared/confirm-dialog.component';
@@ -26,7 +27,12 @@ export class ModelsTableComponent {
 
   protected readonly busyVersion = signal<number | null>(null);
   protected readonly error = signal<ApiError | null>(null);
-  protected readonly columns = ['version', 'status', 'k', 'silhouette', 'db', 'rows', 'created', 'action'];
+  /** Only admins activate versions; the others see the table without the action column. */
+  protected readonly canActivate = inject(AuthService).isAdmin;
+  protected readonly columns = computed(() => [
+    ...['version', 'status', 'k', 'silhouette', 'db', 'rows', 'created'],
+    ...(this.canActivate() ? ['action'] : []),
+  ]);
 
   activateModel(model: ModelVersion): void {
     this.error.set(null);

@@ -1,6 +1,8 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { Role } from '../core/auth/auth.models';
+import { signInAs } from '../core/auth/auth.testing';
 import { errorInterceptor } from '../core/error.interceptor';
 import { TrainingJob } from '../core/segmentation.models';
 import { RetrainPanelComponent } from './retrain-panel.component';
@@ -19,6 +21,7 @@ describe('RetrainPanelComponent', () => {
       providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting()],
     });
     backend = TestBed.inject(HttpTestingController);
+    signInAs('admin');
     fixture = TestBed.createComponent(RetrainPanelComponent);
     el = fixture.nativeElement;
     finished = [];
@@ -81,5 +84,21 @@ describe('RetrainPanelComponent', () => {
     render();
     backend.expectNone('/api/v1/segmentation/trigger-training');
     expect(el.querySelector('mat-error')?.textContent?.trim()).toBe('Number of segments must be 2 or more.');
+  });
+
+  it.each<Role>(['viewer', 'analyst'])('offers no Retrain to a %s but still follows a running job', (role) => {
+    signInAs(role);
+    fixture.componentRef.setInput('runningJob', job({ status: 'running', stage: 'fitting', progress: 40 }));
+    render();
+
+    expect(retrainButton()).toBeUndefined();
+    expect(el.querySelector('#retrain-k')).toBeNull();
+    expect(el.textContent).toContain('Only an administrator can start training');
+    expect(el.querySelector('[data-testid="training-job"]')?.getAttribute('data-status')).toBe('running');
+  });
+
+  it('offers Retrain to an admin', () => {
+    expect(retrainButton()).toBeDefined();
+    expect(el.textContent).not.toContain('Only an administrator');
   });
 });

@@ -9,6 +9,7 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Subscription } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
+import { AuthService } from '../core/auth/auth.service';
 import { SegmentationApi } from '../core/segmentation-api.service';
 import { TrainingJob, TrainingParams } from '../core/segmentation.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
@@ -35,6 +36,8 @@ export class RetrainPanelComponent {
   private readonly api = inject(SegmentationApi);
   private readonly jobs = inject(TrainingJobs);
   private readonly destroyRef = inject(DestroyRef);
+  /** Only admins may start training; everyone can follow a running job. */
+  protected readonly canTrain = inject(AuthService).isAdmin;
 
   /** A job already queued or running when the page opened; the panel follows it. */
   readonly runningJob = input<TrainingJob | null>(null);

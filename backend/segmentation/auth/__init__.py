@@ -1,0 +1,237 @@
+"""Who is calling, and may they: sessions for staff, API keys for systems, three roles.
+
+Every view declares the role it needs with ``@requires(role)`` (or ``public``); a
+``before_request`` hook resolves the caller and refuses anything that is not declared
+(deny by default). The role is also written into the OpenAPI document.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, current_app, g, request, session
+from flask_smorest import abort
+from sqlalchemy import select, text
+
+from ..extensions import db
+from ..models import ROLES, ApiKey, User
+
+RANK = {role: i for i, role in enumerate(ROLES, 1)}
+PUBLIC = "public"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+XSRF_EXEMPT = {"/api/v1/auth/login"}
+KEY_PREFIX = "seg"
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # "user" or "key"
+    id: int
+    name: str
+    role: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+def requires(role: str):
+    """Declare the role a view method needs (``public`` for none)."""
+    if role != PUBLIC and role not in RANK:
+        raise ValueError(role)
+
+    def decorator(func):
+        func._required_role = role
+        doc = getattr(func, "_apidoc", {})
+        manual = doc.setdefault("manual_doc", {})
+        manual["x-required-role"] = role
+        if role != PUBLIC:
+            manual["security"] = [{"bearerAuth": []}, {"sessionCookie": []}]
+        func._apidoc = doc
+        return func
+
+    return decorator
+
+
+# -- API keys ---------------------------------------------------------------
+def new_key() -> tuple[str, str, str]:
+    """(full key shown once, prefix stored in clear, SHA-256 stored)."""
+    prefix = secrets.token_hex(4)
+    key = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    return key, prefix, hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(name: str, role: str) -> tuple[ApiKey, str]:
+    key, prefix, digest = new_key()
+    row = ApiKey(name=name, role=role, prefix=prefix, key_hash=digest)
+    db.session.add(row)
+    db.session.flush()
+    return row, key
+
+
+class KeyCache:
+    """Every active API key's hash, held in memory and refreshed every
+    API_KEY_CACHE_SECONDS (by the model watcher thread in web workers), so checking a key
+    needs no database round trip and keeps working while the database is down. A key
+    created since the last refresh triggers one early refresh; a revoked key stops
+    working in every worker within API_KEY_CACHE_SECONDS (at once in the worker that
+    revoked it)."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.keys: dict[str, tuple[str, Principal]] = {}
+        self.loaded_at = float("-inf")
+        self.used: set[int] = set()
+        self.background = False
+
+    def refresh(self) -> None:
+        with self.app.app_context():
+            try:
+                used, self.used = self.used, set()
+                if used:
+                    db.session.execute(text("UPDATE api_keys SET last_used_at = now() WHERE id = ANY(:ids)"),
+                                       {"ids": sorted(used)})
+                    db.session.commit()
+                rows = db.session.execute(text(
+                    "SELECT id, name, prefix, key_hash, role FROM api_keys WHERE revoked_at IS NULL")).all()
+            finally:
+                db.session.remove()
+        self.keys = {r.prefix: (r.key_hash, Principal("key", r.id, r.name, r.role)) for r in rows}
+        self.loaded_at = time.monotonic()
+
+    def _refresh_quietly(self) -> None:
+        try:
+            self.refresh()
+        except Exception:  # database down: keep the keys we know
+            self.loaded_at = time.monotonic()
+
+    def lookup(self, key: str) -> Principal | None:
+        parts = key.split("_", 2)
+        if len(parts) != 3 or parts[0] != KEY_PREFIX:
+            return None
+        age = time.monotonic() - self.loaded_at
+        if not self.background and age > self.app.config["API_KEY_CACHE_SECONDS"]:
+            self._refresh_quietly()
+        entry = self.keys.get(parts[1])
+        if entry is None and time.monotonic() - self.loaded_at > 1.0:
+            self._refresh_quietly()  # perhaps created a moment ago
+            entry = self.keys.get(parts[1])
+        if entry is None or not hmac.compare_digest(entry[0], hashlib.sha256(key.encode()).hexdigest()):
+            return None
+        self.used.add(entry[1].id)
+        return entry[1]
+
+    def forget(self) -> None:
+        self.loaded_at = float("-inf")
+        self.keys = {}
+
+
+# -- resolving the caller ----------------------------------------------------
+def _caller() -> Principal | None:
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, key = header.partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            abort(401, message="Use 'Authorization: Bearer <API key>'.")
+        principal = current_app.extensions["api_keys"].lookup(key.strip())
+        if principal is None:
+            abort(401, message="The API key is not valid (unknown or revoked).")
+        return principal
+    uid = session.get("uid")
+    if uid is None:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or user.disabled or session.get("ver") != user.password_hash[-12:]:
+        session.clear()
+        return None
+    if request.method in UNSAFE_METHODS and request.path not in XSRF_EXEMPT:
+        token = request.headers.get("X-XSRF-TOKEN", "")
+        if not token or not hmac.compare_digest(token, session.get("xsrf", "")):
+            abort(403, message="Missing or wrong X-XSRF-TOKEN header (send the XSRF-TOKEN cookie's value).")
+    return Principal("user", user.id, user.username, user.role)
+
+
+def _required_role() -> str | None:
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None:
+        return None
+    cls = getattr(view, "view_class", None)
+    func = getattr(cls, request.method.lower(), None) if cls else view
+    role = getattr(func, "_required_role", None)
+    if role == "viewer" and request.endpoint == "predict.PredictSegment" \
+            and not current_app.config["PREDICT_AUTH_REQUIRED"]:
+        return PUBLIC
+    return role
+
+
+def authorize() -> None:
+    if request.method == "OPTIONS" or request.endpoint is None:
+        return
+    role = _required_role()
+    if role is None:
+        if request.endpoint in ("static", "swagger_static") or request.endpoint.startswith("api-docs."):
+            return
+        abort(403, message="This endpoint declares no role; access is denied.")
+    if role == PUBLIC and not request.headers.get("Authorization"):
+        g.principal = None
+        return
+    g.principal = _caller()
+    if role == PUBLIC:
+        return
+    if g.principal is None:
+        abort(401, message="Sign in first (or send 'Authorization: Bearer <API key>').",
+              headers={"WWW-Authenticate": 'Bearer realm="segmentation"'})
+    if RANK[g.principal.role] < RANK[role]:
+        abort(403, message=f"This needs the {role} role; you are {'an' if g.principal.role[0] in 'aeiou' else 'a'} "
+                           f"{g.principal.role}.")
+
+
+def secret_key(app: Flask) -> str:
+    """SECRET_KEY, or one generated once into VAR_DIR/secret_key and shared by every
+    process on this machine (created atomically: concurrent workers agree on one key)."""
+    if app.config.get("SECRET_KEY"):
+        return app.config["SECRET_KEY"]
+    path = Path(app.config["VAR_DIR"]) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+        try:
+            os.link(tmp, path)  # fails if another process won the race; then use theirs
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
+def cors(response):
+    origin = request.headers.get("Origin")
+    if origin and origin in current_app.config["CORS_ORIGINS"]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, X-Request-ID"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PATCH, DELETE, OPTIONS"
+        response.headers["Access-Control-Max-Age"] = "600"
+        response.headers.add("Vary", "Origin")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.secret_key = secret_key(app)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=app.config["SESSION_COOKIE_SECURE"],
+        SESSION_COOKIE_NAME="seg_session",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+    )
+    app.extensions["api_keys"] = KeyCache(app)
+    app.before_request(authorize)
+    app.after_request(cors)

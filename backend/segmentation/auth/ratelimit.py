@@ -1,0 +1,72 @@
+"""Rate limits shared by every gunicorn worker: Flask-Limiter on a PostgreSQL table.
+
+Fixed-window counters live in the UNLOGGED table ``rate_limits`` (one upsert per limited
+request), so no new infrastructure is needed. If the database is down the limiter lets
+requests through (those requests then fail on the database anyway).
+"""
+from __future__ import annotations
+
+import time
+
+from flask import g, request
+from flask_limiter import Limiter
+from limits.storage import Storage
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+
+
+class PostgresStorage(Storage):
+    STORAGE_SCHEME = ["segmentation+postgresql"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    @property
+    def base_exceptions(self):
+        return SQLAlchemyError
+
+    def _run(self, sql: str, **params):
+        with db.engine.begin() as conn:
+            return conn.execute(text(sql), params)
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return self._run(
+            "INSERT INTO rate_limits AS r (key, count, expires_at) "
+            "VALUES (:key, :amount, now() + make_interval(secs => :expiry)) "
+            "ON CONFLICT (key) DO UPDATE SET "
+            "count = CASE WHEN r.expires_at <= now() THEN :amount ELSE r.count + :amount END, "
+            "expires_at = CASE WHEN r.expires_at <= now() THEN now() + make_interval(secs => :expiry) "
+            "ELSE r.expires_at END RETURNING count", key=key, amount=amount, expiry=expiry).scalar_one()
+
+    def get(self, key: str) -> int:
+        row = self._run("SELECT count FROM rate_limits WHERE key = :key AND expires_at > now()", key=key).first()
+        return row[0] if row else 0
+
+    def get_expiry(self, key: str) -> float:
+        row = self._run("SELECT extract(epoch FROM expires_at) FROM rate_limits WHERE key = :key", key=key).first()
+        return float(row[0]) if row else time.time()
+
+    def check(self) -> bool:
+        try:
+            self._run("SELECT 1")
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def reset(self) -> int | None:
+        return self._run("DELETE FROM rate_limits").rowcount
+
+    def clear(self, key: str) -> None:
+        self._run("DELETE FROM rate_limits WHERE key = :key", key=key)
+
+
+def caller_key() -> str:
+    """Limit per caller when known (API key or user), else per client address."""
+    principal = g.get("principal")
+    return principal.label if principal else f"ip:{request.remote_addr}"
+
+
+limiter = Limiter(key_func=caller_key, storage_uri="segmentation+postgresql://", strategy="fixed-window",
+                  swallow_errors=True, headers_enabled=True)
