@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import text
 
-from conftest import KEYS, authorized, close, make_app
+from conftest import authorized, close, make_app
 from segmentation.extensions import db
 
 BASE = "/api/v1"

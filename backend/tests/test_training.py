@@ -1,7 +1,6 @@
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import select, text

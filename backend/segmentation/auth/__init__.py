@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, request, session
 from flask_smorest import abort
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from ..extensions import db
 from ..models import ROLES, ApiKey, User

@@ -68,5 +68,12 @@ def caller_key() -> str:
     return principal.label if principal else f"ip:{request.remote_addr}"
 
 
+def write_limit():
+    """The per-caller limit on writes (RATE_LIMIT_WRITES), for a MethodView's ``decorators``."""
+    from flask import current_app
+
+    return limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"], methods=["POST", "PATCH", "DELETE"])
+
+
 limiter = Limiter(key_func=caller_key, storage_uri="segmentation+postgresql://", strategy="fixed-window",
                   swallow_errors=True, headers_enabled=True)

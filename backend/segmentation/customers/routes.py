@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from ..auth import requires
 from .. import audit
-from ..auth.ratelimit import limiter
+from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint, db
 from ..ml.explain import explain
 from ..serving import holder
@@ -26,8 +26,7 @@ def _not_found(customer_id: int):
 
 @blp.route("")
 class Customers(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
-                                methods=["POST", "PATCH", "DELETE"])]
+    decorators = [write_limit()]
 
     @requires("viewer")
     @blp.arguments(CustomerListArgs, location="query")
@@ -53,8 +52,7 @@ class Customers(MethodView):
 
 @blp.route("/<int:customer_id>")
 class CustomerItem(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
-                                methods=["POST", "PATCH", "DELETE"])]
+    decorators = [write_limit()]
 
     @requires("viewer")
     @blp.response(200, CustomerSchema)
@@ -86,8 +84,7 @@ class CustomerItem(MethodView):
 
 @blp.route("/<int:customer_id>/transactions")
 class CustomerTransactions(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
-                                methods=["POST", "PATCH", "DELETE"])]
+    decorators = [write_limit()]
 
     @requires("analyst")
     @blp.arguments(TransactionBatchSchema)

@@ -6,8 +6,6 @@ Shopper"), and a segment that pays its bills and little else is "Utilities Only"
 """
 from __future__ import annotations
 
-import numpy as np
-
 from .features import CATEGORIES
 
 STRONG = 1.6  # spends at least 1.6x the average in a category to be named after it
@@ -122,7 +120,3 @@ def describe_all(centroids: list[dict[str, float]], population_mean: dict[str, f
             name = candidate
         out.append((name, strategy))
     return out
-
-
-def relative_profile(centroid: np.ndarray, population_mean: np.ndarray) -> np.ndarray:
-    return centroid / np.maximum(population_mean, 1e-9)

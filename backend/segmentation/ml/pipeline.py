@@ -7,7 +7,6 @@ rather than the handful of largest spenders.
 from __future__ import annotations
 
 import numpy as np
-from sklearn.cluster import KMeans
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
@@ -21,13 +20,6 @@ def make_preprocessor() -> Pipeline:
     )
 
 
-def make_pipeline(n_clusters: int, random_state: int, n_init: int = 1, init="k-means++") -> Pipeline:
-    steps = make_preprocessor().steps + [
-        ("kmeans", KMeans(n_clusters=n_clusters, n_init=n_init, random_state=random_state, init=init)),
-    ]
-    return Pipeline(steps)
-
-
 def fit_preprocessor(X: np.ndarray) -> Pipeline:
     return make_preprocessor().fit(X)
 
@@ -36,8 +28,3 @@ def to_money_units(pipeline: Pipeline, points_scaled: np.ndarray) -> np.ndarray:
     """Map points from the model's standardised space back to money units."""
     scaler: StandardScaler = pipeline.named_steps["scale"]
     return np.expm1(points_scaled * scaler.scale_ + scaler.mean_)
-
-
-def scaled(pipeline: Pipeline, X: np.ndarray) -> np.ndarray:
-    """Apply the pipeline's preprocessing (everything before KMeans)."""
-    return pipeline[:-1].transform(X)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .. import dataset
 from ..auth import requires
 from .. import audit
-from ..auth.ratelimit import limiter
+from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint, db
 from ..models import ModelSegment, ModelVersion, Segment
 from ..serving import holder
@@ -44,8 +44,7 @@ class Segments(MethodView):
 
 @blp.route("/segments/<int:segment_id>")
 class SegmentItem(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
-                                methods=["POST", "PATCH", "DELETE"])]
+    decorators = [write_limit()]
 
     @requires("analyst")
     @blp.arguments(SegmentPatchSchema)

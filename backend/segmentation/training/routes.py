@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..auth import requires
 from .. import audit
-from ..auth.ratelimit import limiter
+from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint, db
 from ..jobs import RESEGMENT_TASK, defer
 from ..models import ModelVersion, TrainingRun
@@ -37,8 +37,7 @@ def queue():
 
 @blp.route("/trigger-training")
 class TriggerTraining(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
-                                methods=["POST", "PATCH", "DELETE"])]
+    decorators = [write_limit()]
 
     @requires("admin")
     @blp.arguments(TriggerSchema, location="json", required=False)
@@ -98,8 +97,7 @@ class Models(MethodView):
 
 @blp.route("/models/<int:version>/activate")
 class ActivateModel(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"],
-                                methods=["POST", "PATCH", "DELETE"])]
+    decorators = [write_limit()]
 
     @requires("admin")
     @blp.response(200, ModelVersionSchema)
