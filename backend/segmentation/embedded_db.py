@@ -48,10 +48,22 @@ def ensure_database(admin_uri: str, db_name: str) -> None:
 
 
 def stop(var_dir: str | Path) -> bool:
-    """Stop the embedded server if it runs; True when one was stopped."""
+    """Stop the embedded server if it runs (fast shutdown); True when one was stopped.
+
+    pg_ctl is called directly: pgserver only stops a server when the last process that
+    asked for it exits, and web workers that were killed never say so."""
     pgdata = Path(var_dir).resolve() / "pgdata"
     if not (pgdata / "postmaster.pid").exists():
         return False
-    server = _pgserver().get_server(pgdata, cleanup_mode="stop")
-    server.cleanup()
+    import os
+    import subprocess
+
+    _pgserver()  # imports pgserver quietly
+    from pgserver._commands import pg_ctl
+
+    user = "pgserver" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    except subprocess.CalledProcessError:
+        return False
     return True

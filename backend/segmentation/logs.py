@@ -28,3 +28,4 @@ def configure(level: str) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("pgserver").setLevel(logging.WARNING)
+    logging.getLogger("procrastinate.blueprints").setLevel(logging.WARNING)
