@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := cd backend && ../$(BIN)/flask --app segmentation
-NPM := cd frontend && NG_CLI_ANALYTICS=false npm
+NPM := cd frontend && NG_CLI_ANALYTICS=false timeout 900 npm
 DEMO_CUSTOMERS ?= 20000
 
 .PHONY: help install install-web build-web migrate bootstrap run stop test test-backend \

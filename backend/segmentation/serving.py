@@ -21,6 +21,7 @@ from .ml import artifacts
 from .ml.predictor import FastPredictor
 
 log = logging.getLogger(__name__)
+RETRY_REFUSED = 30.0
 
 POINTER = text(
     "SELECT mv.id, mv.sha256, mv.artifact_path, "
@@ -48,7 +49,8 @@ class ModelHolder:
         self.snapshot: Snapshot | None = None
         self.last_error: str | None = None
         self._last_check = 0.0
-        self._refused: tuple[int, str] | None = None
+        # a version whose file failed its check is retried only every RETRY_REFUSED seconds
+        self._refused: tuple[int, str, float] | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -78,13 +80,14 @@ class ModelHolder:
                                                  self._segments(row.id), row.names_stamp)
                         return True
                     return False
-                if self._refused == (row.id, row.sha256):
+                if self._refused and self._refused[:2] == (row.id, row.sha256) \
+                        and time.monotonic() - self._refused[2] < RETRY_REFUSED:
                     return False
                 path = f"{self.app.config['MODEL_DIR']}/{row.artifact_path}"
                 try:
                     predictor = FastPredictor.from_artifact(artifacts.load_artifact(path, row.sha256))
                 except artifacts.ArtifactError as exc:
-                    self._refused = (row.id, row.sha256)
+                    self._refused = (row.id, row.sha256, time.monotonic())
                     self.last_error = str(exc)
                     log.error("model v%s refused, still serving v%s: %s", row.id,
                               current.version if current else None, exc)

@@ -216,9 +216,17 @@ def test_explanation_in_plain_words(trained_client):
     assert body["summary"].startswith("Placed in Frequent Traveller mainly because of")
 
 
-def test_concurrent_patches_lose_no_update(trained_app, trained_client):
+def test_concurrent_patches_during_retraining_lose_no_update(trained_app, trained_client):
+    from segmentation.training.service import create_run, execute_run
+
     fields = ["branch_visits", "call_center_calls", "online_interactions", "loyalty_score"]
     errors = []
+    with trained_app.app_context():
+        run_id = create_run({}, trigger="cli").id
+
+    def retrain():
+        with trained_app.app_context():
+            errors.extend([] if execute_run(run_id).status == "succeeded" else ["training failed"])
 
     def patch(field, value):
         from conftest import authorized
@@ -229,7 +237,7 @@ def test_concurrent_patches_lose_no_update(trained_app, trained_client):
             if r.status_code != 200:
                 errors.append(r.get_json())
 
-    threads = [threading.Thread(target=patch, args=(f, 100)) for f in fields]
+    threads = [threading.Thread(target=retrain)] + [threading.Thread(target=patch, args=(f, 100)) for f in fields]
     for t in threads:
         t.start()
     for t in threads:

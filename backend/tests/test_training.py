@@ -135,3 +135,36 @@ def test_gate_keeps_model_but_does_not_activate(trained_app):
         assert rejected.status == "rejected" and not rejected.is_active
         assert "smallest segment" in rejected.rejection_reason
         assert db.session.scalars(select(ModelVersion).where(ModelVersion.is_active)).one().id == before
+
+
+def test_a_corrupt_new_version_is_refused_and_the_old_one_keeps_serving(trained_app):
+    """Someone activates a version whose file was altered (bypassing the API's check):
+    workers refuse to load it and go on serving the model they hold."""
+    from segmentation.serving import holder
+
+    from conftest import authorized
+
+    client = authorized(trained_app)
+    with trained_app.app_context():
+        run = execute_run(create_run({}, trigger="cli").id)
+        assert run.status == "succeeded"
+        db.session.execute(text("UPDATE model_versions SET is_active = false WHERE id = 2"))
+        db.session.execute(text("UPDATE model_versions SET is_active = true WHERE id = 1"))
+        db.session.commit()
+    served = holder(trained_app)
+    served.refresh()
+    assert served.snapshot.version == 1
+    path = Path(trained_app.config["MODEL_DIR"]) / "model-v00002.joblib"
+    path.chmod(0o644)
+    path.write_bytes(path.read_bytes() + b"x")
+    with trained_app.app_context():
+        db.session.execute(text("UPDATE model_versions SET is_active = false WHERE id = 1"))
+        db.session.execute(text("UPDATE model_versions SET is_active = true WHERE id = 2"))
+        db.session.commit()
+    assert served.refresh() is False
+    assert served.snapshot.version == 1 and "does not match" in served.last_error
+    body = client.post("/api/v1/segmentation/predict-segment", json={c: 1 for c in [
+        "Utilities", "Groceries", "Transport", "Dining", "Entertainment", "OnlineShopping", "Travel",
+        "Healthcare"]}).get_json()
+    assert body["model_version"] == 1
+    assert client.get("/ready").status_code == 200
