@@ -130,6 +130,14 @@ def _security(app: Flask) -> None:
 
     auth.init_app(app)
     limiter.init_app(app)
+    # Flask-Limiter checks every request; only writes and sign-in carry limits, so check
+    # just those (the predict hot path, a POST that writes nothing, skips the bookkeeping)
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
+
+    @app.before_request
+    def rate_limit():
+        if request.method in auth.UNSAFE_METHODS and not (request.endpoint or "").startswith("predict."):
+            limiter._check_request_limit()
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                        "description": "API key: flask create-api-key"})
     api.spec.components.security_scheme("sessionCookie", {"type": "apiKey", "in": "cookie", "name": "seg_session"})

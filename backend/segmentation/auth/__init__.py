@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_smorest import abort
 from sqlalchemy import text
 
@@ -223,8 +224,19 @@ def cors(response):
     return response
 
 
+class LazySessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without building a signer for requests that carry
+    no session cookie (API-key callers: the predict hot path)."""
+
+    def open_session(self, app, request):
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_app(app: Flask) -> None:
     app.secret_key = secret_key(app)
+    app.session_interface = LazySessionInterface()
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",

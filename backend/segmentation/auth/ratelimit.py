@@ -76,4 +76,4 @@ def write_limit():
 
 
 limiter = Limiter(key_func=caller_key, storage_uri="segmentation+postgresql://", strategy="fixed-window",
-                  swallow_errors=True, headers_enabled=True)
+                  swallow_errors=True, headers_enabled=False)

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 
 from ..auth import requires
+from ..auth.ratelimit import limiter
 from ..extensions import Blueprint
 from .schemas import (PredictCustomersResponseSchema, PredictCustomersSchema, PredictResponseSchema,
                       ProfileSchema)
@@ -18,6 +19,9 @@ blp = Blueprint(
 
 @blp.route("/predict-segment")
 class PredictSegment(MethodView):
+    # the hot path: no rate-limit bookkeeping (it would cost a database round trip)
+    decorators = [limiter.exempt]
+
     @requires("viewer")
     @blp.arguments(ProfileSchema(many=True), description=(
         "A list of profiles (at most MAX_BATCH_ROWS, default 10,000) or one bare profile object."
@@ -47,6 +51,8 @@ def referenced(snapshot, ids: np.ndarray) -> list[dict]:
 
 @blp.route("/predict-customers")
 class PredictCustomers(MethodView):
+    decorators = [limiter.exempt]
+
     @requires("viewer")
     @blp.arguments(PredictCustomersSchema)
     @blp.response(200, PredictCustomersResponseSchema)
