@@ -78,6 +78,18 @@ def bootstrap(customers: int) -> None:
         path.chmod(0o600)
         click.echo(f"Created the first admin. Sign in as '{first[0]}' with password '{first[1]}' "
                    f"(also in {path}; change it by creating your own admin).")
+        from . import audit
+        from .auth import create_api_key as new_key
+        from .extensions import db
+
+        row, key = new_key("local-demo", "viewer")
+        audit.record("apikey.create", f"local-demo ({row.prefix})", role="viewer")
+        db.session.commit()
+        key_path = Path(current_app.config["VAR_DIR"]) / "initial-api-key"
+        key_path.write_text(key + "\n")
+        key_path.chmod(0o600)
+        click.echo(f"Created a viewer API key for trying the API (also in {key_path}):\n  "
+                   f"curl -H 'Authorization: Bearer {key}' ...")
     if active_version() is None:
         run = execute_run(create_run({}, trigger="cli").id)
         click.echo(f"Trained model v{run.model_version_id}: {run.status}")

@@ -239,6 +239,10 @@ def test_bootstrap_creates_the_first_admin_once(app, tmp_path):
     result = runner.invoke(args=["bootstrap"])
     assert result.exit_code == 0, result.output
     assert "Sign in as 'admin' with password" in result.output
+    key = (tmp_path / "initial-api-key").read_text().strip()
+    assert key in result.output and oct((tmp_path / "initial-api-key").stat().st_mode)[-3:] == "600"
+    assert app.test_client().get(f"{BASE}/segmentation/model", headers={"Authorization": f"Bearer {key}"}
+                                 ).status_code == 200
     password = (tmp_path / "initial-admin-password").read_text().strip()
     assert oct((tmp_path / "initial-admin-password").stat().st_mode)[-3:] == "600"
     client = app.test_client()

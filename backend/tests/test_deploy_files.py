@@ -1,0 +1,33 @@
+"""Static checks of the deployment files that the suite can make without a Docker engine
+(deploy/check.sh adds hadolint, compose config, k8s schemas and the entrypoints)."""
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("dockerfile", ["backend/Dockerfile", "frontend/Dockerfile"])
+def test_images_run_as_a_non_root_user(dockerfile):
+    text = (ROOT / dockerfile).read_text()
+    final_stage = re.split(r"^FROM ", text, flags=re.M)[-1]
+    users = re.findall(r"^USER\s+(\S+)", final_stage, flags=re.M)
+    assert users, f"{dockerfile}: the final stage sets no USER"
+    assert users[-1].split(":")[0] not in ("root", "0")
+
+
+@pytest.mark.parametrize("dockerfile", ["backend/Dockerfile", "frontend/Dockerfile"])
+def test_base_images_are_pinned_and_no_secrets_are_baked_in(dockerfile):
+    text = (ROOT / dockerfile).read_text()
+    images = dict(re.findall(r"^ARG\s+(\w+_IMAGE)=(\S+)", text, flags=re.M))
+    for line in re.findall(r"^FROM\s+(\S+)", text, flags=re.M):
+        image = images.get(line.strip("${}"), line)
+        assert re.search(r":\d+(\.\d+)+", image), f"{dockerfile}: base image {image} is not pinned to a version"
+    assert not re.search(r"(?i)^(ENV|ARG)\s+\S*(PASSWORD|SECRET|TOKEN)\S*\s*=", text, flags=re.M)
+
+
+def test_compose_takes_secrets_from_files_and_publishes_only_the_web_port():
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "POSTGRES_PASSWORD_FILE" in text and "POSTGRES_PASSWORD:" not in text
+    assert len(re.findall(r"^\s+ports:", text, flags=re.M)) == 1
