@@ -213,7 +213,8 @@ def test_explanation_in_plain_words(trained_client):
     assert 1 <= len(body["drivers"]) <= 3
     travel = [d for d in body["drivers"] if d["feature"] == "Travel"]
     assert travel and travel[0]["text"].startswith("Spends ") and "x the average customer on travel" in travel[0]["text"]
-    assert body["summary"].startswith("Placed in Frequent Traveller mainly because of")
+    assert body["summary"].startswith("Placed in Frequent Traveller; what sets this customer apart from the next "
+                                      f"closest segment, {body['runner_up']['name']}, is the spending on")
 
 
 def test_concurrent_patches_during_retraining_lose_no_update(trained_app, trained_client):

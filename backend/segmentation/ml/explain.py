@@ -56,9 +56,12 @@ def explain(predictor: FastPredictor, x: np.ndarray, segment_names: dict[int, st
         runner_up = {"id": second_id, "name": segment_names.get(second_id, f"Segment {second_id}"),
                      "distance": round(float(np.sqrt(d2[second])), 4)}
     because = " and ".join(FEATURE_LABELS.get(d["feature"], d["feature"]) for d in drivers[:2])
-    summary = f"Placed in {name}" + (f" mainly because of {because} spending" if because else "")
-    if runner_up:
-        summary += f"; the next closest segment is {runner_up['name']}"
+    summary = f"Placed in {name}"
+    if runner_up and because:
+        summary += (f"; what sets this customer apart from the next closest segment, "
+                    f"{runner_up['name']}, is the spending on {because}")
+    elif because:
+        summary += f", mainly because of the spending on {because}"
     return {
         "segment": {"id": seg_id, "name": name, "distance": round(float(np.sqrt(d2[best])), 4)},
         "distance": round(float(np.sqrt(d2[best])), 4),
