@@ -28,11 +28,7 @@ def build(out_dir: Path, customers: int, seed: int) -> Path:
     features = list(features_for("spending"))
     started = time.perf_counter()
     X = generate(customers, seed).spending
-    model = fit(X, features, TrainOptions(
-        min_clusters=config.MIN_CLUSTERS, max_clusters=config.MAX_CLUSTERS,
-        random_state=config.RANDOM_STATE, kselect_sample=config.KSELECT_SAMPLE,
-        silhouette_sample=config.SILHOUETTE_SAMPLE,
-    ))
+    model = fit(X, features, TrainOptions.from_config(config.as_flask_config()))
     artifact = {
         "format": artifacts.FORMAT,
         "version": 0,

@@ -78,12 +78,10 @@ def bootstrap(customers: int) -> None:
         path.chmod(0o600)
         click.echo(f"Created the first admin. Sign in as '{first[0]}' with password '{first[1]}' "
                    f"(also in {path}; change it by creating your own admin).")
-        from . import audit
         from .auth import create_api_key as new_key
         from .extensions import db
 
-        row, key = new_key("local-demo", "viewer")
-        audit.record("apikey.create", f"local-demo ({row.prefix})", role="viewer")
+        _, key = new_key("local-demo", "viewer")
         db.session.commit()
         key_path = Path(current_app.config["VAR_DIR"]) / "initial-api-key"
         key_path.write_text(key + "\n")
@@ -190,8 +188,8 @@ ROLE_CHOICE = click.Choice(["viewer", "analyst", "admin"])
 @click.password_option(help="At least 12 characters; prompted when not given.")
 def create_user(username: str, role: str, password: str) -> None:
     """Add a staff account that signs in to the web app."""
-    from . import audit
     from .auth.users import Exists, create_user as create
+    from .extensions import db
 
     if len(password) < 12:
         raise click.ClickException("the password needs at least 12 characters")
@@ -199,7 +197,7 @@ def create_user(username: str, role: str, password: str) -> None:
         user = create(username, password, role)
     except Exists as exc:
         raise click.ClickException(str(exc)) from None
-    audit.record("user.create", user.username, role=role, commit=True)
+    db.session.commit()
     click.echo(f"Created {role} {user.username}")
 
 
@@ -209,12 +207,10 @@ def create_user(username: str, role: str, password: str) -> None:
 @click.option("--name", required=True, help="Who uses it, e.g. core-banking")
 def create_api_key(role: str, name: str) -> None:
     """Create an API key; it is printed once and only its hash is stored."""
-    from . import audit
     from .auth import create_api_key as create
     from .extensions import db
 
     row, key = create(name, role)
-    audit.record("apikey.create", f"{name} ({row.prefix})", role=role)
     db.session.commit()
     click.echo(key)
     click.echo(f"API key {row.id} ({name}, {role}). Store it now: it is not shown again.", err=True)
@@ -225,15 +221,14 @@ def create_api_key(role: str, name: str) -> None:
 @click.argument("key_id", type=int)
 def revoke_api_key(key_id: int) -> None:
     """Revoke an API key (every worker stops accepting it within API_KEY_CACHE_SECONDS)."""
-    from . import audit
+    from .auth import revoke_api_key as revoke
     from .extensions import db
     from .models import ApiKey
 
     row = db.session.get(ApiKey, key_id)
     if row is None:
         raise click.ClickException(f"API key {key_id} does not exist")
-    row.revoked_at = db.func.now()
-    audit.record("apikey.revoke", f"{row.name} ({row.prefix})")
+    revoke(row)
     db.session.commit()
     click.echo(f"Revoked API key {key_id} ({row.name})")
 

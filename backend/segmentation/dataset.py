@@ -1,11 +1,13 @@
 """Reading model features from PostgreSQL in bulk (binary COPY into NumPy)."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Iterator, Sequence
 
 import numpy as np
 
 from . import bulk
+from .extensions import db
 from .ml.features import column_for
 
 
@@ -27,6 +29,24 @@ def load_features(cursor, features: Sequence[str], where: str = "", params: dict
     ids = columns[0]
     X = np.column_stack(columns[1:]) if len(ids) else np.empty((0, len(features)))
     return ids, X
+
+
+@contextmanager
+def session_cursor():
+    """A DB-API cursor on the SQLAlchemy session's connection: COPY runs inside the current
+    transaction and sees rows it flushed but has not committed."""
+    cur = db.session.connection().connection.dbapi_connection.cursor()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+def features_of(customer_ids: Sequence[int], features: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, X) for these customers (those with a profile), in the session's transaction."""
+    with session_cursor() as cur:
+        return load_features(cur, features, where="c.customer_id = ANY(%(ids)s)",
+                             params={"ids": [int(i) for i in customer_ids]})
 
 
 def iter_feature_chunks(cursor, features: Sequence[str], chunk_rows: int

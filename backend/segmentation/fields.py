@@ -1,15 +1,14 @@
 """Marshmallow fields and schemas shared by several resources."""
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 import marshmallow as ma
 from marshmallow import fields
 
 from .ml.features import CATEGORIES
+from .predict.parsing import NUMERIC
 
-SIGNED_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
 LIMIT = Decimal("1e12")
 CENT = Decimal("0.01")
 
@@ -20,7 +19,7 @@ class Amount(fields.Field):
 
     def __init__(self, *, minimum: Decimal | None = Decimal(0), **kwargs):
         self.minimum = minimum
-        doc = {"oneOf": [{"type": "number"}, {"type": "string", "pattern": SIGNED_NUMBER.pattern}],
+        doc = {"oneOf": [{"type": "number"}, {"type": "string", "pattern": NUMERIC.pattern}],
                "example": "120.50"}
         if minimum is not None:
             doc["description"] = f"Money amount >= {minimum}"
@@ -30,7 +29,7 @@ class Amount(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise ma.ValidationError("Must be a number or a numeric string.")
-        if isinstance(value, str) and not SIGNED_NUMBER.fullmatch(value):
+        if isinstance(value, str) and not NUMERIC.fullmatch(value):
             raise ma.ValidationError("Must be a number or a numeric string.")
         try:
             amount = Decimal(str(value).strip())

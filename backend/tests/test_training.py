@@ -41,7 +41,7 @@ def test_auto_k_recovers_latent_segments(trained_app):
     assert names == EXPECTED_NAMES
 
 
-def test_retraining_unchanged_data_keeps_every_segment_id(trained_app, runner=None):
+def test_retraining_unchanged_data_keeps_every_segment_id(trained_app):
     runner = trained_app.test_cli_runner()
     with trained_app.app_context():
         first = db.session.scalars(select(ModelVersion).where(ModelVersion.is_active)).one().id

@@ -20,6 +20,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_smorest import abort
 from sqlalchemy import text
 
+from .. import audit
 from ..extensions import db
 from ..models import ROLES, ApiKey, User
 
@@ -42,13 +43,15 @@ class Principal:
         return f"{self.kind}:{self.name}"
 
 
-def requires(role: str):
-    """Declare the role a view method needs (``public`` for none)."""
+def requires(role: str, *, unless_off: str | None = None):
+    """Declare the role a view method needs (``public`` for none). With ``unless_off``,
+    the role applies only while that boolean setting is true (public otherwise)."""
     if role != PUBLIC and role not in RANK:
         raise ValueError(role)
 
     def decorator(func):
         func._required_role = role
+        func._role_setting = unless_off
         doc = getattr(func, "_apidoc", {})
         manual = doc.setdefault("manual_doc", {})
         manual["x-required-role"] = role
@@ -69,11 +72,20 @@ def new_key() -> tuple[str, str, str]:
 
 
 def create_api_key(name: str, role: str) -> tuple[ApiKey, str]:
+    """A new key (returned once, in clear) and its audit event; the caller commits."""
     key, prefix, digest = new_key()
     row = ApiKey(name=name, role=role, prefix=prefix, key_hash=digest)
     db.session.add(row)
     db.session.flush()
+    audit.record("apikey.create", f"{name} ({prefix})", role=role)
     return row, key
+
+
+def revoke_api_key(row: ApiKey) -> None:
+    """Revoke a key (once) and record it; the caller commits."""
+    if row.revoked_at is None:
+        row.revoked_at = db.func.now()
+        audit.record("apikey.revoke", f"{row.name} ({row.prefix})")
 
 
 class KeyCache:
@@ -164,11 +176,10 @@ def _required_role() -> str | None:
         return None
     cls = getattr(view, "view_class", None)
     func = getattr(cls, request.method.lower(), None) if cls else view
-    role = getattr(func, "_required_role", None)
-    if role == "viewer" and request.endpoint == "predict.PredictSegment" \
-            and not current_app.config["PREDICT_AUTH_REQUIRED"]:
+    setting = getattr(func, "_role_setting", None)
+    if setting and not current_app.config[setting]:
         return PUBLIC
-    return role
+    return getattr(func, "_required_role", None)
 
 
 def authorize() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from .. import audit
 from ..extensions import Blueprint, db
 from ..models import ApiKey, User
-from . import PUBLIC, Principal, create_api_key, requires
+from . import PUBLIC, Principal, create_api_key, requires, revoke_api_key
 from .ratelimit import limiter
 from .schemas import (ApiKeyCreateSchema, ApiKeyListSchema, ApiKeySchema, LoginSchema, MeSchema, NewApiKeySchema,
                       UserCreateSchema, UserListSchema, UserSchema)
@@ -92,7 +92,6 @@ class Users(MethodView):
             user = create_user(data["username"], data["password"], data["role"])
         except Exists as exc:
             abort(409, message=str(exc))
-        audit.record("user.create", user.username, role=user.role)
         db.session.commit()
         return user
 
@@ -111,7 +110,6 @@ class ApiKeys(MethodView):
     def post(self, data):
         """Create an API key; the key is in this response only"""
         row, key = create_api_key(data["name"], data["role"])
-        audit.record("apikey.create", f"{row.name} ({row.prefix})", role=row.role)
         db.session.commit()
         return {**{c: getattr(row, c) for c in ("id", "name", "prefix", "role", "created_at", "last_used_at",
                                                  "revoked_at")}, "key": key}
@@ -127,9 +125,7 @@ class ApiKeyItem(MethodView):
         row = db.session.get(ApiKey, key_id)
         if row is None:
             abort(404, message=f"API key {key_id} does not exist.")
-        if row.revoked_at is None:
-            row.revoked_at = db.func.now()
-            audit.record("apikey.revoke", f"{row.name} ({row.prefix})")
-            db.session.commit()
-            current_app.extensions["api_keys"].forget()
+        revoke_api_key(row)
+        db.session.commit()
+        current_app.extensions["api_keys"].forget()
         return row

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import audit
 from ..extensions import db
 from ..models import User
 
@@ -33,6 +34,7 @@ def create_user(username: str, password: str, role: str) -> User:
     user = User(username=username, password_hash=generate_password_hash(password), role=role)
     db.session.add(user)
     db.session.flush()
+    audit.record("user.create", username, role=role)
     return user
 
 

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 
 from ..extensions import db
-from ..fields import SIGNED_NUMBER
 from ..ml.features import CATEGORIES
 from ..models import CHANNELS
+from ..predict.parsing import NUMERIC
 from .service import assign, recompute_profiles
 
 COLUMNS = ("customer_id", "booked_at", "amount", "category", "channel")
@@ -41,7 +41,7 @@ def parse_row(row: dict) -> tuple[tuple, str | None]:
     if booked.tzinfo is None:
         booked = booked.replace(tzinfo=timezone.utc)
     raw_amount = (row.get("amount") or "").strip()
-    if not SIGNED_NUMBER.fullmatch(raw_amount):
+    if not NUMERIC.fullmatch(raw_amount):
         return (), f"amount: not a number ({raw_amount!r})"
     try:
         amount = Decimal(raw_amount).quantize(Decimal("0.01"))
@@ -69,7 +69,7 @@ def import_transactions(stream: io.TextIOBase, chunk_rows: int = 50_000) -> Impo
         with raw.cursor() as cur:
             cur.execute("CREATE TEMP TABLE _tx (line int8, customer_id int8, booked_at timestamptz, "
                         "amount numeric(12,2), category text, channel text) ON COMMIT DROP")
-            buf, writer, pending = io.StringIO(), None, 0
+            buf, pending = io.StringIO(), 0
             writer = csv.writer(buf)
             for row in reader:
                 line = reader.line_num

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from ..auth import requires
 from .. import audit
 from ..auth.ratelimit import write_limit
+from ..dataset import features_of
 from ..extensions import Blueprint, db
 from ..ml.explain import explain
 from ..serving import holder
@@ -110,7 +111,7 @@ class CustomerExplanation(MethodView):
         snapshot = holder(current_app._get_current_object()).current()
         if snapshot is None:
             abort(503, message="No model is active yet.")
-        ids, X = service.load_features([customer_id], snapshot.predictor.features)
+        ids, X = features_of([customer_id], snapshot.predictor.features)
         if not len(ids):
             _not_found(customer_id)
         rows = db.session.execute(text(

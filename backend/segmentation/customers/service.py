@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
+from ..dataset import features_of
 from ..extensions import db
-from ..ml.features import CATEGORIES, CATEGORY_COLUMNS, column_for
+from ..ml.features import CATEGORIES, CATEGORY_COLUMNS
 from ..models import Customer, SpendingProfile, Transaction
 from ..serving import holder
 
@@ -126,22 +126,12 @@ def delete(customer_id: int) -> bool:
     return deleted is not None
 
 
-def load_features(customer_ids: list[int], features: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    cols = ", ".join(f"coalesce(p.{column_for(f)}, 0)::float8" for f in features)
-    rows = db.session.execute(text(
-        f"SELECT p.customer_id, {cols} FROM spending_profiles p WHERE p.customer_id = ANY(:ids) "
-        "ORDER BY p.customer_id"), {"ids": list(customer_ids)}).all()
-    ids = np.array([r[0] for r in rows], dtype=np.int64)
-    X = np.array([r[1:] for r in rows], dtype=np.float64).reshape(len(rows), len(features))
-    return ids, X
-
-
 def assign(customer_ids: list[int]) -> int | None:
     """Segment these customers with the served model now (in the current transaction)."""
     snapshot = holder(current_app._get_current_object()).current()
     if snapshot is None:
         return None
-    ids, X = load_features(customer_ids, snapshot.predictor.features)
+    ids, X = features_of(customer_ids, snapshot.predictor.features)
     if not len(ids):
         return None
     segments = snapshot.predictor.predict(X)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -27,6 +27,19 @@ class TrainOptions:
     random_state: int = 42
     kselect_sample: int = 12_000
     silhouette_sample: int = 3_000
+
+    @classmethod
+    def from_config(cls, config: Mapping, k: int | None = None, min_clusters: int | None = None,
+                    max_clusters: int | None = None) -> "TrainOptions":
+        """Options from the service's settings (MIN_CLUSTERS, ...), with per-run overrides."""
+        return cls(
+            k=k,
+            min_clusters=min_clusters or config["MIN_CLUSTERS"],
+            max_clusters=max_clusters or config["MAX_CLUSTERS"],
+            random_state=config["RANDOM_STATE"],
+            kselect_sample=config["KSELECT_SAMPLE"],
+            silhouette_sample=config["SILHOUETTE_SAMPLE"],
+        )
 
 
 @dataclass

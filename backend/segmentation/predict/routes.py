@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import numpy as np
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 
 from ..auth import requires
 from ..auth.ratelimit import limiter
+from ..dataset import features_of
 from ..extensions import Blueprint
+from ..serving import holder
 from .schemas import (PredictCustomersResponseSchema, PredictCustomersSchema, PredictResponseSchema,
                       ProfileSchema)
 
@@ -22,7 +25,7 @@ class PredictSegment(MethodView):
     # the hot path: no rate-limit bookkeeping (it would cost a database round trip)
     decorators = [limiter.exempt]
 
-    @requires("viewer")
+    @requires("viewer", unless_off="PREDICT_AUTH_REQUIRED")
     @blp.arguments(ProfileSchema(many=True), description=(
         "A list of profiles (at most MAX_BATCH_ROWS, default 10,000) or one bare profile object."
     ))
@@ -62,16 +65,11 @@ class PredictCustomers(MethodView):
 
         Unknown ids are listed in ``unknown_ids``; they do not fail the batch.
         """
-        from flask import current_app
-
-        from ..customers.service import load_features
-        from ..serving import holder
-
         snapshot = holder(current_app._get_current_object()).current()
         if snapshot is None:
             abort(503, message="No model is active yet. Train one: flask --app segmentation train")
         wanted = list(dict.fromkeys(body["customer_ids"]))
-        found, X = load_features(wanted, snapshot.predictor.features)
+        found, X = features_of(wanted, snapshot.predictor.features)
         segments = snapshot.predictor.predict(X) if len(found) else np.empty(0, dtype=np.int64)
         by_id = dict(zip(found.tolist(), segments.tolist()))
         ordered = [c for c in wanted if c in by_id]

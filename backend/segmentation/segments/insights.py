@@ -5,6 +5,7 @@ import numpy as np
 from sqlalchemy import text
 
 from .. import bulk
+from ..dataset import features_of, session_cursor
 from ..extensions import db
 from ..ml.features import CATEGORIES, CATEGORY_COLUMNS, RFM_COLUMNS
 from ..ml.drift import psi, shares, status
@@ -55,8 +56,7 @@ def segment_summaries(version: int, previous: int | None, only: int | None = Non
 
 
 def assignments_of(version: int) -> tuple[np.ndarray, np.ndarray]:
-    raw = db.session.connection().connection.dbapi_connection
-    with raw.cursor() as cur:
+    with session_cursor() as cur:
         ids, segs = bulk.copy_out(
             cur, cur.mogrify("SELECT customer_id, segment_id FROM segment_assignments "
                              "WHERE model_version_id = %s ORDER BY customer_id", (version,)).decode(),
@@ -70,9 +70,7 @@ def projection(predictor: FastPredictor, version: int, sample: int, seed: int) -
     if not len(ids):
         return {"model_version": version, "points": [], "explained_variance": [0.0, 0.0]}
     pick = stratified_sample(segs, sample, np.random.default_rng(seed), floor=max(sample // 50, 10))
-    from ..customers.service import load_features
-
-    got, X = load_features(ids[pick].tolist(), predictor.features)
+    got, X = features_of(ids[pick].tolist(), predictor.features)
     seg_of = dict(zip(ids[pick].tolist(), segs[pick].tolist()))
     Z = predictor.transform(X)
     Zc = Z - Z.mean(axis=0)

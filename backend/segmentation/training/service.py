@@ -209,22 +209,10 @@ def request_training(params: dict, trigger: str, queue) -> tuple[TrainingRun, bo
     return run, True
 
 
-def _options(params: RunParams) -> TrainOptions:
-    cfg = current_app.config
-    return TrainOptions(
-        k=params.k,
-        min_clusters=params.min_clusters or cfg["MIN_CLUSTERS"],
-        max_clusters=params.max_clusters or cfg["MAX_CLUSTERS"],
-        random_state=cfg["RANDOM_STATE"],
-        kselect_sample=cfg["KSELECT_SAMPLE"],
-        silhouette_sample=cfg["SILHOUETTE_SAMPLE"],
-    )
-
-
 def _train(run_id: int, params: RunParams, progress: Progress) -> int:
     cfg = current_app.config
     started = time.perf_counter()
-    options = _options(params)
+    options = TrainOptions.from_config(cfg, params.k, params.min_clusters, params.max_clusters)
     feature_set = cfg["FEATURE_SET"]
     features = list(features_for(feature_set))
 
