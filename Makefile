@@ -9,7 +9,7 @@ FLASK := cd backend && ../$(BIN)/flask --app segmentation
 NPM := cd frontend && NG_CLI_ANALYTICS=false timeout 900 npm
 DEMO_CUSTOMERS ?= 20000
 
-.PHONY: help install install-web build-web migrate bootstrap run stop test test-backend \
+.PHONY: help install install-web build-web migrate bootstrap run stop test lint format test-backend \
         test-web test-e2e check-deploy bench clean
 
 help: ## list the targets
@@ -48,7 +48,13 @@ run: bootstrap ## everything on http://localhost:8080 (API on :5000)
 stop: install ## stop the embedded PostgreSQL
 	$(FLASK) embedded-db stop
 
-test: test-backend test-web test-e2e ## the whole suite: backend, web unit tests, browser journeys
+test: lint test-backend test-web test-e2e ## the whole suite: lint, backend, web unit tests, browser journeys
+
+lint: install ## ruff check and format check (backend, bench)
+	cd backend && ../$(BIN)/ruff check . ../bench && ../$(BIN)/ruff format --check . ../bench
+
+format: install ## apply ruff's fixes and formatting
+	cd backend && ../$(BIN)/ruff check --fix . ../bench && ../$(BIN)/ruff format . ../bench
 
 test-backend: install ## backend tests against a throwaway PostgreSQL and real processes
 	cd backend && ../$(BIN)/python -m pytest

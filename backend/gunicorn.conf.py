@@ -4,6 +4,7 @@ The master only imports Flask; each worker builds its own app after the fork, lo
 model in its own process and limits native thread pools to one thread, so no OpenMP or
 BLAS state is ever forked.
 """
+
 import os
 
 from segmentation.config import gunicorn_settings

@@ -6,6 +6,7 @@ Run as a script; prints one JSON line. If the k loop would pass ``--budget`` sec
 remaining ks are not fitted but extrapolated (each costed like the slowest k measured,
 a lower bound since larger k cost more), and the output says so.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,16 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
 from sqlalchemy import create_engine
 
-COLUMNS = ["utilities", "groceries", "transport", "dining", "entertainment", "online_shopping", "travel",
-           "healthcare"]
+COLUMNS = [
+    "utilities",
+    "groceries",
+    "transport",
+    "dining",
+    "entertainment",
+    "online_shopping",
+    "travel",
+    "healthcare",
+]
 QUERY = "SELECT * FROM customers c JOIN spending_profiles p USING (customer_id)"
 
 
@@ -50,10 +59,19 @@ def main() -> None:
     measured_s = time.perf_counter() - t0
     missing = [k for k in range(2, 11) if k not in per_k]
     estimate = measured_s + len(missing) * max(per_k.values())
-    print(json.dumps({
-        "rows": len(frame), "load_s": round(load_s, 2), "per_k_s": per_k, "best_k": best[0],
-        "measured_s": round(measured_s, 2), "extrapolated_ks": missing, "total_s": round(estimate, 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "rows": len(frame),
+                "load_s": round(load_s, 2),
+                "per_k_s": per_k,
+                "best_k": best[0],
+                "measured_s": round(measured_s, 2),
+                "extrapolated_ks": missing,
+                "total_s": round(estimate, 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 Environment: BENCH_CEILING_BODY (file holding a real response of our service) and
 BENCH_ARTIFACT (the active model's joblib file).
 """
+
 from __future__ import annotations
 
 import os

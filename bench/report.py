@@ -1,11 +1,12 @@
 """latest.json (flat numbers, units in the names, plus the raw measurements) and latest.md."""
+
 from __future__ import annotations
 
 import json
 import os
 import platform
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 COMMAND = "make bench  (= bench/run.sh)"
@@ -60,11 +61,22 @@ def targets(f: dict) -> list[tuple[str, str, float, bool]]:
         rows.append((f"{name} >= {goal:g}{unit}", f"{value:g}{unit}", value / goal, value >= goal))
 
     def at_most(name, value, goal, unit=""):
-        rows.append((f"{name} <= {goal:g}{unit}", f"{value:g}{unit}", goal / value if value else float("inf"),
-                     value <= goal))
+        rows.append(
+            (
+                f"{name} <= {goal:g}{unit}",
+                f"{value:g}{unit}",
+                goal / value if value else float("inf"),
+                value <= goal,
+            )
+        )
 
     at_least("serving rps / ceiling (c16, median of paired rounds)", f["serve_ratio_ours_ceiling_c16"], 0.9)
-    at_least("serving rps / naive baseline (c16, median of paired rounds)", f["serve_ratio_ours_baseline_c16"], 5, "x")
+    at_least(
+        "serving rps / naive baseline (c16, median of paired rounds)",
+        f["serve_ratio_ours_baseline_c16"],
+        5,
+        "x",
+    )
     at_most("p99 at c16", f["serve_p99_ms_c16"], 20, " ms")
     at_least("10k-row batches", f["batch10k_rows_per_s"], 200_000, " rows/s")
     at_most("1M train end to end, auto k", f["train_1m_s"], 30, " s")
@@ -85,46 +97,82 @@ def profile_lines(title: str, prof: dict) -> list[str]:
 def markdown(f: dict, r: dict, meta: dict) -> str:
     s = r["serve"]
     lines = [
-        "# Benchmark results", "",
+        "# Benchmark results",
+        "",
         f"{meta['date']} on {meta['cpu_model']} ({meta['cores']} cores), command `{meta['command']}`, "
         f"runtime {r['runtime_s']:.0f} s. gunicorn {r['settings']['workers']} workers x "
         f"{r['settings']['threads']} threads (gthread) for all three apps. Absolute numbers are noisy "
-        "(shared machine, load generator on the same 2 cores); compare the ratios.", "",
-        "## Serving: one profile per request (wrk -t2, 4 s after 1 s warm-up; 5 interleaved rounds, median)", "",
-        "| app | conns | req/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|---|",
+        "(shared machine, load generator on the same 2 cores); compare the ratios.",
+        "",
+        "## Serving: one profile per request (wrk -t2, 4 s after 1 s warm-up; 5 interleaved rounds, median)",
+        "",
+        "| app | conns | req/s | p50 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|",
     ]
     for c in (16, 64):
         for name in ("ours", "ours_nginx", "ceiling", "baseline"):
             m = s[f"{name}_c{c}"]
-            lines.append(f"| {name} | {c} | {m['rps']:,.0f} | {m['p50_ms']} | {m['p99_ms']} | {m['errors']} |")
-    lines += ["", "req/s per round (ours): " + "; ".join(
-        f"c{c} {s[f'ours_c{c}']['rps_rounds']}" for c in (16, 64)), ""]
+            lines.append(
+                f"| {name} | {c} | {m['rps']:,.0f} | {m['p50_ms']} | {m['p99_ms']} | {m['errors']} |"
+            )
+    lines += [
+        "",
+        "req/s per round (ours): " + "; ".join(f"c{c} {s[f'ours_c{c}']['rps_rounds']}" for c in (16, 64)),
+        "",
+    ]
     lines += [f"- {k}: median {v['median']} (rounds {v['rounds']})" for k, v in r["serve_ratios"].items()]
     lines += [""]
-    lines += ["## Batches (keep-alive client, median of 7)", "", "| app | rows/request | median ms | rows/s |",
-              "|---|---|---|---|"]
+    lines += [
+        "## Batches (keep-alive client, median of 7)",
+        "",
+        "| app | rows/request | median ms | rows/s |",
+        "|---|---|---|---|",
+    ]
     for key, m in r["batch"].items():
         lines.append(f"| {key.split('_')[0]} | {m['rows']:,} | {m['median_ms']} | {m['rows_per_s']:,} |")
     t1, t100, base = r["train_1m"], r["train_100k"], r["train_1m_baseline"]
-    lines += ["", "## Training (trigger -> new model served by every worker)", "",
-              "| customers | k | served after s | job done s (incl. re-segmenting) | worker peak RSS MB (job / sampled) |",
-              "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Training (trigger -> new model served by every worker)",
+        "",
+        "| customers | k | served after s | job done s (incl. re-segmenting) | worker peak RSS MB (job / sampled) |",
+        "|---|---|---|---|---|",
+    ]
     for label, t in (("100k", t100), ("1M", t1)):
-        lines.append(f"| {label} | {t['k']} | {t['served_s']} | {t['job_done_s']} | "
-                     f"{t['peak_rss_mb_job']} / {t['peak_rss_mb_sampled']} |")
-    lines += ["", "Stage seconds (job): " + "; ".join(
-        f"{label}: " + ", ".join(f"{k} {v:.2f}" for k, v in t["stage_seconds"].items())
-        for label, t in (("100k", t100), ("1M", t1))), "",
+        lines.append(
+            f"| {label} | {t['k']} | {t['served_s']} | {t['job_done_s']} | "
+            f"{t['peak_rss_mb_job']} / {t['peak_rss_mb_sampled']} |"
+        )
+    lines += [
+        "",
+        "Stage seconds (job): "
+        + "; ".join(
+            f"{label}: " + ", ".join(f"{k} {v:.2f}" for k, v in t["stage_seconds"].items())
+            for label, t in (("100k", t100), ("1M", t1))
+        ),
+        "",
         f"Naive baseline on the same 1M rows: read_sql {base['load_s']} s, per k (KMeans n_init=10 + "
         f"silhouette 20k) {base['per_k_s']}, best k {base['best_k']}, total **{base['total_s']} s**"
-        + (f" (ks {base['extrapolated_ks']} NOT run, extrapolated at the slowest measured k to stay "
-           f"within the 15-minute budget; a lower bound)" if base["extrapolated_ks"] else " (all ks measured)")
-        + f". Seeding 1M demo customers: {r['seed_1m_s']} s.", "",
-        "## Hot reload and memory", "",
+        + (
+            f" (ks {base['extrapolated_ks']} NOT run, extrapolated at the slowest measured k to stay "
+            f"within the 15-minute budget; a lower bound)"
+            if base["extrapolated_ks"]
+            else " (all ks measured)"
+        )
+        + f". Seeding 1M demo customers: {r['seed_1m_s']} s.",
+        "",
+        "## Hot reload and memory",
+        "",
         f"Activation -> every worker serving it (50 fresh connections in a row): {r['reload']['seconds']} s "
-        f"(median {r['reload']['median_s']}, max {r['reload']['max_s']}).", "",
-        "RSS per gunicorn worker (MB): " + ", ".join(f"{k} {v}" for k, v in r["memory"].items()) + ".", "",
-        "## Targets", "", "| target | measured | ratio (>= 1 passes) | result |", "|---|---|---|---|"]
+        f"(median {r['reload']['median_s']}, max {r['reload']['max_s']}).",
+        "",
+        "RSS per gunicorn worker (MB): " + ", ".join(f"{k} {v}" for k, v in r["memory"].items()) + ".",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | ratio (>= 1 passes) | result |",
+        "|---|---|---|---|",
+    ]
     for target, measured, ratio, ok in targets(f):
         lines.append(f"| {target} | {measured} | {ratio:.2f} | {'pass' if ok else 'MISS'} |")
     lines += ["", "## Profiles (py-spy)", ""]
@@ -137,12 +185,18 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
 def write(results: dict, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "cores": os.cpu_count(), "cpu_model": cpu_model(), "python": sys.version.split()[0],
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "cpu_model": cpu_model(),
+        "python": sys.version.split()[0],
         "command": COMMAND,
     }
     flat = summary(results)
-    flat["targets"] = [{"target": t, "measured": m, "ratio": round(x, 3), "pass": ok} for t, m, x, ok in targets(flat)]
-    (out_dir / "latest.json").write_text(json.dumps({**flat, **meta, "runtime_s": results["runtime_s"],
-                                                     "raw": results}, indent=2, default=str) + "\n")
+    flat["targets"] = [
+        {"target": t, "measured": m, "ratio": round(x, 3), "pass": ok} for t, m, x, ok in targets(flat)
+    ]
+    (out_dir / "latest.json").write_text(
+        json.dumps({**flat, **meta, "runtime_s": results["runtime_s"], "raw": results}, indent=2, default=str)
+        + "\n"
+    )
     (out_dir / "latest.md").write_text(markdown(flat, results, meta))

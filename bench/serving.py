@@ -1,4 +1,5 @@
 """Serving measurements: wrk load, batch throughput, hot reload, worker memory, profiles."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import requests
-
 from stack import BENCH, PREDICT, PROFILE, VENV_BIN, rss_mb, worker_pids
-
 
 AUTH: dict[str, str] = {}  # Authorization header (an admin key) sent on every call, as callers must
 
@@ -22,10 +21,16 @@ def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2) -> dict:
     """requests/s, p50/p99 (ms) and errors of single-profile predict calls at ``connections``."""
     argv = ["wrk", "-t2", f"-c{connections}", "--latency", "-s", str(BENCH / "predict.lua"), url]
     env = {**os.environ, "BENCH_AUTH": AUTH.get("Authorization", "")}
-    subprocess.run(argv[:2] + [f"-c{connections}", f"-d{warmup}s"] + argv[3:], check=True, capture_output=True,
-                   env=env)
-    out = subprocess.run(argv[:3] + [f"-d{seconds}s", "--timeout", "5s"] + argv[3:], check=True,
-                         capture_output=True, text=True, env=env).stdout
+    subprocess.run(
+        argv[:2] + [f"-c{connections}", f"-d{warmup}s"] + argv[3:], check=True, capture_output=True, env=env
+    )
+    out = subprocess.run(
+        argv[:3] + [f"-d{seconds}s", "--timeout", "5s"] + argv[3:],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout
     raw = json.loads(next(line for line in out.splitlines() if line.startswith("WRK_JSON "))[9:])
     errors = raw["connect"] + raw["read"] + raw["write"] + raw["status"] + raw["timeout"]
     return {
@@ -40,8 +45,11 @@ def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2) -> dict:
 def median_run(runs: list[dict]) -> dict:
     """The run with the median requests/s (its own latencies), plus every round's figure."""
     ordered = sorted(runs, key=lambda run: run["rps"])
-    return {**ordered[len(ordered) // 2], "rps_rounds": [run["rps"] for run in runs],
-            "errors": sum(run["errors"] for run in runs)}
+    return {
+        **ordered[len(ordered) // 2],
+        "rps_rounds": [run["rps"] for run in runs],
+        "errors": sum(run["errors"] for run in runs),
+    }
 
 
 def median_ratio(ours: list[dict], ref: list[dict]) -> dict:
@@ -74,7 +82,9 @@ def batch_rows_per_s(url: str, rows: int, repeats: int = 7) -> dict:
 def served_version(url: str) -> int | None:
     """The model version one worker reports, on a fresh connection (no keep-alive)."""
     try:
-        answer = requests.post(url + PREDICT, json=[PROFILE], headers={"Connection": "close", **AUTH}, timeout=5)
+        answer = requests.post(
+            url + PREDICT, json=[PROFILE], headers={"Connection": "close", **AUTH}, timeout=5
+        )
     except requests.RequestException:
         return None
     return answer.json().get("model_version") if answer.status_code == 200 else None
@@ -103,7 +113,9 @@ def hot_reload(url: str, versions: list[int], rounds: int = 3) -> dict:
     for _ in range(rounds):
         for version in versions:
             t0 = time.perf_counter()
-            requests.post(f"{url}/api/v1/segmentation/models/{version}/activate", headers=AUTH, timeout=30).raise_for_status()
+            requests.post(
+                f"{url}/api/v1/segmentation/models/{version}/activate", headers=AUTH, timeout=30
+            ).raise_for_status()
             times.append(round(time.perf_counter() - t0 + wait_until_served(url, version), 3))
     return {"seconds": times, "median_s": statistics.median(times), "max_s": max(times)}
 
@@ -116,10 +128,25 @@ def worker_memory(master_pid: int) -> list[float]:
 PLUMBING = ("(threading.py)", "(thread.py)", "(gthread.py)", "(arbiter.py)", "(wsgiapp.py)")
 
 
-def py_spy(pid: int, seconds: int, out: Path, rate: int = 100, subprocesses: bool = False) -> subprocess.Popen:
+def py_spy(
+    pid: int, seconds: int, out: Path, rate: int = 100, subprocesses: bool = False
+) -> subprocess.Popen:
     """Start ``py-spy record`` (collapsed stacks, idle frames dropped) on ``pid``."""
-    argv = [str(VENV_BIN / "py-spy"), "record", "--pid", str(pid), "--duration", str(seconds),
-            "--rate", str(rate), "--format", "raw", "--output", str(out), "--nonblocking"]
+    argv = [
+        str(VENV_BIN / "py-spy"),
+        "record",
+        "--pid",
+        str(pid),
+        "--duration",
+        str(seconds),
+        "--rate",
+        str(rate),
+        "--format",
+        "raw",
+        "--output",
+        str(out),
+        "--nonblocking",
+    ]
     if subprocesses:
         argv.append("--subprocesses")
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -135,8 +162,12 @@ def summarize_profile(path: Path, top: int = 8) -> dict:
         if not stack:
             continue
         n = int(count)
-        frames = [f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].rsplit("/", 1)[-1] + ")"
-                  if " (" in f else f for f in stack.split(";")]
+        frames = [
+            f.split(" (")[0] + " (" + f.split(" (")[1].split(":")[0].rsplit("/", 1)[-1] + ")"
+            if " (" in f
+            else f
+            for f in stack.split(";")
+        ]
         total += n
         own[frames[-1]] += n
         for frame in set(frames):
@@ -144,6 +175,10 @@ def summarize_profile(path: Path, top: int = 8) -> dict:
                 inclusive[frame] += n
 
     def ranked(counter):
-        return [{"function": f, "share": round(c / total, 3)} for f, c in counter.most_common(top)] if total else []
+        return (
+            [{"function": f, "share": round(c / total, 3)} for f, c in counter.most_common(top)]
+            if total
+            else []
+        )
 
     return {"samples": total, "inclusive": ranked(inclusive), "self": ranked(own)}

@@ -1,4 +1,5 @@
 """Starting and stopping the processes under test: gunicorn apps, the queue worker, nginx."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,16 @@ ROOT = BENCH.parent
 BACKEND = ROOT / "backend"
 VENV_BIN = ROOT / ".venv" / "bin"
 PREDICT = "/api/v1/segmentation/predict-segment"
-PROFILE = {"Utilities": 500, "Groceries": 320.5, "Transport": 40, "Dining": 85, "Entertainment": 30,
-           "OnlineShopping": 120, "Travel": 0, "Healthcare": 25}
+PROFILE = {
+    "Utilities": 500,
+    "Groceries": 320.5,
+    "Transport": 40,
+    "Dining": 85,
+    "Entertainment": 30,
+    "OnlineShopping": 120,
+    "Travel": 0,
+    "Healthcare": 25,
+}
 
 
 class Stack:
@@ -30,14 +39,26 @@ class Stack:
 
     def flask(self, *args: str, env: dict | None = None) -> str:
         """Run a flask command in backend/ and return its stdout (raises on failure)."""
-        out = subprocess.run([str(VENV_BIN / "flask"), "--app", "segmentation", *args], cwd=BACKEND,
-                             env={**self.env, **(env or {})}, check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [str(VENV_BIN / "flask"), "--app", "segmentation", *args],
+            cwd=BACKEND,
+            env={**self.env, **(env or {})},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         return out.stdout
 
     def start(self, name: str, argv: list[str], cwd: Path, env: dict | None = None) -> subprocess.Popen:
         log = open(self.var / "logs" / f"{name}.log", "ab")
-        proc = subprocess.Popen(argv, cwd=cwd, env={**self.env, **(env or {})}, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env={**self.env, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs[name] = proc
         return proc
 
@@ -59,13 +80,19 @@ class Stack:
         return url
 
     def worker(self, env: dict | None = None) -> subprocess.Popen:
-        return self.start("worker", [str(VENV_BIN / "flask"), "--app", "segmentation", "worker"], BACKEND, env)
+        return self.start(
+            "worker", [str(VENV_BIN / "flask"), "--app", "segmentation", "worker"], BACKEND, env
+        )
 
     def nginx(self, port: int, upstream_port: int) -> str:
         web_root = self.var / "www"
         web_root.mkdir(exist_ok=True)
         (web_root / "index.html").write_text("<!doctype html><title>bench</title>\n")
-        env = {"API_UPSTREAM": f"127.0.0.1:{upstream_port}", "LISTEN_PORT": str(port), "WEB_ROOT": str(web_root)}
+        env = {
+            "API_UPSTREAM": f"127.0.0.1:{upstream_port}",
+            "LISTEN_PORT": str(port),
+            "WEB_ROOT": str(web_root),
+        }
         self.start("nginx", [str(ROOT / "nginx" / "run-local.sh"), str(self.var / "nginx")], ROOT, env)
         url = f"http://127.0.0.1:{port}"
         wait_for(url + "/health", "nginx", self.procs["nginx"])
@@ -98,8 +125,11 @@ def wait_for(url: str, name: str, proc: subprocess.Popen, timeout: float = 60, b
         try:
             from serving import AUTH
 
-            answer = (requests.get(url, timeout=2, headers=AUTH) if body is None
-                      else requests.post(url, json=body, timeout=2, headers=AUTH))
+            answer = (
+                requests.get(url, timeout=2, headers=AUTH)
+                if body is None
+                else requests.post(url, json=body, timeout=2, headers=AUTH)
+            )
             if answer.status_code < 500:
                 return
         except requests.RequestException:

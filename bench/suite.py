@@ -4,6 +4,7 @@ Usage (run.sh does this): python bench/suite.py VAR_DIR DATABASE_URL
 Phase A uses a 100k-customer database (serving, batch, memory, hot reload, training 100k);
 phase B a 1M-customer database (seed time, training 1M, naive training baseline).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,12 +15,11 @@ import time
 from pathlib import Path
 
 import psycopg2
-import requests
-from sqlalchemy.engine import make_url
-
 import report
+import requests
 import serving
 import training
+from sqlalchemy.engine import make_url
 from stack import BENCH, PREDICT, PROFILE, VENV_BIN, Stack
 
 PORTS = {"ours": 5100, "ceiling": 5101, "baseline": 5102, "nginx": 5180}
@@ -49,7 +49,10 @@ def admin_key(stack: Stack) -> None:
 
 
 def phase_serving(stack: Stack, var: Path, results: dict) -> None:
-    env = {"DATABASE_URL": database(stack.env["BASE_URL"], "bench_100k"), "MODEL_DIR": str(var / "models_100k")}
+    env = {
+        "DATABASE_URL": database(stack.env["BASE_URL"], "bench_100k"),
+        "MODEL_DIR": str(var / "models_100k"),
+    }
     stack.env |= env
     stack.flask("db", "upgrade")
     admin_key(stack)
@@ -75,18 +78,24 @@ def phase_serving(stack: Stack, var: Path, results: dict) -> None:
         for connections in (16, 64):
             for name, url in targets.items():
                 runs.setdefault(f"{name}_c{connections}", []).append(
-                    serving.wrk(url, connections, seconds=4, warmup=1))
+                    serving.wrk(url, connections, seconds=4, warmup=1)
+                )
     results["serve"] = {key: serving.median_run(rounds) for key, rounds in runs.items()}
     # other work on the machine drifts slowly: ratios of neighbouring runs are steadier
     results["serve_ratios"] = {
         f"ours_{ref}_c{c}": serving.median_ratio(runs[f"ours_c{c}"], runs[f"{ref}_c{c}"])
-        for ref in ("ceiling", "baseline") for c in (16, 64)}
+        for ref in ("ceiling", "baseline")
+        for c in (16, 64)
+    }
     for key, run in results["serve"].items():
         log(f"  {key}: {run}")
 
     log("batch throughput")
-    results["batch"] = {f"{name}_{rows}": serving.batch_rows_per_s(url, rows)
-                        for rows in (1_000, 10_000) for name, url in (("ours", ours), ("baseline", baseline))}
+    results["batch"] = {
+        f"{name}_{rows}": serving.batch_rows_per_s(url, rows)
+        for rows in (1_000, 10_000)
+        for name, url in (("ours", ours), ("baseline", baseline))
+    }
 
     log("profiles (py-spy on our gunicorn workers): c16 load, then 10k-row batches")
     spy = serving.py_spy(stack.pid("ours"), 8, var / "serve.prof", subprocesses=True)
@@ -97,7 +106,9 @@ def phase_serving(stack: Stack, var: Path, results: dict) -> None:
     serving.batch_rows_per_s(ours, 10_000, repeats=40)
     spy.wait(timeout=60)
     results["batch_profile"] = serving.summarize_profile(var / "batch.prof")
-    results["memory"] = {name: serving.worker_memory(stack.pid(name)) for name in ("ours", "ceiling", "baseline")}
+    results["memory"] = {
+        name: serving.worker_memory(stack.pid(name)) for name in ("ours", "ceiling", "baseline")
+    }
     stack.stop("ceiling")
     stack.stop("baseline")
 
@@ -132,8 +143,12 @@ def phase_training(stack: Stack, var: Path, results: dict) -> None:
     stack.stop_all()
 
     log("naive training baseline on the same 1M rows")
-    out = subprocess.run([str(VENV_BIN / "python"), str(BENCH / "naive_train.py"), "--url", url,
-                          "--budget", "240"], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [str(VENV_BIN / "python"), str(BENCH / "naive_train.py"), "--url", url, "--budget", "240"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     results["train_1m_baseline"] = json.loads(out.strip().splitlines()[-1])
     log(f"  {results['train_1m_baseline']}")
 
@@ -141,8 +156,15 @@ def phase_training(stack: Stack, var: Path, results: dict) -> None:
 def main() -> None:
     var, base_url = Path(sys.argv[1]), sys.argv[2]
     started = time.perf_counter()
-    stack = Stack(var, {"BASE_URL": base_url, "WEB_CONCURRENCY": str(WORKERS), "GUNICORN_THREADS": str(THREADS),
-                        "VAR_DIR": str(var)})
+    stack = Stack(
+        var,
+        {
+            "BASE_URL": base_url,
+            "WEB_CONCURRENCY": str(WORKERS),
+            "GUNICORN_THREADS": str(THREADS),
+            "VAR_DIR": str(var),
+        },
+    )
     results: dict = {"settings": {"workers": WORKERS, "threads": THREADS, "worker_class": "gthread"}}
     try:
         phase_serving(stack, var, results)

@@ -1,11 +1,11 @@
 """Training measurements: end to end through the API and the queue worker."""
+
 from __future__ import annotations
 
 import threading
 import time
 
 import requests
-
 from serving import AUTH, served_version, wait_until_served
 from stack import tree_rss_mb
 

@@ -11,6 +11,7 @@ The URL comes from DATABASE_URL (or the file named by DATABASE_URL_FILE), like t
 Timeouts: DB_WAIT_TIMEOUT (wait, default 60 s), SCHEMA_WAIT_TIMEOUT (default 300 s).
 Passwords are never printed except by ``url``, whose output the entrypoint captures.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,8 +42,10 @@ def compose_url() -> str:
     password = env("DB_PASSWORD", "")
     auth = quote(env("DB_USER"), safe="") + (f":{quote(password, safe='')}" if password else "")
     options = env("DB_OPTIONS", "")  # libpq parameters, e.g. sslmode=verify-full
-    return (f"postgresql://{auth}@{env('DB_HOST')}:{env('DB_PORT', '5432')}/{quote(env('DB_NAME'), safe='')}"
-            + (f"?{options.lstrip('?')}" if options else ""))
+    return (
+        f"postgresql://{auth}@{env('DB_HOST')}:{env('DB_PORT', '5432')}/{quote(env('DB_NAME'), safe='')}"
+        + (f"?{options.lstrip('?')}" if options else "")
+    )
 
 
 def libpq_url() -> str:
@@ -78,8 +81,10 @@ def wait(url: str, timeout: float) -> None:
             error = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             now = time.monotonic()
             if now >= deadline:
-                sys.exit(f"dbtool: database {describe(url)} not reachable after {timeout:.0f}s "
-                         f"(DB_WAIT_TIMEOUT): {error}")
+                sys.exit(
+                    f"dbtool: database {describe(url)} not reachable after {timeout:.0f}s "
+                    f"(DB_WAIT_TIMEOUT): {error}"
+                )
             if now - last_said >= 5:
                 print(f"dbtool: waiting for database {describe(url)}: {error}", file=sys.stderr)
                 last_said = now
@@ -116,8 +121,10 @@ def wait_schema(url: str, migrations: Path, timeout: float) -> None:
             return
         now = time.monotonic()
         if now >= deadline:
-            sys.exit(f"dbtool: schema still at {sorted(have) or 'nothing'}, want {sorted(want)} after "
-                     f"{timeout:.0f}s (SCHEMA_WAIT_TIMEOUT): has the API or the migration job run?")
+            sys.exit(
+                f"dbtool: schema still at {sorted(have) or 'nothing'}, want {sorted(want)} after "
+                f"{timeout:.0f}s (SCHEMA_WAIT_TIMEOUT): has the API or the migration job run?"
+            )
         if now - last_said >= 10:
             print(f"dbtool: waiting for migrations (schema at {sorted(have) or 'nothing'})", file=sys.stderr)
             last_said = now

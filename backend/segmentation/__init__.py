@@ -3,6 +3,7 @@
 Nothing heavy happens at import time; the database URL is resolved (starting the embedded
 PostgreSQL if no DATABASE_URL is set) and the model is loaded only when an app is built.
 """
+
 from __future__ import annotations
 
 import logging
@@ -80,7 +81,7 @@ def normalise_url(url: str) -> str:
     """SQLAlchemy URL on psycopg2 for ``postgres://`` / ``postgresql://`` URLs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix):]
+            return "postgresql+psycopg2://" + url[len(prefix) :]
     return url
 
 
@@ -115,8 +116,13 @@ def _request_logging(app: Flask) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
         started = g.get("started")
         if started is not None:
-            log.info("%s %s %s %.1fms", request.method, request.path, response.status_code,
-                     (time.perf_counter() - started) * 1000)
+            log.info(
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                response.status_code,
+                (time.perf_counter() - started) * 1000,
+            )
         return response
 
     @app.teardown_request
@@ -138,17 +144,27 @@ def _security(app: Flask) -> None:
     def rate_limit():
         if request.method in auth.UNSAFE_METHODS and not (request.endpoint or "").startswith("predict."):
             limiter._check_request_limit()
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
-                                                       "description": "API key: flask create-api-key"})
-    api.spec.components.security_scheme("sessionCookie", {"type": "apiKey", "in": "cookie", "name": "seg_session"})
+
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "API key: flask create-api-key"}
+    )
+    api.spec.components.security_scheme(
+        "sessionCookie", {"type": "apiKey", "in": "cookie", "name": "seg_session"}
+    )
 
     @app.after_request
     def xsrf_cookie(response):
         token = g.get("xsrf_cookie")
         if token is not None:
             if token:
-                response.set_cookie("XSRF-TOKEN", token, samesite="Strict", secure=app.config["SESSION_COOKIE_SECURE"],
-                                    httponly=False, max_age=8 * 3600)
+                response.set_cookie(
+                    "XSRF-TOKEN",
+                    token,
+                    samesite="Strict",
+                    secure=app.config["SESSION_COOKIE_SECURE"],
+                    httponly=False,
+                    max_age=8 * 3600,
+                )
             else:
                 response.delete_cookie("XSRF-TOKEN")
         return response

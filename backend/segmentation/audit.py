@@ -1,4 +1,5 @@
 """The audit log: one row per write, sign-in, training and activation (never customer data)."""
+
 from __future__ import annotations
 
 import logging
@@ -20,7 +21,11 @@ def actor() -> str:
 def record(action: str, target: str | None = None, commit: bool = False, **details) -> None:
     """Add an audit event to the current transaction (committed with the change it records)."""
     event = AuditEvent(
-        actor=actor(), action=action, target=target, details=details, request_id=context_id.get(),
+        actor=actor(),
+        action=action,
+        target=target,
+        details=details,
+        request_id=context_id.get(),
         ip=request.remote_addr if has_request_context() else None,
     )
     db.session.add(event)

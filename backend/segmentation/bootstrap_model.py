@@ -7,6 +7,7 @@ Trains on generated demo data and writes ``OUT_DIR/kmeans_model.joblib`` plus
 model version (checking that hash) when no model is active, so a new deployment predicts
 before its first retraining.
 """
+
 from __future__ import annotations
 
 import argparse

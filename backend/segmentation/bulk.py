@@ -4,10 +4,11 @@ Rows with fixed-size fields (integers, float8, booleans, no NULLs) have a fixed 
 in PostgreSQL's binary COPY format, so a whole table maps onto one NumPy structured
 array: no per-row Python, no ORM objects, no text parsing.
 """
+
 from __future__ import annotations
 
 import io
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -1,4 +1,5 @@
 """Flask CLI commands. Each calls the same service functions as the API and the worker."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,10 @@ def seed_demo(customers: int, seed: int) -> None:
     from .seeding import seed_demo as run
 
     result = run(customers, seed)
-    click.echo(f"Loaded {result['customers']:,} customers (ids from {result['first_id']}) "
-               f"in {result['seconds']:.1f}s")
+    click.echo(
+        f"Loaded {result['customers']:,} customers (ids from {result['first_id']}) "
+        f"in {result['seconds']:.1f}s"
+    )
 
 
 @click.command("train")
@@ -49,10 +52,17 @@ def train(k: int | None, min_clusters: int | None, max_clusters: int | None) -> 
 
     run = create_run({"k": k, "min_clusters": min_clusters, "max_clusters": max_clusters}, trigger="cli")
     run = execute_run(run.id)
-    click.echo(json.dumps({
-        "run": run.id, "status": run.status, "model_version": run.model_version_id,
-        "error": run.error, "stage_seconds": run.stage_seconds,
-    }))
+    click.echo(
+        json.dumps(
+            {
+                "run": run.id,
+                "status": run.status,
+                "model_version": run.model_version_id,
+                "error": run.error,
+                "stage_seconds": run.stage_seconds,
+            }
+        )
+    )
     if run.status != "succeeded":
         sys.exit(1)
 
@@ -62,7 +72,8 @@ def train(k: int | None, min_clusters: int | None, max_clusters: int | None) -> 
 @click.option("--customers", type=click.IntRange(1, 20_000_000), default=20_000, show_default=True)
 def bootstrap(customers: int) -> None:
     """Seed demo data if the database is empty, and train if no model is active."""
-    from .seeding import count_customers, seed_demo as run_seed
+    from .seeding import count_customers
+    from .seeding import seed_demo as run_seed
     from .training.registry import active_version
     from .training.service import create_run, execute_run
 
@@ -76,8 +87,10 @@ def bootstrap(customers: int) -> None:
         path = Path(current_app.config["VAR_DIR"]) / "initial-admin-password"
         path.write_text(first[1] + "\n")
         path.chmod(0o600)
-        click.echo(f"Created the first admin. Sign in as '{first[0]}' with password '{first[1]}' "
-                   f"(also in {path}; change it by creating your own admin).")
+        click.echo(
+            f"Created the first admin. Sign in as '{first[0]}' with password '{first[1]}' "
+            f"(also in {path}; change it by creating your own admin)."
+        )
         from .auth import create_api_key as new_key
         from .extensions import db
 
@@ -86,8 +99,10 @@ def bootstrap(customers: int) -> None:
         key_path = Path(current_app.config["VAR_DIR"]) / "initial-api-key"
         key_path.write_text(key + "\n")
         key_path.chmod(0o600)
-        click.echo(f"Created a viewer API key for trying the API (also in {key_path}):\n  "
-                   f"curl -H 'Authorization: Bearer {key}' ...")
+        click.echo(
+            f"Created a viewer API key for trying the API (also in {key_path}):\n  "
+            f"curl -H 'Authorization: Bearer {key}' ..."
+        )
     if active_version() is None:
         run = execute_run(create_run({}, trigger="cli").id)
         click.echo(f"Trained model v{run.model_version_id}: {run.status}")
@@ -133,8 +148,12 @@ def worker() -> None:
     schedule = current_app.config["TRAINING_SCHEDULE"]
     click.echo(f"worker: queue {QUEUE!r}, periodic retraining {schedule or 'off'}")
     current_app.extensions["queue"].run_worker(
-        queues=[QUEUE], concurrency=1, wait=True, install_signal_handlers=True,
-        update_heartbeat_interval=5.0, stalled_worker_timeout=30.0,
+        queues=[QUEUE],
+        concurrency=1,
+        wait=True,
+        install_signal_handlers=True,
+        update_heartbeat_interval=5.0,
+        stalled_worker_timeout=30.0,
     )
 
 
@@ -163,15 +182,18 @@ def import_transactions(path: str, show: int) -> None:
     Bad rows are reported with their line numbers; the others load, and the customers'
     profiles, RFM figures and segments are recomputed.
     """
-    from .customers.importer import ImportError_, import_transactions as run
+    from .customers.importer import ImportError_
+    from .customers.importer import import_transactions as run
 
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             result = run(fh)
     except ImportError_ as exc:
         raise click.ClickException(f"{path}: {exc}") from None
-    click.echo(f"Imported {result.imported:,} transactions for {result.customers:,} customers; "
-               f"{len(result.rejected):,} rows rejected")
+    click.echo(
+        f"Imported {result.imported:,} transactions for {result.customers:,} customers; "
+        f"{len(result.rejected):,} rows rejected"
+    )
     for line, reason in result.rejected[:show]:
         click.echo(f"  line {line}: {reason}")
     if len(result.rejected) > show:
@@ -188,7 +210,8 @@ ROLE_CHOICE = click.Choice(["viewer", "analyst", "admin"])
 @click.password_option(help="At least 12 characters; prompted when not given.")
 def create_user(username: str, role: str, password: str) -> None:
     """Add a staff account that signs in to the web app."""
-    from .auth.users import Exists, create_user as create
+    from .auth.users import Exists
+    from .auth.users import create_user as create
     from .extensions import db
 
     if len(password) < 12:

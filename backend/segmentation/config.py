@@ -4,6 +4,7 @@ Every setting comes from an environment variable (or ``NAME_FILE`` holding the v
 for secrets mounted as files). ``Config.from_env()`` builds an immutable snapshot that
 ``create_app`` copies into ``app.config``.
 """
+
 from __future__ import annotations
 
 import os
@@ -99,7 +100,7 @@ class Config:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, **overrides) -> "Config":
+    def from_env(cls, **overrides) -> Config:
         var_dir = env("VAR_DIR", str(REPO_ROOT / "var"))
         values = dict(
             DATABASE_URL=env("DATABASE_URL"),

@@ -1,8 +1,9 @@
 """Reading model features from PostgreSQL in bulk (binary COPY into NumPy)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -19,8 +20,9 @@ def _select(features: Sequence[str]) -> str:
     )
 
 
-def load_features(cursor, features: Sequence[str], where: str = "", params: dict | None = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def load_features(
+    cursor, features: Sequence[str], where: str = "", params: dict | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """All customers' ``features``, ordered by customer id: (ids, X)."""
     query = _select(features) + (f" WHERE {where}" if where else "") + " ORDER BY c.customer_id"
     if params:
@@ -45,18 +47,25 @@ def session_cursor():
 def features_of(customer_ids: Sequence[int], features: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """(ids, X) for these customers (those with a profile), in the session's transaction."""
     with session_cursor() as cur:
-        return load_features(cur, features, where="c.customer_id = ANY(%(ids)s)",
-                             params={"ids": [int(i) for i in customer_ids]})
+        return load_features(
+            cur,
+            features,
+            where="c.customer_id = ANY(%(ids)s)",
+            params={"ids": [int(i) for i in customer_ids]},
+        )
 
 
-def iter_feature_chunks(cursor, features: Sequence[str], chunk_rows: int
-                        ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def iter_feature_chunks(
+    cursor, features: Sequence[str], chunk_rows: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Keyset-paginated chunks of (ids, X), each at most ``chunk_rows`` long."""
     last = np.iinfo(np.int64).min
     while True:
         query = (
             _select(features)
-            + cursor.mogrify(" WHERE c.customer_id > %s ORDER BY c.customer_id LIMIT %s", (int(last), chunk_rows)).decode()
+            + cursor.mogrify(
+                " WHERE c.customer_id > %s ORDER BY c.customer_id LIMIT %s", (int(last), chunk_rows)
+            ).decode()
         )
         columns = bulk.copy_out(cursor, query, [np.int64] + [np.float64] * len(features))
         ids = columns[0]

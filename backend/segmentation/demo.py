@@ -5,6 +5,7 @@ all, and how much they typically spend there. Amounts are log-normal (heavy-tail
 few customers are big spenders in everything, and every customer has some random noise
 spending. The latent label is kept for evaluation only; it is never a feature.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -114,7 +115,9 @@ def generate(n: int, seed: int, first_id: int = 1) -> Population:
         loyalty_score=rng.integers(1, 1001, n).astype(np.int16),
         education=rng.choice(5, size=n, p=[0.08, 0.37, 0.33, 0.18, 0.04]).astype(np.int16),
         has_loan=rng.random(n) < 0.35,
-        online_interactions=(rng.poisson(6, n) + np.where(latent == 1, rng.poisson(20, n), 0)).astype(np.int32),
+        online_interactions=(rng.poisson(6, n) + np.where(latent == 1, rng.poisson(20, n), 0)).astype(
+            np.int32
+        ),
         branch_visits=rng.poisson(np.where(latent == 0, 2.0, 0.6)).astype(np.int32),
         call_center_calls=rng.poisson(0.4, n).astype(np.int32),
     )

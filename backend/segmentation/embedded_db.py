@@ -3,6 +3,7 @@
 The server keeps running after the process that started it exits, like any database
 server; ``stop()`` stops it. Its data lives under ``VAR_DIR/pgdata``.
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ flask-smorest already renders HTTP errors (including webargs validation errors) 
 shape; here unexpected exceptions and an unreachable database get it too, after the
 session is rolled back, without leaking a traceback.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,9 @@ def register(app: Flask) -> None:
     def database_unavailable(exc):
         db.session.rollback()
         log.error("database unavailable: %s", str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
-        response = jsonify(error_body(503, "The database is unavailable; nothing was changed. Try again shortly."))
+        response = jsonify(
+            error_body(503, "The database is unavailable; nothing was changed. Try again shortly.")
+        )
         response.status_code = 503
         response.headers["Retry-After"] = "5"
         return response

@@ -1,13 +1,14 @@
 """Flask extensions, created unbound; ``create_app`` binds them."""
+
 import orjson
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_smorest import Blueprint as _Blueprint
-from webargs import core
-from webargs.flaskparser import FlaskParser, is_json_request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",

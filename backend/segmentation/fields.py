@@ -1,4 +1,5 @@
 """Marshmallow fields and schemas shared by several resources."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -19,8 +20,10 @@ class Amount(fields.Field):
 
     def __init__(self, *, minimum: Decimal | None = Decimal(0), **kwargs):
         self.minimum = minimum
-        doc = {"oneOf": [{"type": "number"}, {"type": "string", "pattern": NUMERIC.pattern}],
-               "example": "120.50"}
+        doc = {
+            "oneOf": [{"type": "number"}, {"type": "string", "pattern": NUMERIC.pattern}],
+            "example": "120.50",
+        }
         if minimum is not None:
             doc["description"] = f"Money amount >= {minimum}"
         kwargs["metadata"] = {**doc, **kwargs.get("metadata", {})}

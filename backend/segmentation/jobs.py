@@ -4,6 +4,7 @@
 app's context; the API uses it to defer jobs, ``flask --app segmentation worker`` to run
 them. Each task calls the same service functions as the CLI.
 """
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,7 @@ def libpq_url(database_url: str) -> str:
     """psycopg 3 conninfo for a SQLAlchemy URL."""
     for prefix in ("postgresql+psycopg2://", "postgresql+psycopg://", "postgres://"):
         if database_url.startswith(prefix):
-            return "postgresql://" + database_url[len(prefix):]
+            return "postgresql://" + database_url[len(prefix) :]
     return database_url
 
 

@@ -1,4 +1,5 @@
 """JSON through orjson: strict parsing (no NaN literals) and fast encoding."""
+
 from __future__ import annotations
 
 import decimal

@@ -1,4 +1,5 @@
 """One log line per event on stdout, tagged with the request or job id."""
+
 from __future__ import annotations
 
 import logging
@@ -22,9 +23,7 @@ def configure(level: str) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler._segmentation = True  # type: ignore[attr-defined]
     handler.addFilter(ContextFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(context_id)s] %(message)s")
-    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(context_id)s] %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("pgserver").setLevel(logging.WARNING)

@@ -1,4 +1,5 @@
 """Database models (SQLAlchemy 2.0, typed). Schemas serialise them; models don't."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -74,7 +75,7 @@ class Customer(db.Model):
     # optimistic locking: concurrent updates of one customer never silently overwrite
     row_version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
 
-    spending: Mapped["SpendingProfile | None"] = relationship(
+    spending: Mapped[SpendingProfile | None] = relationship(
         back_populates="customer", uselist=False, cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -87,8 +88,7 @@ class SpendingProfile(db.Model):
 
     __tablename__ = "spending_profiles"
     __table_args__ = tuple(
-        CheckConstraint(f"{col} >= 0", name=f"{col}_non_negative")
-        for col in CATEGORY_COLUMNS.values()
+        CheckConstraint(f"{col} >= 0", name=f"{col}_non_negative") for col in CATEGORY_COLUMNS.values()
     ) + (CheckConstraint("source IN ('declared', 'transactions')", name="source"),)
 
     customer_id: Mapped[int] = mapped_column(
@@ -209,7 +209,7 @@ class ModelVersion(db.Model):
         Integer, ForeignKey("training_runs.id", ondelete="SET NULL")
     )
 
-    segments: Mapped[list["ModelSegment"]] = relationship(
+    segments: Mapped[list[ModelSegment]] = relationship(
         back_populates="model_version", order_by="ModelSegment.segment_id", cascade="all, delete-orphan"
     )
 

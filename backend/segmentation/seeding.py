@@ -1,4 +1,5 @@
 """Loading the demo population into PostgreSQL with binary COPY."""
+
 from __future__ import annotations
 
 import logging
@@ -12,11 +13,20 @@ from .ml.features import CATEGORIES, CATEGORY_COLUMNS
 
 log = logging.getLogger(__name__)
 
-STAGING = (
-    ["customer_id", "age", "gender_i", "monthly_income", "account_balance", "loyalty_score",
-     "education_i", "has_loan", "online_interactions", "branch_visits", "call_center_calls", "latent_i"]
-    + [CATEGORY_COLUMNS[c] for c in CATEGORIES]
-)
+STAGING = [
+    "customer_id",
+    "age",
+    "gender_i",
+    "monthly_income",
+    "account_balance",
+    "loyalty_score",
+    "education_i",
+    "has_loan",
+    "online_interactions",
+    "branch_visits",
+    "call_center_calls",
+    "latent_i",
+] + [CATEGORY_COLUMNS[c] for c in CATEGORIES]
 
 
 def _array_literal(values) -> str:
@@ -42,9 +52,18 @@ def seed_demo(customers: int, seed: int, chunk: int = 250_000) -> dict:
                 n = min(chunk, customers - start)
                 pop = demo.generate(n, seed + start, first_id=first_id + start)
                 columns = [
-                    pop.customer_id, pop.age, pop.gender, pop.monthly_income, pop.account_balance,
-                    pop.loyalty_score, pop.education, pop.has_loan, pop.online_interactions,
-                    pop.branch_visits, pop.call_center_calls, pop.latent,
+                    pop.customer_id,
+                    pop.age,
+                    pop.gender,
+                    pop.monthly_income,
+                    pop.account_balance,
+                    pop.loyalty_score,
+                    pop.education,
+                    pop.has_loan,
+                    pop.online_interactions,
+                    pop.branch_visits,
+                    pop.call_center_calls,
+                    pop.latent,
                 ] + [np.ascontiguousarray(pop.spending[:, j]) for j in range(len(CATEGORIES))]
                 bulk.copy_in(cur, "_seed", STAGING, columns)
             cur.execute(

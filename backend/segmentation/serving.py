@@ -6,6 +6,7 @@ artifact is loaded and hash-checked *outside* the request path, then swapped in 
 single reference assignment, so requests never wait and never see half a model. If a
 load fails (missing or altered file), the previous snapshot keeps serving.
 """
+
 from __future__ import annotations
 
 import logging
@@ -76,12 +77,20 @@ class ModelHolder:
                 current = self.snapshot
                 if current and current.version == row.id and current.sha256 == row.sha256:
                     if current.names_stamp != row.names_stamp:
-                        self.snapshot = Snapshot(current.version, current.sha256, current.predictor,
-                                                 self._segments(row.id), row.names_stamp)
+                        self.snapshot = Snapshot(
+                            current.version,
+                            current.sha256,
+                            current.predictor,
+                            self._segments(row.id),
+                            row.names_stamp,
+                        )
                         return True
                     return False
-                if self._refused and self._refused[:2] == (row.id, row.sha256) \
-                        and time.monotonic() - self._refused[2] < RETRY_REFUSED:
+                if (
+                    self._refused
+                    and self._refused[:2] == (row.id, row.sha256)
+                    and time.monotonic() - self._refused[2] < RETRY_REFUSED
+                ):
                     return False
                 path = f"{self.app.config['MODEL_DIR']}/{row.artifact_path}"
                 try:
@@ -89,10 +98,16 @@ class ModelHolder:
                 except artifacts.ArtifactError as exc:
                     self._refused = (row.id, row.sha256, time.monotonic())
                     self.last_error = str(exc)
-                    log.error("model v%s refused, still serving v%s: %s", row.id,
-                              current.version if current else None, exc)
+                    log.error(
+                        "model v%s refused, still serving v%s: %s",
+                        row.id,
+                        current.version if current else None,
+                        exc,
+                    )
                     return False
-                self.snapshot = Snapshot(row.id, row.sha256, predictor, self._segments(row.id), row.names_stamp)
+                self.snapshot = Snapshot(
+                    row.id, row.sha256, predictor, self._segments(row.id), row.names_stamp
+                )
                 self.last_error = None
                 log.info("serving model v%s", row.id)
                 return True
@@ -105,8 +120,11 @@ class ModelHolder:
         except Exception as exc:  # database down: keep serving what we have
             message = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
             if message != self.last_error:
-                log.warning("model check failed, still serving v%s: %s",
-                            self.snapshot.version if self.snapshot else None, message)
+                log.warning(
+                    "model check failed, still serving v%s: %s",
+                    self.snapshot.version if self.snapshot else None,
+                    message,
+                )
             self.last_error = message
             return False
 

@@ -5,6 +5,7 @@ into a template database; every test gets its own copy (CREATE DATABASE ... TEMP
 so tests are isolated and fast. ``trained_app`` copies a template that already holds
 demo customers and an active model (trained once per session).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Real processes for tests: gunicorn with several workers and the queue worker."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,9 @@ def free_port() -> int:
 class Stack:
     """gunicorn (WEB_CONCURRENCY workers) and optionally the worker, on one database."""
 
-    def __init__(self, database_url: str, tmp_path: Path, web_workers: int = 4, api_key: str | None = None,
-                 **env):
+    def __init__(
+        self, database_url: str, tmp_path: Path, web_workers: int = 4, api_key: str | None = None, **env
+    ):
         self.api_key = api_key
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -71,7 +73,9 @@ class Stack:
         raise RuntimeError(f"gunicorn not ready: {(self.logs / 'gunicorn.log').read_text()[-3000:]}")
 
     def start_worker(self) -> None:
-        self.worker = self._spawn("worker", [sys.executable, "-m", "flask", "--app", "segmentation", "worker"])
+        self.worker = self._spawn(
+            "worker", [sys.executable, "-m", "flask", "--app", "segmentation", "worker"]
+        )
 
     def kill_worker(self) -> None:
         self.worker.send_signal(signal.SIGKILL)
@@ -101,7 +105,9 @@ class Stack:
     def get(self, path: str, timeout: float = 10) -> requests.Response:
         return requests.get(f"{self.url}{path}", timeout=timeout, headers=self.headers())
 
-    def wait_job(self, job_id: int, until=("succeeded", "failed", "rejected"), timeout: float = 120) -> list[dict]:
+    def wait_job(
+        self, job_id: int, until=("succeeded", "failed", "rejected"), timeout: float = 120
+    ) -> list[dict]:
         """Poll a job until its status is in ``until``; returns every state seen."""
         seen = []
         deadline = time.monotonic() + timeout

@@ -1,18 +1,30 @@
 """Access control: roles, API keys, staff sign-in, lock-out, rate limits, CORS, audit."""
+
 import pytest
+from conftest import authorized, close, make_app
 from sqlalchemy import text
 
-from conftest import authorized, close, make_app
 from segmentation.extensions import db
 
 BASE = "/api/v1"
-PROFILE = {"Utilities": 1, "Groceries": 1, "Transport": 1, "Dining": 1, "Entertainment": 1, "OnlineShopping": 1,
-           "Travel": 1, "Healthcare": 1}
+PROFILE = {
+    "Utilities": 1,
+    "Groceries": 1,
+    "Transport": 1,
+    "Dining": 1,
+    "Entertainment": 1,
+    "OnlineShopping": 1,
+    "Travel": 1,
+    "Healthcare": 1,
+}
 
 
 def audit_actions(app):
     with app.app_context():
-        return [tuple(r) for r in db.session.execute(text("SELECT actor, action, target FROM audit_events ORDER BY id"))]
+        return [
+            tuple(r)
+            for r in db.session.execute(text("SELECT actor, action, target FROM audit_events ORDER BY id"))
+        ]
 
 
 def test_every_endpoint_declares_its_role(app):
@@ -20,8 +32,12 @@ def test_every_endpoint_declares_its_role(app):
 
     spec = app.test_client().get(f"{BASE}/openapi.json").get_json()
     methods = {"get", "post", "put", "patch", "delete"}
-    undeclared = [(path, method) for path, ops in spec["paths"].items() for method, op in ops.items()
-                  if method in methods and op.get("x-required-role") not in ("viewer", "analyst", "admin", PUBLIC)]
+    undeclared = [
+        (path, method)
+        for path, ops in spec["paths"].items()
+        for method, op in ops.items()
+        if method in methods and op.get("x-required-role") not in ("viewer", "analyst", "admin", PUBLIC)
+    ]
     assert undeclared == []
     # and the view functions themselves (what the before_request hook enforces)
     for rule in app.url_map.iter_rules():
@@ -32,14 +48,21 @@ def test_every_endpoint_declares_its_role(app):
     ops = spec["paths"]
     assert ops["/api/v1/segmentation/trigger-training"]["post"]["x-required-role"] == "admin"
     assert ops["/api/v1/customers/{customer_id}"]["patch"]["x-required-role"] == "analyst"
-    assert ops["/api/v1/customers/{customer_id}"]["delete"]["security"] == [{"bearerAuth": []}, {"sessionCookie": []}]
+    assert ops["/api/v1/customers/{customer_id}"]["delete"]["security"] == [
+        {"bearerAuth": []},
+        {"sessionCookie": []},
+    ]
     assert ops["/health"]["get"]["x-required-role"] == PUBLIC and "security" not in ops["/health"]["get"]
 
 
 def test_no_credentials_is_401_in_the_error_shape(trained_app):
     client = trained_app.test_client()
-    for method, path in [("get", "/segmentation/segments"), ("post", "/segmentation/predict-segment"),
-                         ("get", "/customers/1"), ("post", "/segmentation/trigger-training")]:
+    for method, path in [
+        ("get", "/segmentation/segments"),
+        ("post", "/segmentation/predict-segment"),
+        ("get", "/customers/1"),
+        ("post", "/segmentation/trigger-training"),
+    ]:
         response = getattr(client, method)(f"{BASE}{path}", json=[PROFILE])
         assert response.status_code == 401, path
         body = response.get_json()
@@ -47,13 +70,18 @@ def test_no_credentials_is_401_in_the_error_shape(trained_app):
     assert client.get("/health").status_code == 200 and client.get("/ready").status_code == 200
 
 
-@pytest.mark.parametrize("header, message", [
-    ("Bearer seg_00000000_nope", "The API key is not valid (unknown or revoked)."),
-    ("Basic dXNlcjpwYXNz", "Use 'Authorization: Bearer <API key>'."),
-    ("Bearer", "Use 'Authorization: Bearer <API key>'."),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("Bearer seg_00000000_nope", "The API key is not valid (unknown or revoked)."),
+        ("Basic dXNlcjpwYXNz", "Use 'Authorization: Bearer <API key>'."),
+        ("Bearer", "Use 'Authorization: Bearer <API key>'."),
+    ],
+)
 def test_bad_keys_are_401(trained_app, header, message):
-    response = trained_app.test_client().get(f"{BASE}/segmentation/segments", headers={"Authorization": header})
+    response = trained_app.test_client().get(
+        f"{BASE}/segmentation/segments", headers={"Authorization": header}
+    )
     assert response.status_code == 401 and response.get_json()["message"] == message
 
 
@@ -97,14 +125,24 @@ def test_api_key_lifecycle_with_the_cli(trained_app):
     key = result.stdout.strip().splitlines()[0]
     assert key.startswith("seg_")
     with trained_app.app_context():
-        stored = db.session.execute(text("SELECT id, key_hash FROM api_keys WHERE name = 'core-banking'")).one()
+        stored = db.session.execute(
+            text("SELECT id, key_hash FROM api_keys WHERE name = 'core-banking'")
+        ).one()
     assert key not in stored.key_hash  # only the hash is stored
     client = trained_app.test_client()
     headers = {"Authorization": f"Bearer {key}"}
-    assert client.post(f"{BASE}/segmentation/predict-segment", json=[PROFILE], headers=headers).status_code == 200
+    assert (
+        client.post(f"{BASE}/segmentation/predict-segment", json=[PROFILE], headers=headers).status_code
+        == 200
+    )
     assert runner.invoke(args=["revoke-api-key", str(stored.id)]).exit_code == 0
-    trained_app.extensions["api_keys"].forget()  # another process: the cache expires after API_KEY_CACHE_SECONDS
-    assert client.post(f"{BASE}/segmentation/predict-segment", json=[PROFILE], headers=headers).status_code == 401
+    trained_app.extensions[
+        "api_keys"
+    ].forget()  # another process: the cache expires after API_KEY_CACHE_SECONDS
+    assert (
+        client.post(f"{BASE}/segmentation/predict-segment", json=[PROFILE], headers=headers).status_code
+        == 401
+    )
     assert ("cli", "apikey.revoke", f"core-banking ({key.split('_')[1]})") in audit_actions(trained_app)
 
 
@@ -116,8 +154,9 @@ def test_admin_manages_keys_through_the_api(trained_app):
     assert "key" not in listed[0] and "key_hash" not in listed[0]
     key_id = created.get_json()["id"]
     assert admin.delete(f"{BASE}/auth/api-keys/{key_id}").get_json()["revoked_at"]
-    response = trained_app.test_client().get(f"{BASE}/customers/1",
-                                             headers={"Authorization": f"Bearer {created.get_json()['key']}"})
+    response = trained_app.test_client().get(
+        f"{BASE}/customers/1", headers={"Authorization": f"Bearer {created.get_json()['key']}"}
+    )
     assert response.status_code == 401
 
 
@@ -145,7 +184,10 @@ def test_sign_in_session_xsrf_and_sign_out(trained_app):
     assert no_token.status_code == 403 and "X-XSRF-TOKEN" in no_token.get_json()["message"]
     ok = client.patch(f"{BASE}/customers/1", json={"age": 51}, headers={"X-XSRF-TOKEN": xsrf})
     assert ok.status_code == 200
-    assert client.post(f"{BASE}/segmentation/trigger-training", headers={"X-XSRF-TOKEN": xsrf}).status_code == 403
+    assert (
+        client.post(f"{BASE}/segmentation/trigger-training", headers={"X-XSRF-TOKEN": xsrf}).status_code
+        == 403
+    )
     assert client.post(f"{BASE}/auth/logout").status_code == 204
     assert client.get(f"{BASE}/customers/1").status_code == 401
     actions = audit_actions(trained_app)
@@ -165,8 +207,12 @@ def test_lock_out_after_repeated_failures(trained_app):
     username, password = staff(trained_app)
     client = trained_app.test_client()
     for _ in range(4):
-        response = client.post(f"{BASE}/auth/login", json={"username": username, "password": "wrong password!"})
-        assert response.status_code == 401 and response.get_json()["message"] == "Wrong user name or password."
+        response = client.post(
+            f"{BASE}/auth/login", json={"username": username, "password": "wrong password!"}
+        )
+        assert (
+            response.status_code == 401 and response.get_json()["message"] == "Wrong user name or password."
+        )
     locked = client.post(f"{BASE}/auth/login", json={"username": username, "password": "wrong password!"})
     assert locked.status_code == 429 and 840 <= int(locked.headers["Retry-After"]) <= 900
     # even the right password is refused while locked
@@ -181,8 +227,10 @@ def test_login_rate_limit_is_shared_between_workers(trained_database_url, tmp_pa
     first = make_app(trained_database_url, tmp_path, RATE_LIMIT_LOGIN="3 per minute")
     second = make_app(trained_database_url, tmp_path, RATE_LIMIT_LOGIN="3 per minute")
     body = {"username": "nobody", "password": "x"}
-    codes = [app.test_client().post(f"{BASE}/auth/login", json=body).status_code
-             for app in (first, second, first, second)]
+    codes = [
+        app.test_client().post(f"{BASE}/auth/login", json=body).status_code
+        for app in (first, second, first, second)
+    ]
     assert codes == [401, 401, 401, 429]
     close(first)
     close(second)
@@ -206,16 +254,21 @@ def test_cors_only_for_configured_origins(trained_database_url, tmp_path):
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://crm.bank.example"
     other = client.get(f"{BASE}/segmentation/jobs", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
-    preflight = app.test_client().options(f"{BASE}/segmentation/predict-segment", headers={
-        "Origin": "https://crm.bank.example", "Access-Control-Request-Method": "POST"})
-    assert preflight.status_code == 200 and "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    preflight = app.test_client().options(
+        f"{BASE}/segmentation/predict-segment",
+        headers={"Origin": "https://crm.bank.example", "Access-Control-Request-Method": "POST"},
+    )
+    assert (
+        preflight.status_code == 200 and "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+    )
     close(app)
 
 
 def test_body_size_limit(trained_client):
     big = b"[" + b",".join([b'{"Utilities": 1}'] * 600_000) + b"]"
-    response = trained_client.post(f"{BASE}/segmentation/predict-segment", data=big,
-                                   content_type="application/json")
+    response = trained_client.post(
+        f"{BASE}/segmentation/predict-segment", data=big, content_type="application/json"
+    )
     assert response.status_code == 413 and response.get_json()["code"] == 413
 
 
@@ -241,10 +294,16 @@ def test_bootstrap_creates_the_first_admin_once(app, tmp_path):
     assert "Sign in as 'admin' with password" in result.output
     key = (tmp_path / "initial-api-key").read_text().strip()
     assert key in result.output and oct((tmp_path / "initial-api-key").stat().st_mode)[-3:] == "600"
-    assert app.test_client().get(f"{BASE}/segmentation/model", headers={"Authorization": f"Bearer {key}"}
-                                 ).status_code == 200
+    assert (
+        app.test_client()
+        .get(f"{BASE}/segmentation/model", headers={"Authorization": f"Bearer {key}"})
+        .status_code
+        == 200
+    )
     password = (tmp_path / "initial-admin-password").read_text().strip()
     assert oct((tmp_path / "initial-admin-password").stat().st_mode)[-3:] == "600"
     client = app.test_client()
-    assert client.post(f"{BASE}/auth/login", json={"username": "admin", "password": password}).status_code == 200
+    assert (
+        client.post(f"{BASE}/auth/login", json={"username": "admin", "password": password}).status_code == 200
+    )
     assert "Sign in as" not in runner.invoke(args=["bootstrap"]).output

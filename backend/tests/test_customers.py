@@ -1,4 +1,5 @@
 import threading
+from datetime import UTC
 
 import pytest
 from sqlalchemy import text
@@ -7,14 +8,33 @@ from segmentation.extensions import db
 from segmentation.ml.features import CATEGORIES
 
 URL = "/api/v1/customers"
-TRAVELLER = {"Utilities": 150, "Groceries": "280.00", "Transport": 0, "Dining": 380, "Entertainment": 160,
-             "OnlineShopping": 0, "Travel": "1500", "Healthcare": 0}
+TRAVELLER = {
+    "Utilities": 150,
+    "Groceries": "280.00",
+    "Transport": 0,
+    "Dining": 380,
+    "Entertainment": 160,
+    "OnlineShopping": 0,
+    "Travel": "1500",
+    "Healthcare": 0,
+}
 
 
 def new_customer(**overrides):
-    body = {"customer_id": 7_000_001, "age": 41, "gender": "F", "monthly_income": "5200.50",
-            "account_balance": "-120.00", "loyalty_score": 640, "education_level": "master", "has_loan": False,
-            "online_interactions": 12, "branch_visits": 1, "call_center_calls": 0, "spending": dict(TRAVELLER)}
+    body = {
+        "customer_id": 7_000_001,
+        "age": 41,
+        "gender": "F",
+        "monthly_income": "5200.50",
+        "account_balance": "-120.00",
+        "loyalty_score": 640,
+        "education_level": "master",
+        "has_loan": False,
+        "online_interactions": 12,
+        "branch_visits": 1,
+        "call_center_calls": 0,
+        "spending": dict(TRAVELLER),
+    }
     body.update(overrides)
     return body
 
@@ -45,24 +65,53 @@ def test_duplicate_id_is_409_and_changes_nothing(trained_app, trained_client):
     assert rows(trained_app, "SELECT age FROM customers WHERE customer_id = 1") == before
 
 
-@pytest.mark.parametrize("change, path, message", [
-    ({"age": "forty"}, ["age"], "Not a valid integer."),
-    ({"age": 7}, ["age"], "Must be greater than or equal to 16 and less than or equal to 120."),
-    ({"gender": "Q"}, ["gender"], "Must be one of: F, M, X."),
-    ({"loyalty_score": 0}, ["loyalty_score"], "Must be greater than or equal to 1 and less than or equal to 1000."),
-    ({"monthly_income": -1}, ["monthly_income"], "Must be greater than or equal to 0."),
-    ({"has_loan": "yes"}, ["has_loan"], "Not a valid boolean."),
-    ({"education_level": "phd"}, ["education_level"],
-     "Must be one of: primary, secondary, bachelor, master, doctorate."),
-    ({"branch_visits": -2}, ["branch_visits"], "Must be greater than or equal to 0 and less than or equal to 1000000."),
-    ({"nickname": "Al"}, ["nickname"], "Unknown field."),
-    ({"customer_id": 0}, ["customer_id"], "Must be greater than or equal to 1 and less than or equal to 9223372036854775807."),
-    ({"spending": {**TRAVELLER, "Travel": -5}}, ["spending", "Travel"], "Must be greater than or equal to 0."),
-    ({"spending": {**TRAVELLER, "Travel": "lots"}}, ["spending", "Travel"], "Must be a number or a numeric string."),
-    ({"spending": {**TRAVELLER, "Casino": 5}}, ["spending", "Casino"], "Unknown field."),
-    ({"spending": {k: v for k, v in TRAVELLER.items() if k != "Dining"}}, ["spending", "Dining"],
-     "Missing data for required field."),
-])
+@pytest.mark.parametrize(
+    "change, path, message",
+    [
+        ({"age": "forty"}, ["age"], "Not a valid integer."),
+        ({"age": 7}, ["age"], "Must be greater than or equal to 16 and less than or equal to 120."),
+        ({"gender": "Q"}, ["gender"], "Must be one of: F, M, X."),
+        (
+            {"loyalty_score": 0},
+            ["loyalty_score"],
+            "Must be greater than or equal to 1 and less than or equal to 1000.",
+        ),
+        ({"monthly_income": -1}, ["monthly_income"], "Must be greater than or equal to 0."),
+        ({"has_loan": "yes"}, ["has_loan"], "Not a valid boolean."),
+        (
+            {"education_level": "phd"},
+            ["education_level"],
+            "Must be one of: primary, secondary, bachelor, master, doctorate.",
+        ),
+        (
+            {"branch_visits": -2},
+            ["branch_visits"],
+            "Must be greater than or equal to 0 and less than or equal to 1000000.",
+        ),
+        ({"nickname": "Al"}, ["nickname"], "Unknown field."),
+        (
+            {"customer_id": 0},
+            ["customer_id"],
+            "Must be greater than or equal to 1 and less than or equal to 9223372036854775807.",
+        ),
+        (
+            {"spending": {**TRAVELLER, "Travel": -5}},
+            ["spending", "Travel"],
+            "Must be greater than or equal to 0.",
+        ),
+        (
+            {"spending": {**TRAVELLER, "Travel": "lots"}},
+            ["spending", "Travel"],
+            "Must be a number or a numeric string.",
+        ),
+        ({"spending": {**TRAVELLER, "Casino": 5}}, ["spending", "Casino"], "Unknown field."),
+        (
+            {"spending": {k: v for k, v in TRAVELLER.items() if k != "Dining"}},
+            ["spending", "Dining"],
+            "Missing data for required field.",
+        ),
+    ],
+)
 def test_bad_fields_are_rejected_and_nothing_is_written(trained_app, trained_client, change, path, message):
     response = trained_client.post(URL, json=new_customer(**change))
     assert response.status_code == 422
@@ -81,9 +130,20 @@ def test_spending_keys_are_case_insensitive(trained_client):
 
 def test_patch_changes_only_given_fields_and_resegments(trained_app, trained_client):
     trained_client.post(URL, json=new_customer())
-    response = trained_client.patch(f"{URL}/7000001", json={
-        "loyalty_score": 999, "spending": {"Travel": 0, "Dining": 0, "Entertainment": 0, "Transport": 600,
-                                           "Groceries": 320, "Utilities": 160}})
+    response = trained_client.patch(
+        f"{URL}/7000001",
+        json={
+            "loyalty_score": 999,
+            "spending": {
+                "Travel": 0,
+                "Dining": 0,
+                "Entertainment": 0,
+                "Transport": 600,
+                "Groceries": 320,
+                "Utilities": 160,
+            },
+        },
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["loyalty_score"] == 999 and body["age"] == 41 and body["gender"] == "F"
@@ -92,11 +152,14 @@ def test_patch_changes_only_given_fields_and_resegments(trained_app, trained_cli
     assert rows(trained_app, "SELECT count(*) FROM segment_assignments WHERE customer_id = 7000001") == [(1,)]
 
 
-@pytest.mark.parametrize("body, field, message", [
-    ({}, "_schema", "Give at least one field to change."),
-    ({"age": None, "customer_id": 5}, "customer_id", "Unknown field."),
-    ({"spending": {"Travel": -1}}, "spending", {"Travel": ["Must be greater than or equal to 0."]}),
-])
+@pytest.mark.parametrize(
+    "body, field, message",
+    [
+        ({}, "_schema", "Give at least one field to change."),
+        ({"age": None, "customer_id": 5}, "customer_id", "Unknown field."),
+        ({"spending": {"Travel": -1}}, "spending", {"Travel": ["Must be greater than or equal to 0."]}),
+    ],
+)
 def test_bad_patches(trained_app, trained_client, body, field, message):
     before = rows(trained_app, "SELECT * FROM customers WHERE customer_id = 2")
     response = trained_client.patch(f"{URL}/2", json=body)
@@ -107,12 +170,21 @@ def test_bad_patches(trained_app, trained_client, body, field, message):
 
 
 def test_unknown_customer_is_404_everywhere(trained_client):
-    for method, path, body in [("get", f"{URL}/99999999", None), ("patch", f"{URL}/99999999", {"age": 30}),
-                               ("delete", f"{URL}/99999999", None),
-                               ("get", f"{URL}/99999999/explanation", None),
-                               ("post", f"{URL}/99999999/transactions", {"transactions": [
-                                   {"booked_at": "2026-11-01T10:00:00Z", "amount": 5, "category": "Travel",
-                                    "channel": "pos"}]})]:
+    for method, path, body in [
+        ("get", f"{URL}/99999999", None),
+        ("patch", f"{URL}/99999999", {"age": 30}),
+        ("delete", f"{URL}/99999999", None),
+        ("get", f"{URL}/99999999/explanation", None),
+        (
+            "post",
+            f"{URL}/99999999/transactions",
+            {
+                "transactions": [
+                    {"booked_at": "2026-11-01T10:00:00Z", "amount": 5, "category": "Travel", "channel": "pos"}
+                ]
+            },
+        ),
+    ]:
         response = getattr(trained_client, method)(path, json=body)
         assert response.status_code == 404, (method, path)
         assert response.get_json()["message"] == "Customer 99999999 does not exist."
@@ -153,8 +225,12 @@ def test_previous_segment_shows_when_it_changed(trained_app, trained_client):
         run = execute_run(create_run({"k": 6}, trigger="cli").id)
         assert run.status == "succeeded"
         # pretend the customer sat elsewhere under the old model
-        db.session.execute(text("UPDATE segment_assignments SET segment_id = 4 "
-                                "WHERE customer_id = 7000001 AND model_version_id = 1"))
+        db.session.execute(
+            text(
+                "UPDATE segment_assignments SET segment_id = 4 "
+                "WHERE customer_id = 7000001 AND model_version_id = 1"
+            )
+        )
         db.session.commit()
     body = trained_client.get(f"{URL}/7000001").get_json()
     assert body["segment"]["model_version"] == 2
@@ -165,15 +241,34 @@ def test_previous_segment_shows_when_it_changed(trained_app, trained_client):
 
 def test_transactions_recompute_profile_rfm_and_segment(trained_app, trained_client):
     trained_client.post(URL, json=new_customer())
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
-    now = datetime.now(timezone.utc)
-    batch = [{"booked_at": (now - timedelta(days=d)).isoformat(), "amount": "300.00",
-              "category": "OnlineShopping", "channel": "online"} for d in (70, 40, 10)]
-    batch += [{"booked_at": (now - timedelta(days=200)).isoformat(), "amount": 500, "category": "Travel",
-               "channel": "online"}]  # outside the 90-day window
-    batch += [{"booked_at": (now - timedelta(days=3)).isoformat(), "amount": 90, "category": "groceries",
-               "channel": "POS"}]
+    now = datetime.now(UTC)
+    batch = [
+        {
+            "booked_at": (now - timedelta(days=d)).isoformat(),
+            "amount": "300.00",
+            "category": "OnlineShopping",
+            "channel": "online",
+        }
+        for d in (70, 40, 10)
+    ]
+    batch += [
+        {
+            "booked_at": (now - timedelta(days=200)).isoformat(),
+            "amount": 500,
+            "category": "Travel",
+            "channel": "online",
+        }
+    ]  # outside the 90-day window
+    batch += [
+        {
+            "booked_at": (now - timedelta(days=3)).isoformat(),
+            "amount": 90,
+            "category": "groceries",
+            "channel": "POS",
+        }
+    ]
     response = trained_client.post(f"{URL}/7000001/transactions", json={"transactions": batch})
     assert response.status_code == 201
     body = response.get_json()
@@ -187,15 +282,22 @@ def test_transactions_recompute_profile_rfm_and_segment(trained_app, trained_cli
     assert customer["segment"]["name"] == "Frequent Online Shopper"
 
 
-@pytest.mark.parametrize("tx, field, message", [
-    ({"amount": 0}, "amount", "Must be greater than 0."),
-    ({"amount": -3}, "amount", "Must be greater than or equal to 0."),
-    ({"category": "Casino"}, "category", "Must be one of: Utilities, Groceries, Transport, Dining, Entertainment, "
-                                         "OnlineShopping, Travel, Healthcare."),
-    ({"channel": "pigeon"}, "channel", "Must be one of: pos, online, mobile, atm, branch, transfer."),
-    ({"booked_at": "2026-11-01T10:00:00"}, "booked_at", "Not a valid aware datetime."),
-    ({"memo": "x"}, "memo", "Unknown field."),
-])
+@pytest.mark.parametrize(
+    "tx, field, message",
+    [
+        ({"amount": 0}, "amount", "Must be greater than 0."),
+        ({"amount": -3}, "amount", "Must be greater than or equal to 0."),
+        (
+            {"category": "Casino"},
+            "category",
+            "Must be one of: Utilities, Groceries, Transport, Dining, Entertainment, "
+            "OnlineShopping, Travel, Healthcare.",
+        ),
+        ({"channel": "pigeon"}, "channel", "Must be one of: pos, online, mobile, atm, branch, transfer."),
+        ({"booked_at": "2026-11-01T10:00:00"}, "booked_at", "Not a valid aware datetime."),
+        ({"memo": "x"}, "memo", "Unknown field."),
+    ],
+)
 def test_bad_transactions_write_nothing(trained_app, trained_client, tx, field, message):
     good = {"booked_at": "2026-11-01T10:00:00Z", "amount": 5, "category": "Travel", "channel": "pos"}
     response = trained_client.post(f"{URL}/1/transactions", json={"transactions": [good, {**good, **tx}]})
@@ -212,9 +314,15 @@ def test_explanation_in_plain_words(trained_client):
     assert body["runner_up"]["id"] != body["segment"]["id"]
     assert 1 <= len(body["drivers"]) <= 3
     travel = [d for d in body["drivers"] if d["feature"] == "Travel"]
-    assert travel and travel[0]["text"].startswith("Spends ") and "x the average customer on travel" in travel[0]["text"]
-    assert body["summary"].startswith("Placed in Frequent Traveller; what sets this customer apart from the next "
-                                      f"closest segment, {body['runner_up']['name']}, is the spending on")
+    assert (
+        travel
+        and travel[0]["text"].startswith("Spends ")
+        and "x the average customer on travel" in travel[0]["text"]
+    )
+    assert body["summary"].startswith(
+        "Placed in Frequent Traveller; what sets this customer apart from the next "
+        f"closest segment, {body['runner_up']['name']}, is the spending on"
+    )
 
 
 def test_concurrent_patches_during_retraining_lose_no_update(trained_app, trained_client):
@@ -238,7 +346,9 @@ def test_concurrent_patches_during_retraining_lose_no_update(trained_app, traine
             if r.status_code != 200:
                 errors.append(r.get_json())
 
-    threads = [threading.Thread(target=retrain)] + [threading.Thread(target=patch, args=(f, 100)) for f in fields]
+    threads = [threading.Thread(target=retrain)] + [
+        threading.Thread(target=patch, args=(f, 100)) for f in fields
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -1,5 +1,6 @@
 """Static checks of the deployment files that the suite can make without a Docker engine
 (deploy/check.sh adds hadolint, compose config, k8s schemas and the entrypoints)."""
+
 import re
 from pathlib import Path
 
@@ -23,7 +24,9 @@ def test_base_images_are_pinned_and_no_secrets_are_baked_in(dockerfile):
     images = dict(re.findall(r"^ARG\s+(\w+_IMAGE)=(\S+)", text, flags=re.M))
     for line in re.findall(r"^FROM\s+(\S+)", text, flags=re.M):
         image = images.get(line.strip("${}"), line)
-        assert re.search(r":\d+(\.\d+)+", image), f"{dockerfile}: base image {image} is not pinned to a version"
+        assert re.search(r":\d+(\.\d+)+", image), (
+            f"{dockerfile}: base image {image} is not pinned to a version"
+        )
     assert not re.search(r"(?i)^(ENV|ARG)\s+\S*(PASSWORD|SECRET|TOKEN)\S*\s*=", text, flags=re.M)
 
 

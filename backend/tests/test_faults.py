@@ -1,4 +1,5 @@
 """Faults with real processes: the database goes away and comes back; a web worker dies."""
+
 from __future__ import annotations
 
 import os
@@ -10,12 +11,19 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from conftest import close, make_app, migrate
 from procs import Stack
 
-PROFILE = {"Utilities": 180, "Groceries": 0, "Transport": 0, "Dining": 0, "Entertainment": 0,
-           "OnlineShopping": 0, "Travel": 0, "Healthcare": 0}
+PROFILE = {
+    "Utilities": 180,
+    "Groceries": 0,
+    "Transport": 0,
+    "Dining": 0,
+    "Entertainment": 0,
+    "OnlineShopping": 0,
+    "Travel": 0,
+    "Healthcare": 0,
+}
 PREDICT = "/api/v1/segmentation/predict-segment"
 CUSTOMER = {"customer_id": 9_100_001, "age": 30, "spending": {k: 10 for k in PROFILE}}
 
@@ -34,11 +42,10 @@ def own_database(tmp_path):
     app = make_app(url, tmp_path)
     migrate(app)
     with app.app_context():
-        from segmentation.seeding import seed_demo
-        from segmentation.training.service import create_run, execute_run
-
         from segmentation.auth import create_api_key
         from segmentation.extensions import db
+        from segmentation.seeding import seed_demo
+        from segmentation.training.service import create_run, execute_run
 
         seed_demo(2000, seed=3)
         assert execute_run(create_run({}, trigger="cli").id).status == "succeeded"
@@ -50,8 +57,11 @@ def own_database(tmp_path):
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=base / "pg", user=server.system_user)
 
     def start():
-        pg_ctl(["-w", "-o", '-h ""', "-o", f"-k {base / 'pg'}", "-l", str(base / "pg" / "log"), "start"],
-               pgdata=base / "pg", user=server.system_user)
+        pg_ctl(
+            ["-w", "-o", '-h ""', "-o", f"-k {base / 'pg'}", "-l", str(base / "pg" / "log"), "start"],
+            pgdata=base / "pg",
+            user=server.system_user,
+        )
 
     yield url, key, stop, start
     server.cleanup()

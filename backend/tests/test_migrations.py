@@ -4,8 +4,14 @@ from sqlalchemy import inspect
 from segmentation.extensions import db
 
 TABLES = {
-    "customers", "spending_profiles", "transactions", "segments", "model_versions",
-    "model_segments", "training_runs", "segment_assignments",
+    "customers",
+    "spending_profiles",
+    "transactions",
+    "segments",
+    "model_versions",
+    "model_segments",
+    "training_runs",
+    "segment_assignments",
 }
 
 

@@ -16,8 +16,18 @@ def profile(**overrides):
     return base
 
 
-JAVA_BODY = [{"Utilities": "500", "Groceries": "320.50", "Transport": "0", "Dining": "0", "Entertainment": "0",
-              "OnlineShopping": "0", "Travel": "0", "Healthcare": "0"}]
+JAVA_BODY = [
+    {
+        "Utilities": "500",
+        "Groceries": "320.50",
+        "Transport": "0",
+        "Dining": "0",
+        "Entertainment": "0",
+        "OnlineShopping": "0",
+        "Travel": "0",
+        "Healthcare": "0",
+    }
+]
 
 
 def test_compat_shape_with_string_amounts(api):
@@ -37,12 +47,20 @@ def test_bare_object_and_case_insensitive_keys(api):
 
 
 def test_predictions_follow_input_order_and_segments_are_distinct(api):
-    rows = [profile(Utilities=180), profile(Travel=1500, Dining=380, Utilities=150, Groceries=280),
-            profile(Utilities=170), profile(OnlineShopping=900, Groceries=250, Utilities=140)]
+    rows = [
+        profile(Utilities=180),
+        profile(Travel=1500, Dining=380, Utilities=150, Groceries=280),
+        profile(Utilities=170),
+        profile(OnlineShopping=900, Groceries=250, Utilities=140),
+    ]
     body = api.predict(rows)
     names = {s["id"]: s["name"] for s in body["segments"]}
     assert [names[p] for p in body["predictions"]] == [
-        "Utilities Only", "Frequent Traveller", "Utilities Only", "Frequent Online Shopper"]
+        "Utilities Only",
+        "Frequent Traveller",
+        "Utilities Only",
+        "Frequent Online Shopper",
+    ]
     assert [s["id"] for s in body["segments"]] == list(dict.fromkeys(body["predictions"]))
 
 
@@ -91,15 +109,19 @@ def test_missing_fields_are_listed(api):
     row = profile()
     del row["Travel"], row["Dining"]
     body = api.predict([row], expect=422)
-    assert body["errors"]["json"] == {"0": {"Dining": ["Missing data for required field."],
-                                            "Travel": ["Missing data for required field."]}}
+    assert body["errors"]["json"] == {
+        "0": {"Dining": ["Missing data for required field."], "Travel": ["Missing data for required field."]}
+    }
 
 
-@pytest.mark.parametrize("payload, message", [
-    ([], "At least one profile is required."),
-    ("text", "Expected a profile object or a list of profile objects."),
-    (5, "Expected a profile object or a list of profile objects."),
-])
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ([], "At least one profile is required."),
+        ("text", "Expected a profile object or a list of profile objects."),
+        (5, "Expected a profile object or a list of profile objects."),
+    ],
+)
 def test_bad_bodies(api, payload, message):
     body = api.predict(payload, expect=422)
     assert body["errors"]["json"] == [message]
@@ -107,8 +129,10 @@ def test_bad_bodies(api, payload, message):
 
 def test_non_object_rows(api):
     body = api.predict([profile(), 3, "x"], expect=422)
-    assert body["errors"]["json"] == {"1": {"_schema": ["Invalid input type: expected an object."]},
-                                      "2": {"_schema": ["Invalid input type: expected an object."]}}
+    assert body["errors"]["json"] == {
+        "1": {"_schema": ["Invalid input type: expected an object."]},
+        "2": {"_schema": ["Invalid input type: expected an object."]},
+    }
 
 
 def test_more_than_the_batch_limit(api):
@@ -130,7 +154,9 @@ def test_malformed_json(trained_client):
     assert response.get_json()["errors"] == {"json": ["Invalid JSON body."]}
     # JSON has no NaN or Infinity; numbers that overflow a double are rejected too
     for literal in ("NaN", "Infinity", "1e400"):
-        response = trained_client.post(URL, data=f'[{{"Utilities": {literal}}}]', content_type="application/json")
+        response = trained_client.post(
+            URL, data=f'[{{"Utilities": {literal}}}]', content_type="application/json"
+        )
         assert response.status_code == 400, literal
 
 

@@ -1,4 +1,5 @@
 """Retraining with real processes: gunicorn with four workers, the queue worker, PostgreSQL."""
+
 from __future__ import annotations
 
 import threading
@@ -6,12 +7,19 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import Stack
 from sqlalchemy import create_engine, text
 
-from procs import Stack
-
-PROFILE = {"Utilities": "500", "Groceries": "320.50", "Transport": 0, "Dining": 0, "Entertainment": 0,
-           "OnlineShopping": 0, "Travel": 0, "Healthcare": 0}
+PROFILE = {
+    "Utilities": "500",
+    "Groceries": "320.50",
+    "Transport": 0,
+    "Dining": 0,
+    "Entertainment": 0,
+    "OnlineShopping": 0,
+    "Travel": 0,
+    "Healthcare": 0,
+}
 PREDICT = "/api/v1/segmentation/predict-segment"
 
 
@@ -58,8 +66,9 @@ def test_trigger_trains_in_worker_and_every_web_worker_serves_it(stack, trained_
     time.sleep(2.0)  # the promise: every worker serves a new version within 2 s of activation
     assert versions_served(stack, 200) == {new}
     # everyone re-segmented with the new version; the old assignments are kept
-    counts = dict(query(trained_database_url,
-                        "SELECT model_version_id, count(*) FROM segment_assignments GROUP BY 1"))
+    counts = dict(
+        query(trained_database_url, "SELECT model_version_id, count(*) FROM segment_assignments GROUP BY 1")
+    )
     assert counts == {1: 6000, 2: 6000}
 
 

@@ -1,4 +1,5 @@
 """Property-based tests (Hypothesis) for the predict parser and the feature pipeline."""
+
 import math
 
 import numpy as np
@@ -53,9 +54,15 @@ def test_valid_profiles_parse_to_their_values(data):
 
 
 bad_values = st.one_of(
-    st.floats(max_value=-1e-9, allow_nan=False, allow_infinity=False), st.just(math.nan), st.just(math.inf),
-    st.text(alphabet="abcxyz,_ ", min_size=1, max_size=5), st.booleans(), st.none(),
-    st.lists(st.integers(), max_size=2), st.floats(min_value=MAX_AMOUNT * 1.01, allow_infinity=False))
+    st.floats(max_value=-1e-9, allow_nan=False, allow_infinity=False),
+    st.just(math.nan),
+    st.just(math.inf),
+    st.text(alphabet="abcxyz,_ ", min_size=1, max_size=5),
+    st.booleans(),
+    st.none(),
+    st.lists(st.integers(), max_size=2),
+    st.floats(min_value=MAX_AMOUNT * 1.01, allow_infinity=False),
+)
 
 
 @given(profiles(), st.data())
@@ -72,8 +79,11 @@ def test_one_bad_value_is_reported_at_its_row_and_field(data, pick):
 
 json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
 
 
 @given(json_like)
@@ -89,15 +99,27 @@ def test_any_json_body_parses_or_is_a_validation_error(body):
 @pytest.fixture(scope="module")
 def model():
     X = generate(3000, seed=5).spending
-    trained = fit(X, list(CATEGORIES), TrainOptions(min_clusters=3, max_clusters=6, kselect_sample=3000,
-                                                     silhouette_sample=1000))
-    artifact = {"version": 1, "pipeline": trained.pipeline, "features": list(CATEGORIES),
-                "segment_ids": list(range(11, 11 + trained.k))}
+    trained = fit(
+        X,
+        list(CATEGORIES),
+        TrainOptions(min_clusters=3, max_clusters=6, kselect_sample=3000, silhouette_sample=1000),
+    )
+    artifact = {
+        "version": 1,
+        "pipeline": trained.pipeline,
+        "features": list(CATEGORIES),
+        "segment_ids": list(range(11, 11 + trained.k)),
+    }
     return trained.pipeline, FastPredictor.from_artifact(artifact), artifact["segment_ids"]
 
 
-@given(arrays(np.float64, st.tuples(st.integers(1, 50), st.just(len(CATEGORIES))),
-              elements=st.floats(0, 1e7, allow_nan=False, allow_infinity=False)))
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 50), st.just(len(CATEGORIES))),
+        elements=st.floats(0, 1e7, allow_nan=False, allow_infinity=False),
+    )
+)
 @settings(max_examples=200, deadline=None)
 def test_fast_predictor_equals_the_scikit_learn_pipeline(model, X):
     pipeline, fast, segment_ids = model

@@ -16,13 +16,15 @@ def test_seed_demo_loads_customers_and_profiles(app, runner):
         latent = {r[0] for r in db.session.execute(text("SELECT DISTINCT latent_segment FROM customers"))}
         assert latent == set(LATENT_NAMES)
         # every attribute is filled and valid; amounts are non-negative and heavy-tailed
-        row = db.session.execute(text(
-            "SELECT min(age), max(loyalty_score), count(*) FILTER (WHERE gender IS NULL), "
-            "min(least(" + ", ".join(CATEGORY_COLUMNS.values()) + ")), "
-            "max(online_shopping) / nullif(percentile_cont(0.5) WITHIN GROUP (ORDER BY online_shopping) "
-            "FILTER (WHERE online_shopping > 0), 0) "
-            "FROM customers JOIN spending_profiles USING (customer_id)"
-        )).one()
+        row = db.session.execute(
+            text(
+                "SELECT min(age), max(loyalty_score), count(*) FILTER (WHERE gender IS NULL), "
+                "min(least(" + ", ".join(CATEGORY_COLUMNS.values()) + ")), "
+                "max(online_shopping) / nullif(percentile_cont(0.5) WITHIN GROUP (ORDER BY online_shopping) "
+                "FILTER (WHERE online_shopping > 0), 0) "
+                "FROM customers JOIN spending_profiles USING (customer_id)"
+            )
+        ).one()
         assert row[0] >= 18 and row[1] <= 1000 and row[2] == 0 and row[3] >= 0
         assert row[4] > 5, "online shopping amounts should be heavy-tailed"
 
@@ -31,7 +33,9 @@ def test_seed_demo_appends_after_existing_ids(app, runner):
     assert runner.invoke(args=["seed-demo", "--customers", "100", "--seed", "1"]).exit_code == 0
     assert runner.invoke(args=["seed-demo", "--customers", "50", "--seed", "2"]).exit_code == 0
     with app.app_context():
-        ids = db.session.execute(text("SELECT min(customer_id), max(customer_id), count(*) FROM customers")).one()
+        ids = db.session.execute(
+            text("SELECT min(customer_id), max(customer_id), count(*) FROM customers")
+        ).one()
     assert tuple(ids) == (1, 150, 150)
 
 

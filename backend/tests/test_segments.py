@@ -26,8 +26,10 @@ def test_segments_describe_the_active_model(trained_client):
 def test_segment_edit_survives_retraining(trained_app, trained_client):
     segments = trained_client.get(f"{BASE}/segments").get_json()["segments"]
     target = next(s for s in segments if s["name"] == "Daily Commuter")
-    response = trained_client.patch(f"{BASE}/segments/{target['id']}",
-                                    json={"name": "  Metro Commuters ", "strategy": "Offer a transit card."})
+    response = trained_client.patch(
+        f"{BASE}/segments/{target['id']}",
+        json={"name": "  Metro Commuters ", "strategy": "Offer a transit card."},
+    )
     assert response.status_code == 200
     assert response.get_json()["name"] == "Metro Commuters"
     with trained_app.app_context():
@@ -40,16 +42,31 @@ def test_segment_edit_survives_retraining(trained_app, trained_client):
     assert after[target["id"]]["edited"] == {"name": True, "strategy": True}
     assert after[target["id"]]["previous_size"] == target["size"]
     # predict-segment reports the staff name too
-    body = trained_client.post(f"{BASE}/predict-segment", json={
-        "Utilities": 160, "Groceries": 320, "Transport": 520, "Dining": 0, "Entertainment": 0,
-        "OnlineShopping": 0, "Travel": 0, "Healthcare": 0}).get_json()
+    body = trained_client.post(
+        f"{BASE}/predict-segment",
+        json={
+            "Utilities": 160,
+            "Groceries": 320,
+            "Transport": 520,
+            "Dining": 0,
+            "Entertainment": 0,
+            "OnlineShopping": 0,
+            "Travel": 0,
+            "Healthcare": 0,
+        },
+    ).get_json()
     assert body["segments"][0]["name"] == "Metro Commuters"
 
 
-@pytest.mark.parametrize("body, status, field", [
-    ({"name": ""}, 422, "name"), ({"name": "x" * 81}, 422, "name"), ({}, 422, "_schema"),
-    ({"colour": "red"}, 422, "colour"),
-])
+@pytest.mark.parametrize(
+    "body, status, field",
+    [
+        ({"name": ""}, 422, "name"),
+        ({"name": "x" * 81}, 422, "name"),
+        ({}, 422, "_schema"),
+        ({"colour": "red"}, 422, "colour"),
+    ],
+)
 def test_bad_segment_edits(trained_client, body, status, field):
     response = trained_client.patch(f"{BASE}/segments/1", json=body)
     assert response.status_code == status and field in response.get_json()["errors"]["json"]
@@ -93,9 +110,15 @@ def test_export_streams_every_assignment(trained_client):
 
 def test_export_of_a_million_rows_keeps_memory_flat(trained_app):
     with trained_app.app_context():
-        db.session.execute(text("INSERT INTO customers (customer_id) SELECT g FROM generate_series(100001, 1100000) g"))
-        db.session.execute(text("INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
-                                "SELECT g, 1, 1 + g % 5 FROM generate_series(100001, 1100000) g"))
+        db.session.execute(
+            text("INSERT INTO customers (customer_id) SELECT g FROM generate_series(100001, 1100000) g")
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
+                "SELECT g, 1, 1 + g % 5 FROM generate_series(100001, 1100000) g"
+            )
+        )
         db.session.commit()
     from conftest import authorized
 
@@ -119,8 +142,12 @@ def test_drift_is_stable_on_training_data_and_flags_a_shift(trained_app, trained
     assert calm["retrain_advisable"] is False and calm["segment_psi"] < 0.01
     assert all(f["status"] == "stable" for f in calm["features"])
     with trained_app.app_context():
-        db.session.execute(text("UPDATE spending_profiles SET travel = travel + 900, dining = dining + 300 "
-                                "WHERE customer_id % 2 = 0"))
+        db.session.execute(
+            text(
+                "UPDATE spending_profiles SET travel = travel + 900, dining = dining + 300 "
+                "WHERE customer_id % 2 = 0"
+            )
+        )
         db.session.commit()
     shifted = trained_client.get(f"{BASE}/drift").get_json()
     assert shifted["retrain_advisable"] is True
@@ -130,20 +157,30 @@ def test_drift_is_stable_on_training_data_and_flags_a_shift(trained_app, trained
 
 
 def test_predict_known_customers(trained_app, trained_client):
-    body = trained_client.post(f"{BASE}/predict-customers", json={"customer_ids": [5, 123456789, 2, 5]}).get_json()
+    body = trained_client.post(
+        f"{BASE}/predict-customers", json={"customer_ids": [5, 123456789, 2, 5]}
+    ).get_json()
     assert [p["customer_id"] for p in body["predictions"]] == [5, 2]
     assert body["unknown_ids"] == [123456789]
     with trained_app.app_context():
-        stored = dict(db.session.execute(text(
-            "SELECT customer_id, segment_id FROM segment_assignments WHERE customer_id IN (2, 5)")).all())
+        stored = dict(
+            db.session.execute(
+                text("SELECT customer_id, segment_id FROM segment_assignments WHERE customer_id IN (2, 5)")
+            ).all()
+        )
     assert {p["customer_id"]: p["segment_id"] for p in body["predictions"]} == stored
     assert {s["id"] for s in body["segments"]} == set(stored.values())
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"customer_ids": []}, "customer_ids"), ({"customer_ids": ["a"]}, "customer_ids"),
-    ({"ids": [1]}, "ids"), ({"customer_ids": list(range(1, 10_002))}, "customer_ids"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"customer_ids": []}, "customer_ids"),
+        ({"customer_ids": ["a"]}, "customer_ids"),
+        ({"ids": [1]}, "ids"),
+        ({"customer_ids": list(range(1, 10_002))}, "customer_ids"),
+    ],
+)
 def test_predict_customers_bad_bodies(trained_client, body, field):
     response = trained_client.post(f"{BASE}/predict-customers", json=body)
     assert response.status_code == 422 and field in response.get_json()["errors"]["json"]

@@ -10,16 +10,25 @@ from segmentation.ml import artifacts
 from segmentation.models import ModelVersion, Segment, TrainingRun
 from segmentation.training.service import create_run, execute_run
 
-EXPECTED_NAMES = {"Utilities Only", "Frequent Online Shopper", "Family Essentials", "Frequent Traveller",
-                  "Daily Commuter"}
+EXPECTED_NAMES = {
+    "Utilities Only",
+    "Frequent Online Shopper",
+    "Family Essentials",
+    "Frequent Traveller",
+    "Daily Commuter",
+}
 
 
 def assignments(app, version):
     with app.app_context():
-        rows = db.session.execute(text(
-            "SELECT c.customer_id, c.latent_segment, a.segment_id FROM customers c "
-            "JOIN segment_assignments a ON a.customer_id = c.customer_id AND a.model_version_id = :v "
-            "ORDER BY c.customer_id"), {"v": version}).all()
+        rows = db.session.execute(
+            text(
+                "SELECT c.customer_id, c.latent_segment, a.segment_id FROM customers c "
+                "JOIN segment_assignments a ON a.customer_id = c.customer_id AND a.model_version_id = :v "
+                "ORDER BY c.customer_id"
+            ),
+            {"v": version},
+        ).all()
     return rows
 
 
@@ -58,7 +67,9 @@ def test_retraining_unchanged_data_keeps_every_segment_id(trained_app):
         assert mv.previous_version_id == first
         assert db.session.get(ModelVersion, first).status == "retired"
         # history: the first model's assignments are still there
-        assert db.session.scalar(text("SELECT count(DISTINCT model_version_id) FROM segment_assignments")) == 2
+        assert (
+            db.session.scalar(text("SELECT count(DISTINCT model_version_id) FROM segment_assignments")) == 2
+        )
 
 
 def test_forced_k_and_new_segments_get_new_ids(trained_app):
@@ -106,9 +117,19 @@ def test_altered_artifact_is_refused(trained_app):
     # a fresh worker refuses to serve it
     from conftest import authorized
 
-    response = authorized(trained_app).post("/api/v1/segmentation/predict-segment", json={
-        "Utilities": 1, "Groceries": 1, "Transport": 1, "Dining": 1, "Entertainment": 1,
-        "OnlineShopping": 1, "Travel": 1, "Healthcare": 1})
+    response = authorized(trained_app).post(
+        "/api/v1/segmentation/predict-segment",
+        json={
+            "Utilities": 1,
+            "Groceries": 1,
+            "Transport": 1,
+            "Dining": 1,
+            "Entertainment": 1,
+            "OnlineShopping": 1,
+            "Travel": 1,
+            "Healthcare": 1,
+        },
+    )
     assert response.status_code == 503
     assert trained_app.test_client().get("/ready").status_code == 503
 
@@ -140,9 +161,9 @@ def test_gate_keeps_model_but_does_not_activate(trained_app):
 def test_a_corrupt_new_version_is_refused_and_the_old_one_keeps_serving(trained_app):
     """Someone activates a version whose file was altered (bypassing the API's check):
     workers refuse to load it and go on serving the model they hold."""
-    from segmentation.serving import holder
-
     from conftest import authorized
+
+    from segmentation.serving import holder
 
     client = authorized(trained_app)
     with trained_app.app_context():
@@ -163,8 +184,21 @@ def test_a_corrupt_new_version_is_refused_and_the_old_one_keeps_serving(trained_
         db.session.commit()
     assert served.refresh() is False
     assert served.snapshot.version == 1 and "does not match" in served.last_error
-    body = client.post("/api/v1/segmentation/predict-segment", json={c: 1 for c in [
-        "Utilities", "Groceries", "Transport", "Dining", "Entertainment", "OnlineShopping", "Travel",
-        "Healthcare"]}).get_json()
+    body = client.post(
+        "/api/v1/segmentation/predict-segment",
+        json={
+            c: 1
+            for c in [
+                "Utilities",
+                "Groceries",
+                "Transport",
+                "Dining",
+                "Entertainment",
+                "OnlineShopping",
+                "Travel",
+                "Healthcare",
+            ]
+        },
+    ).get_json()
     assert body["model_version"] == 1
     assert client.get("/ready").status_code == 200

@@ -1,5 +1,6 @@
 """Trigger, jobs and model versions through the API (the worker runs in process here;
 test_processes.py runs the real worker and gunicorn)."""
+
 import pytest
 from sqlalchemy import select, text
 
@@ -12,8 +13,9 @@ BASE = "/api/v1/segmentation"
 
 def queued_jobs(app):
     with app.app_context():
-        return db.session.execute(text(
-            "SELECT task_name, args, status FROM procrastinate_jobs ORDER BY id")).all()
+        return db.session.execute(
+            text("SELECT task_name, args, status FROM procrastinate_jobs ORDER BY id")
+        ).all()
 
 
 def test_trigger_queues_one_job_and_repeats_return_it(trained_app, trained_client):
@@ -34,8 +36,14 @@ def test_job_runs_to_success_with_stages_and_metrics(trained_app, trained_client
         execute_run(job["id"])
     done = trained_client.get(f"{BASE}/jobs/{job['id']}").get_json()
     assert done["status"] == "succeeded" and done["progress"] == 100
-    assert set(done["stage_seconds"]) == {"loading data", "selecting k", "fitting", "scoring", "publishing",
-                                          "re-segmenting"}
+    assert set(done["stage_seconds"]) == {
+        "loading data",
+        "selecting k",
+        "fitting",
+        "scoring",
+        "publishing",
+        "re-segmenting",
+    }
     assert done["model_version"] and done["metrics"]["silhouette"] > 0.4
     assert done["started_at"] and done["finished_at"]
     listed = trained_client.get(f"{BASE}/jobs?limit=5").get_json()["items"]
@@ -44,13 +52,16 @@ def test_job_runs_to_success_with_stages_and_metrics(trained_app, trained_client
     assert trained_client.post(f"{BASE}/trigger-training").status_code == 202
 
 
-@pytest.mark.parametrize("body, field, message", [
-    ({"k": 1}, "k", "Must be greater than or equal to 2 and less than or equal to 50."),
-    ({"k": "five"}, "k", "Not a valid integer."),
-    ({"min_clusters": 6, "max_clusters": 3}, "max_clusters", "Must be at least min_clusters."),
-    ({"k": 4, "max_clusters": 6}, "k", "Give either k or a min_clusters/max_clusters range, not both."),
-    ({"n_clusters": 4}, "n_clusters", "Unknown field."),
-])
+@pytest.mark.parametrize(
+    "body, field, message",
+    [
+        ({"k": 1}, "k", "Must be greater than or equal to 2 and less than or equal to 50."),
+        ({"k": "five"}, "k", "Not a valid integer."),
+        ({"min_clusters": 6, "max_clusters": 3}, "max_clusters", "Must be at least min_clusters."),
+        ({"k": 4, "max_clusters": 6}, "k", "Give either k or a min_clusters/max_clusters range, not both."),
+        ({"n_clusters": 4}, "n_clusters", "Unknown field."),
+    ],
+)
 def test_bad_trigger_bodies_change_nothing(trained_app, trained_client, body, field, message):
     response = trained_client.post(f"{BASE}/trigger-training", json=body)
     assert response.status_code == 422
@@ -63,16 +74,22 @@ def test_bad_trigger_bodies_change_nothing(trained_app, trained_client, body, fi
 def test_unknown_job_is_404(trained_client):
     response = trained_client.get(f"{BASE}/jobs/999")
     assert response.status_code == 404
-    assert response.get_json() == {"code": 404, "status": "Not Found",
-                                   "message": "Training job 999 does not exist."}
+    assert response.get_json() == {
+        "code": 404,
+        "status": "Not Found",
+        "message": "Training job 999 does not exist.",
+    }
 
 
 def test_dead_worker_run_is_failed_and_unblocks_triggers(trained_app, trained_client):
     job = trained_client.post(f"{BASE}/trigger-training").get_json()
     with trained_app.app_context():
-        db.session.execute(text(
-            "UPDATE training_runs SET status = 'running', heartbeat_at = now() - interval '1 hour' WHERE id = :id"),
-            {"id": job["id"]})
+        db.session.execute(
+            text(
+                "UPDATE training_runs SET status = 'running', heartbeat_at = now() - interval '1 hour' WHERE id = :id"
+            ),
+            {"id": job["id"]},
+        )
         db.session.commit()
         assert fail_stale_runs() == [job["id"]]
     body = trained_client.get(f"{BASE}/jobs/{job['id']}").get_json()
@@ -90,9 +107,25 @@ def test_models_list_and_rollback(trained_app, trained_client):
     assert models[0]["metrics"]["silhouette"] and models[0]["sha256"] and models[0]["ari_vs_previous"] == 1.0
     rolled = trained_client.post(f"{BASE}/models/1/activate")
     assert rolled.status_code == 200 and rolled.get_json()["is_active"] is True
-    assert trained_client.post(f"{BASE}/predict-segment", json={
-        c: 1 for c in ["Utilities", "Groceries", "Transport", "Dining", "Entertainment", "OnlineShopping",
-                       "Travel", "Healthcare"]}).get_json()["model_version"] == 1
+    assert (
+        trained_client.post(
+            f"{BASE}/predict-segment",
+            json={
+                c: 1
+                for c in [
+                    "Utilities",
+                    "Groceries",
+                    "Transport",
+                    "Dining",
+                    "Entertainment",
+                    "OnlineShopping",
+                    "Travel",
+                    "Healthcare",
+                ]
+            },
+        ).get_json()["model_version"]
+        == 1
+    )
     with trained_app.app_context():
         assert db.session.get(ModelVersion, 2).status == "retired"
     assert ("resegment", {"version": 1}) in [(j.task_name, j.args) for j in queued_jobs(trained_app)]
@@ -104,6 +137,7 @@ def test_activate_unknown_or_corrupt_version(trained_app, trained_client):
         mv = db.session.get(ModelVersion, 1)
         path = f"{trained_app.config['MODEL_DIR']}/{mv.artifact_path}"
     import os
+
     os.chmod(path, 0o644)
     with open(path, "ab") as fh:
         fh.write(b"tampered")

@@ -4,6 +4,7 @@ Every view declares the role it needs with ``@requires(role)`` (or ``public``); 
 ``before_request`` hook resolves the caller and refuses anything that is not declared
 (deny by default). The role is also written into the OpenAPI document.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -108,11 +109,14 @@ class KeyCache:
             try:
                 used, self.used = self.used, set()
                 if used:
-                    db.session.execute(text("UPDATE api_keys SET last_used_at = now() WHERE id = ANY(:ids)"),
-                                       {"ids": sorted(used)})
+                    db.session.execute(
+                        text("UPDATE api_keys SET last_used_at = now() WHERE id = ANY(:ids)"),
+                        {"ids": sorted(used)},
+                    )
                     db.session.commit()
-                rows = db.session.execute(text(
-                    "SELECT id, name, prefix, key_hash, role FROM api_keys WHERE revoked_at IS NULL")).all()
+                rows = db.session.execute(
+                    text("SELECT id, name, prefix, key_hash, role FROM api_keys WHERE revoked_at IS NULL")
+                ).all()
             finally:
                 db.session.remove()
         self.keys = {r.prefix: (r.key_hash, Principal("key", r.id, r.name, r.role)) for r in rows}
@@ -197,11 +201,17 @@ def authorize() -> None:
     if role == PUBLIC:
         return
     if g.principal is None:
-        abort(401, message="Sign in first (or send 'Authorization: Bearer <API key>').",
-              headers={"WWW-Authenticate": 'Bearer realm="segmentation"'})
+        abort(
+            401,
+            message="Sign in first (or send 'Authorization: Bearer <API key>').",
+            headers={"WWW-Authenticate": 'Bearer realm="segmentation"'},
+        )
     if RANK[g.principal.role] < RANK[role]:
-        abort(403, message=f"This needs the {role} role; you are {'an' if g.principal.role[0] in 'aeiou' else 'a'} "
-                           f"{g.principal.role}.")
+        abort(
+            403,
+            message=f"This needs the {role} role; you are {'an' if g.principal.role[0] in 'aeiou' else 'a'} "
+            f"{g.principal.role}.",
+        )
 
 
 def secret_key(app: Flask) -> str:

@@ -4,6 +4,7 @@ Fixed-window counters live in the UNLOGGED table ``rate_limits`` (one upsert per
 request), so no new infrastructure is needed. If the database is down the limiter lets
 requests through (those requests then fail on the database anyway).
 """
+
 from __future__ import annotations
 
 import time
@@ -38,14 +39,22 @@ class PostgresStorage(Storage):
             "ON CONFLICT (key) DO UPDATE SET "
             "count = CASE WHEN r.expires_at <= now() THEN :amount ELSE r.count + :amount END, "
             "expires_at = CASE WHEN r.expires_at <= now() THEN now() + make_interval(secs => :expiry) "
-            "ELSE r.expires_at END RETURNING count", key=key, amount=amount, expiry=expiry).scalar_one()
+            "ELSE r.expires_at END RETURNING count",
+            key=key,
+            amount=amount,
+            expiry=expiry,
+        ).scalar_one()
 
     def get(self, key: str) -> int:
-        row = self._run("SELECT count FROM rate_limits WHERE key = :key AND expires_at > now()", key=key).first()
+        row = self._run(
+            "SELECT count FROM rate_limits WHERE key = :key AND expires_at > now()", key=key
+        ).first()
         return row[0] if row else 0
 
     def get_expiry(self, key: str) -> float:
-        row = self._run("SELECT extract(epoch FROM expires_at) FROM rate_limits WHERE key = :key", key=key).first()
+        row = self._run(
+            "SELECT extract(epoch FROM expires_at) FROM rate_limits WHERE key = :key", key=key
+        ).first()
         return float(row[0]) if row else time.time()
 
     def check(self) -> bool:
@@ -75,5 +84,10 @@ def write_limit():
     return limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"], methods=["POST", "PATCH", "DELETE"])
 
 
-limiter = Limiter(key_func=caller_key, storage_uri="segmentation+postgresql://", strategy="fixed-window",
-                  swallow_errors=True, headers_enabled=False)
+limiter = Limiter(
+    key_func=caller_key,
+    storage_uri="segmentation+postgresql://",
+    strategy="fixed-window",
+    swallow_errors=True,
+    headers_enabled=False,
+)

@@ -1,4 +1,5 @@
 """Sign-in for staff; user and API-key management for admins."""
+
 from __future__ import annotations
 
 import secrets
@@ -13,12 +14,25 @@ from ..extensions import Blueprint, db
 from ..models import ApiKey, User
 from . import PUBLIC, Principal, create_api_key, requires, revoke_api_key
 from .ratelimit import limiter
-from .schemas import (ApiKeyCreateSchema, ApiKeyListSchema, ApiKeySchema, LoginSchema, MeSchema, NewApiKeySchema,
-                      UserCreateSchema, UserListSchema, UserSchema)
+from .schemas import (
+    ApiKeyCreateSchema,
+    ApiKeyListSchema,
+    ApiKeySchema,
+    LoginSchema,
+    MeSchema,
+    NewApiKeySchema,
+    UserCreateSchema,
+    UserListSchema,
+    UserSchema,
+)
 from .users import Exists, Locked, authenticate, create_user
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
-                description="Staff sign-in (session cookie) and, for admins, users and API keys.")
+blp = Blueprint(
+    "auth",
+    __name__,
+    url_prefix="/api/v1/auth",
+    description="Staff sign-in (session cookie) and, for admins, users and API keys.",
+)
 
 
 @blp.route("/login")
@@ -36,8 +50,11 @@ class Login(MethodView):
             user = authenticate(creds["username"], creds["password"])
         except Locked as exc:
             audit.record("auth.locked", creds["username"][:64], commit=True)
-            abort(429, message=f"Too many failed sign-ins; try again in {exc.minutes} minutes.",
-                  headers={"Retry-After": str(exc.minutes * 60)})
+            abort(
+                429,
+                message=f"Too many failed sign-ins; try again in {exc.minutes} minutes.",
+                headers={"Retry-After": str(exc.minutes * 60)},
+            )
         if user is None:
             audit.record("auth.login_failed", creds["username"][:64], commit=True)
             abort(401, message="Wrong user name or password.")
@@ -111,8 +128,13 @@ class ApiKeys(MethodView):
         """Create an API key; the key is in this response only"""
         row, key = create_api_key(data["name"], data["role"])
         db.session.commit()
-        return {**{c: getattr(row, c) for c in ("id", "name", "prefix", "role", "created_at", "last_used_at",
-                                                 "revoked_at")}, "key": key}
+        return {
+            **{
+                c: getattr(row, c)
+                for c in ("id", "name", "prefix", "role", "created_at", "last_used_at", "revoked_at")
+            },
+            "key": key,
+        }
 
 
 @blp.route("/api-keys/<int:key_id>")

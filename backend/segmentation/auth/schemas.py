@@ -1,4 +1,5 @@
 """Sign-in, user and API-key schemas."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -24,8 +25,13 @@ class UserCreateSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    username = fields.String(required=True, validate=[
-        validate.Length(3, 64), validate.Regexp(r"^[a-z0-9._-]+$", error="Lower-case letters, digits, . _ - only.")])
+    username = fields.String(
+        required=True,
+        validate=[
+            validate.Length(3, 64),
+            validate.Regexp(r"^[a-z0-9._-]+$", error="Lower-case letters, digits, . _ - only."),
+        ],
+    )
     password = fields.String(required=True, load_only=True, validate=validate.Length(12, 256))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 

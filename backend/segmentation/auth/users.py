@@ -1,9 +1,10 @@
 """Staff accounts: salted password hashes, lock-out after repeated failures."""
+
 from __future__ import annotations
 
 import math
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -41,11 +42,12 @@ def create_user(username: str, password: str, role: str) -> User:
 def authenticate(username: str, password: str) -> User | None:
     """The user for these credentials, None if wrong; raises Locked while locked out."""
     user = db.session.scalars(
-        select(User).where(User.username == username.strip().lower()).with_for_update()).first()
+        select(User).where(User.username == username.strip().lower()).with_for_update()
+    ).first()
     if user is None or user.disabled:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if user.locked_until and user.locked_until > now:
         raise Locked(max(1, math.ceil((user.locked_until - now).total_seconds() / 60)))
     if not check_password_hash(user.password_hash, password):

@@ -1,12 +1,12 @@
 """Loading a large transactions CSV: bad rows are reported by line, the rest load with COPY."""
+
 from __future__ import annotations
 
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-
 
 from ..extensions import db
 from ..ml.features import CATEGORIES
@@ -39,7 +39,7 @@ def parse_row(row: dict) -> tuple[tuple, str | None]:
     except ValueError:
         return (), f"booked_at: not an ISO-8601 date-time ({row.get('booked_at')!r})"
     if booked.tzinfo is None:
-        booked = booked.replace(tzinfo=timezone.utc)
+        booked = booked.replace(tzinfo=UTC)
     raw_amount = (row.get("amount") or "").strip()
     if not NUMERIC.fullmatch(raw_amount):
         return (), f"amount: not a number ({raw_amount!r})"
@@ -67,8 +67,10 @@ def import_transactions(stream: io.TextIOBase, chunk_rows: int = 50_000) -> Impo
     raw = db.engine.raw_connection()
     try:
         with raw.cursor() as cur:
-            cur.execute("CREATE TEMP TABLE _tx (line int8, customer_id int8, booked_at timestamptz, "
-                        "amount numeric(12,2), category text, channel text) ON COMMIT DROP")
+            cur.execute(
+                "CREATE TEMP TABLE _tx (line int8, customer_id int8, booked_at timestamptz, "
+                "amount numeric(12,2), category text, channel text) ON COMMIT DROP"
+            )
             buf, pending = io.StringIO(), 0
             writer = csv.writer(buf)
             for row in reader:
@@ -86,12 +88,16 @@ def import_transactions(stream: io.TextIOBase, chunk_rows: int = 50_000) -> Impo
                     _flush(cur, buf)
                     pending = 0
             _flush(cur, buf)
-            cur.execute("SELECT s.line, s.customer_id FROM _tx s LEFT JOIN customers c USING (customer_id) "
-                        "WHERE c.customer_id IS NULL ORDER BY s.line")
+            cur.execute(
+                "SELECT s.line, s.customer_id FROM _tx s LEFT JOIN customers c USING (customer_id) "
+                "WHERE c.customer_id IS NULL ORDER BY s.line"
+            )
             result.rejected += [(line, f"customer_id: customer {cid} does not exist") for line, cid in cur]
-            cur.execute("INSERT INTO transactions (customer_id, booked_at, amount, category, channel) "
-                        "SELECT s.customer_id, s.booked_at, s.amount, s.category, s.channel FROM _tx s "
-                        "JOIN customers c USING (customer_id)")
+            cur.execute(
+                "INSERT INTO transactions (customer_id, booked_at, amount, category, channel) "
+                "SELECT s.customer_id, s.booked_at, s.amount, s.category, s.channel FROM _tx s "
+                "JOIN customers c USING (customer_id)"
+            )
             result.imported = cur.rowcount
             cur.execute("SELECT DISTINCT s.customer_id FROM _tx s JOIN customers c USING (customer_id)")
             affected = [r[0] for r in cur]
@@ -101,7 +107,7 @@ def import_transactions(stream: io.TextIOBase, chunk_rows: int = 50_000) -> Impo
     result.rejected.sort()
     result.customers = len(affected)
     for start in range(0, len(affected), chunk_rows):
-        part = affected[start:start + chunk_rows]
+        part = affected[start : start + chunk_rows]
         recompute_profiles(part)
         assign(part)
         db.session.commit()
@@ -114,5 +120,3 @@ def _flush(cur, buf: io.StringIO) -> None:
         cur.copy_expert("COPY _tx FROM STDIN (FORMAT csv)", buf)
         buf.seek(0)
         buf.truncate()
-
-

@@ -1,4 +1,5 @@
 """Customers: lookup, CRUD with immediate re-segmentation, transactions, explanations."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -6,19 +7,31 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import text
 
-from ..auth import requires
 from .. import audit
+from ..auth import requires
 from ..auth.ratelimit import write_limit
 from ..dataset import features_of
 from ..extensions import Blueprint, db
 from ..ml.explain import explain
 from ..serving import holder
 from . import service
-from .schemas import (CustomerCreateSchema, CustomerListArgs, CustomerListSchema, CustomerPatchSchema,
-                      CustomerSchema, ExplanationSchema, TransactionBatchSchema, TransactionResultSchema)
+from .schemas import (
+    CustomerCreateSchema,
+    CustomerListArgs,
+    CustomerListSchema,
+    CustomerPatchSchema,
+    CustomerSchema,
+    ExplanationSchema,
+    TransactionBatchSchema,
+    TransactionResultSchema,
+)
 
-blp = Blueprint("customers", __name__, url_prefix="/api/v1/customers",
-                description="Bank customers: attributes, spending profile and segment.")
+blp = Blueprint(
+    "customers",
+    __name__,
+    url_prefix="/api/v1/customers",
+    description="Bank customers: attributes, spending profile and segment.",
+)
 
 
 def _not_found(customer_id: int):
@@ -34,7 +47,9 @@ class Customers(MethodView):
     @blp.response(200, CustomerListSchema)
     def get(self, args):
         """List customers, filtered by segment or by id prefix"""
-        items, total = service.list_views(args["page"], args["per_page"], args.get("segment_id"), args.get("q"))
+        items, total = service.list_views(
+            args["page"], args["per_page"], args.get("segment_id"), args.get("q")
+        )
         return {"items": items, "total": total, "page": args["page"], "per_page": args["per_page"]}
 
     @requires("analyst")
@@ -114,17 +129,21 @@ class CustomerExplanation(MethodView):
         ids, X = features_of([customer_id], snapshot.predictor.features)
         if not len(ids):
             _not_found(customer_id)
-        rows = db.session.execute(text(
-            "SELECT segment_id, centroid FROM model_segments WHERE model_version_id = :v"),
-            {"v": snapshot.version}).all()
-        stats = db.session.scalar(text("SELECT training_stats FROM model_versions WHERE id = :v"),
-                                  {"v": snapshot.version}) or {}
+        rows = db.session.execute(
+            text("SELECT segment_id, centroid FROM model_segments WHERE model_version_id = :v"),
+            {"v": snapshot.version},
+        ).all()
+        stats = (
+            db.session.scalar(
+                text("SELECT training_stats FROM model_versions WHERE id = :v"), {"v": snapshot.version}
+            )
+            or {}
+        )
         result = explain(
-            snapshot.predictor, X[0],
+            snapshot.predictor,
+            X[0],
             {sid: s["name"] for sid, s in snapshot.segments.items()},
             {r.segment_id: r.centroid for r in rows},
             {f: s["mean"] for f, s in stats.items()},
         )
         return {"customer_id": customer_id, "model_version": snapshot.version, **result}
-
-

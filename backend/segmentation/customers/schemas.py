@@ -1,12 +1,13 @@
 """Customer, transaction and explanation schemas."""
+
 from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from ..fields import Amount, SegmentRefSchema, SpendingPatchSchema, SpendingSchema
-from ..models import CHANNELS, EDUCATION_LEVELS, GENDERS
 from ..ml.features import CATEGORIES
+from ..models import CHANNELS, EDUCATION_LEVELS, GENDERS
 
 MAX_ID = 2**63 - 1
 
@@ -30,14 +31,19 @@ class CustomerWriteSchema(ma.Schema):
 
 
 class CustomerCreateSchema(CustomerWriteSchema):
-    customer_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_ID),
-                                 metadata={"description": "The bank's own customer id"})
+    customer_id = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(1, MAX_ID),
+        metadata={"description": "The bank's own customer id"},
+    )
     spending = fields.Nested(SpendingSchema, required=True)
 
 
 class CustomerPatchSchema(CustomerWriteSchema):
-    spending = fields.Nested(SpendingPatchSchema(partial=True),
-                             metadata={"description": "Only the categories given change"})
+    spending = fields.Nested(
+        SpendingPatchSchema(partial=True), metadata={"description": "Only the categories given change"}
+    )
 
     @ma.validates_schema
     def not_empty(self, data, **kwargs):
@@ -63,8 +69,11 @@ class CustomerSchema(ma.Schema):
     online_interactions = fields.Integer()
     branch_visits = fields.Integer()
     call_center_calls = fields.Integer()
-    spending = fields.Dict(keys=fields.String(), values=fields.Float(),
-                           metadata={"description": f"Monthly spend per category: {', '.join(CATEGORIES)}"})
+    spending = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        metadata={"description": f"Monthly spend per category: {', '.join(CATEGORIES)}"},
+    )
     spending_source = fields.String(metadata={"enum": ["declared", "transactions"]})
     rfm = fields.Nested(RfmSchema, allow_none=True)
     segment = fields.Nested(SegmentRefSchema, allow_none=True)
@@ -80,8 +89,10 @@ class CustomerListArgs(ma.Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(1, 1_000_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(1, 200))
     segment_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
-    q = fields.String(validate=[validate.Length(1, 19), validate.Regexp(r"^\d+$", error="Digits only.")],
-                      metadata={"description": "Customer ids starting with these digits"})
+    q = fields.String(
+        validate=[validate.Length(1, 19), validate.Regexp(r"^\d+$", error="Digits only.")],
+        metadata={"description": "Customer ids starting with these digits"},
+    )
 
 
 class CustomerListSchema(ma.Schema):
@@ -122,8 +133,9 @@ class TransactionBatchSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    transactions = fields.List(fields.Nested(TransactionSchema), required=True,
-                               validate=validate.Length(1, 10_000))
+    transactions = fields.List(
+        fields.Nested(TransactionSchema), required=True, validate=validate.Length(1, 10_000)
+    )
 
 
 class TransactionResultSchema(ma.Schema):

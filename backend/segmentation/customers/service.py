@@ -1,4 +1,5 @@
 """Customers: views, writes with immediate re-segmentation, transactions and profiles."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,8 +14,18 @@ from ..ml.features import CATEGORIES, CATEGORY_COLUMNS
 from ..models import Customer, SpendingProfile, Transaction
 from ..serving import holder
 
-ATTRIBUTES = ("age", "gender", "monthly_income", "account_balance", "loyalty_score", "education_level",
-              "has_loan", "online_interactions", "branch_visits", "call_center_calls")
+ATTRIBUTES = (
+    "age",
+    "gender",
+    "monthly_income",
+    "account_balance",
+    "loyalty_score",
+    "education_level",
+    "has_loan",
+    "online_interactions",
+    "branch_visits",
+    "call_center_calls",
+)
 PROFILE_COLUMNS = ", ".join(f"p.{c}" for c in CATEGORY_COLUMNS.values())
 
 VIEW_SQL = f"""
@@ -42,15 +53,36 @@ def _view(row) -> dict:
     data.update({a: getattr(row, a) for a in ATTRIBUTES})
     data["spending"] = {c: float(getattr(row, col) or 0) for c, col in CATEGORY_COLUMNS.items()}
     data["spending_source"] = row.spending_source
-    data["rfm"] = None if row.frequency is None else {
-        "recency_days": row.recency_days, "frequency": row.frequency,
-        "monetary": float(row.monetary) if row.monetary is not None else None}
-    data["segment"] = None if row.seg_id is None else {
-        "id": row.seg_id, "name": row.seg_name, "strategy": row.seg_strategy, "model_version": row.seg_version}
+    data["rfm"] = (
+        None
+        if row.frequency is None
+        else {
+            "recency_days": row.recency_days,
+            "frequency": row.frequency,
+            "monetary": float(row.monetary) if row.monetary is not None else None,
+        }
+    )
+    data["segment"] = (
+        None
+        if row.seg_id is None
+        else {
+            "id": row.seg_id,
+            "name": row.seg_name,
+            "strategy": row.seg_strategy,
+            "model_version": row.seg_version,
+        }
+    )
     changed = row.prev_id is not None and row.prev_id != row.seg_id
-    data["previous_segment"] = {
-        "id": row.prev_id, "name": row.prev_name, "strategy": row.prev_strategy,
-        "model_version": row.prev_version} if changed else None
+    data["previous_segment"] = (
+        {
+            "id": row.prev_id,
+            "name": row.prev_name,
+            "strategy": row.prev_strategy,
+            "model_version": row.prev_version,
+        }
+        if changed
+        else None
+    )
     return data
 
 
@@ -69,7 +101,8 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
         params["segment_id"] = segment_id
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     rows = db.session.execute(
-        text(VIEW_SQL + clause + " ORDER BY c.customer_id LIMIT :limit OFFSET :offset"), params).all()
+        text(VIEW_SQL + clause + " ORDER BY c.customer_id LIMIT :limit OFFSET :offset"), params
+    ).all()
     count_sql = (
         "SELECT count(*) FROM customers c LEFT JOIN model_versions mv ON mv.is_active "
         "LEFT JOIN segment_assignments cur ON cur.customer_id = c.customer_id AND cur.model_version_id = mv.id"
@@ -103,7 +136,8 @@ def create(data: dict) -> dict:
 def update(customer_id: int, data: dict) -> dict | None:
     # the row lock serialises concurrent updates of one customer: none is lost
     customer = db.session.scalars(
-        select(Customer).where(Customer.customer_id == customer_id).with_for_update()).first()
+        select(Customer).where(Customer.customer_id == customer_id).with_for_update()
+    ).first()
     if customer is None:
         return None
     spending = data.pop("spending", None)
@@ -121,7 +155,8 @@ def update(customer_id: int, data: dict) -> dict | None:
 
 def delete(customer_id: int) -> bool:
     deleted = db.session.execute(
-        text("DELETE FROM customers WHERE customer_id = :id RETURNING customer_id"), {"id": customer_id}).first()
+        text("DELETE FROM customers WHERE customer_id = :id RETURNING customer_id"), {"id": customer_id}
+    ).first()
     db.session.commit()
     return deleted is not None
 
@@ -135,12 +170,15 @@ def assign(customer_ids: list[int]) -> int | None:
     if not len(ids):
         return None
     segments = snapshot.predictor.predict(X)
-    db.session.execute(text(
-        "INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
-        "SELECT unnest(CAST(:ids AS bigint[])), :v, unnest(CAST(:segs AS int[])) "
-        "ON CONFLICT (customer_id, model_version_id) DO UPDATE "
-        "SET segment_id = EXCLUDED.segment_id, assigned_at = now()"),
-        {"ids": ids.tolist(), "segs": segments.tolist(), "v": snapshot.version})
+    db.session.execute(
+        text(
+            "INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
+            "SELECT unnest(CAST(:ids AS bigint[])), :v, unnest(CAST(:segs AS int[])) "
+            "ON CONFLICT (customer_id, model_version_id) DO UPDATE "
+            "SET segment_id = EXCLUDED.segment_id, assigned_at = now()"
+        ),
+        {"ids": ids.tolist(), "segs": segments.tolist(), "v": snapshot.version},
+    )
     return snapshot.version
 
 
@@ -161,16 +199,22 @@ def recompute_profiles(customer_ids: list[int] | None) -> int:
     months = window / 30.4375
     sums = ", ".join(
         f"round(coalesce(sum(amount) FILTER (WHERE category = '{c}'), 0) / :months, 2) AS {col}"
-        for c, col in CATEGORY_COLUMNS.items())
+        for c, col in CATEGORY_COLUMNS.items()
+    )
     cols = ", ".join(CATEGORY_COLUMNS.values())
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in list(CATEGORY_COLUMNS.values()) + [
-        "recency_days", "frequency", "monetary", "source"])
+    updates = ", ".join(
+        f"{c} = EXCLUDED.{c}"
+        for c in list(CATEGORY_COLUMNS.values()) + ["recency_days", "frequency", "monetary", "source"]
+    )
     only = "AND customer_id = ANY(:ids)" if customer_ids is not None else ""
-    result = db.session.execute(text(
-        f"INSERT INTO spending_profiles (customer_id, {cols}, recency_days, frequency, monetary, source) "
-        f"SELECT customer_id, {sums}, (current_date - max(booked_at)::date), count(*), sum(amount), "
-        "'transactions' FROM transactions "
-        f"WHERE booked_at >= now() - make_interval(days => :window) {only} GROUP BY customer_id "
-        f"ON CONFLICT (customer_id) DO UPDATE SET {updates}, updated_at = now()"),
-        {"months": months, "window": window, "ids": customer_ids})
+    result = db.session.execute(
+        text(
+            f"INSERT INTO spending_profiles (customer_id, {cols}, recency_days, frequency, monetary, source) "
+            f"SELECT customer_id, {sums}, (current_date - max(booked_at)::date), count(*), sum(amount), "
+            "'transactions' FROM transactions "
+            f"WHERE booked_at >= now() - make_interval(days => :window) {only} GROUP BY customer_id "
+            f"ON CONFLICT (customer_id) DO UPDATE SET {updates}, updated_at = now()"
+        ),
+        {"months": months, "window": window, "ids": customer_ids},
+    )
     return result.rowcount

@@ -6,6 +6,7 @@ features both models share. A matched cluster keeps the old segment's id unless 
 further than ``max_distance`` (RMS per feature, in standard deviations); unmatched
 clusters get new ids.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -5,6 +5,7 @@ trainer recorded in PostgreSQL; the bytes that were hashed are the bytes unpickl
 Files are written to a temporary name in the same folder and ``os.replace``d into place,
 so a reader never sees half a file.
 """
+
 from __future__ import annotations
 
 import hashlib

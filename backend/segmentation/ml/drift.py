@@ -1,4 +1,5 @@
 """Population stability: binning a feature at training time and comparing later data."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,8 +11,11 @@ def reference_bins(col: np.ndarray, bins: int = 10) -> dict:
     positive = col[col > 0]
     inner = np.quantile(positive, np.linspace(0, 1, bins + 1)[1:-1]) if len(positive) else np.empty(0)
     edges = np.concatenate([[0.0], np.unique(inner)])
-    return {"mean": float(col.mean()) if len(col) else 0.0, "edges": edges.tolist(),
-            "shares": shares(edges, col).tolist()}
+    return {
+        "mean": float(col.mean()) if len(col) else 0.0,
+        "edges": edges.tolist(),
+        "shares": shares(edges, col).tolist(),
+    }
 
 
 def shares(edges, col: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
 """The features a model can use, and how API names map to database columns."""
+
 from __future__ import annotations
 
 # Spending categories: the names clients send (matched case-insensitively) and their columns.

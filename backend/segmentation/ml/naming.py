@@ -4,6 +4,7 @@ A centroid is compared with the population mean per spending category; the categ
 where the segment spends far more than average give it its name ("Frequent Online
 Shopper"), and a segment that pays its bills and little else is "Utilities Only".
 """
+
 from __future__ import annotations
 
 from .features import CATEGORIES
@@ -98,7 +99,9 @@ def describe(centroid: dict[str, float], population_mean: dict[str, float]) -> t
     return name, strategy
 
 
-def describe_all(centroids: list[dict[str, float]], population_mean: dict[str, float]) -> list[tuple[str, str]]:
+def describe_all(
+    centroids: list[dict[str, float]], population_mean: dict[str, float]
+) -> list[tuple[str, str]]:
     """Names for every centroid, made unique by the category that distinguishes them."""
     described = [describe(c, population_mean) for c in centroids]
     names = [n for n, _ in described]

@@ -4,6 +4,7 @@ Money amounts are heavy-tailed (a few customers spend 50x the median), so amount
 through ``log1p`` before standardisation: distances then compare spending *patterns*
 rather than the handful of largest spenders.
 """
+
 from __future__ import annotations
 
 import numpy as np

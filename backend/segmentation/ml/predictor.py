@@ -5,6 +5,7 @@ scale, the centroids and their squared norms). Prediction is then one vectorised
 expression and an argmin, computed the same way KMeans.predict computes it
 (``||c||^2 - 2 x.c``, first minimum wins), so the labels are identical.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ class FastPredictor:
     segment_ids: np.ndarray  # segment id of each cluster label
 
     @classmethod
-    def from_artifact(cls, artifact: dict) -> "FastPredictor":
+    def from_artifact(cls, artifact: dict) -> FastPredictor:
         pipeline = artifact["pipeline"]
         scaler = pipeline.named_steps["scale"]
         centers = np.ascontiguousarray(pipeline.named_steps["kmeans"].cluster_centers_, dtype=np.float64)

@@ -5,10 +5,11 @@ by silhouette (on a sample stratified by cluster, with a floor per cluster so sm
 valuable segments weigh in), Davies-Bouldin, Calinski-Harabasz and inertia. The k with the
 best silhouette wins; every score is returned for the record.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -41,7 +42,9 @@ def sample_rows(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
     return np.sort(rng.choice(n, size=size, replace=False))
 
 
-def stratified_sample(labels: np.ndarray, size: int, rng: np.random.Generator, floor: int = 200) -> np.ndarray:
+def stratified_sample(
+    labels: np.ndarray, size: int, rng: np.random.Generator, floor: int = 200
+) -> np.ndarray:
     """Indices sampled per cluster: proportional to cluster size, but at least ``floor``
     (or the whole cluster when smaller), so that small segments are represented."""
     n = len(labels)

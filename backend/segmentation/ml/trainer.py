@@ -3,11 +3,12 @@
 Flask-free and database-free so it can be tested and benchmarked alone. The caller
 reports progress through ``on_stage(stage, fraction)``.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -29,8 +30,13 @@ class TrainOptions:
     silhouette_sample: int = 3_000
 
     @classmethod
-    def from_config(cls, config: Mapping, k: int | None = None, min_clusters: int | None = None,
-                    max_clusters: int | None = None) -> "TrainOptions":
+    def from_config(
+        cls,
+        config: Mapping,
+        k: int | None = None,
+        min_clusters: int | None = None,
+        max_clusters: int | None = None,
+    ) -> TrainOptions:
         """Options from the service's settings (MIN_CLUSTERS, ...), with per-run overrides."""
         return cls(
             k=k,
@@ -60,8 +66,12 @@ class TrainedModel:
         return len(self.sizes)
 
 
-def fit(X: np.ndarray, features: list[str], options: TrainOptions,
-        on_stage: Callable[[str, float], None] = lambda stage, fraction: None) -> TrainedModel:
+def fit(
+    X: np.ndarray,
+    features: list[str],
+    options: TrainOptions,
+    on_stage: Callable[[str, float], None] = lambda stage, fraction: None,
+) -> TrainedModel:
     timings: dict[str, float] = {}
     rng = np.random.default_rng(options.random_state)
 
@@ -75,7 +85,10 @@ def fit(X: np.ndarray, features: list[str], options: TrainOptions,
     else:
         k_range = range(options.min_clusters, options.max_clusters + 1)
     best, scores = select_k(
-        sample, k_range, options.random_state, options.silhouette_sample,
+        sample,
+        k_range,
+        options.random_state,
+        options.silhouette_sample,
         progress=lambda f: on_stage("selecting k", f),
     )
     timings["selecting k"] = time.perf_counter() - t0
@@ -107,8 +120,9 @@ def fit(X: np.ndarray, features: list[str], options: TrainOptions,
     )
 
 
-def score(Xs: np.ndarray, labels: np.ndarray, inertia: float, options: TrainOptions,
-          rng: np.random.Generator) -> dict:
+def score(
+    Xs: np.ndarray, labels: np.ndarray, inertia: float, options: TrainOptions, rng: np.random.Generator
+) -> dict:
     idx = stratified_sample(labels, options.silhouette_sample, rng)
     k = int(labels.max()) + 1
     many = len(np.unique(labels[idx])) > 1

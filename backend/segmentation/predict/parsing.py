@@ -5,11 +5,12 @@ model's features case-insensitively; values are JSON numbers or numeric strings 
 banking platform sends BigDecimal.toPlainString). Every problem is reported per row and
 per field in marshmallow's error layout; nothing is guessed.
 """
+
 from __future__ import annotations
 
 import math
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from marshmallow import ValidationError

@@ -1,4 +1,5 @@
 """POST /api/v1/segmentation/predict-segment."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -11,11 +12,17 @@ from ..auth.ratelimit import limiter
 from ..dataset import features_of
 from ..extensions import Blueprint
 from ..serving import holder
-from .schemas import (PredictCustomersResponseSchema, PredictCustomersSchema, PredictResponseSchema,
-                      ProfileSchema)
+from .schemas import (
+    PredictCustomersResponseSchema,
+    PredictCustomersSchema,
+    PredictResponseSchema,
+    ProfileSchema,
+)
 
 blp = Blueprint(
-    "predict", __name__, url_prefix="/api/v1/segmentation",
+    "predict",
+    __name__,
+    url_prefix="/api/v1/segmentation",
     description="Segments for spending profiles, from the active model held in memory.",
 )
 
@@ -26,9 +33,12 @@ class PredictSegment(MethodView):
     decorators = [limiter.exempt]
 
     @requires("viewer", unless_off="PREDICT_AUTH_REQUIRED")
-    @blp.arguments(ProfileSchema(many=True), description=(
-        "A list of profiles (at most MAX_BATCH_ROWS, default 10,000) or one bare profile object."
-    ))
+    @blp.arguments(
+        ProfileSchema(many=True),
+        description=(
+            "A list of profiles (at most MAX_BATCH_ROWS, default 10,000) or one bare profile object."
+        ),
+    )
     @blp.response(200, PredictResponseSchema)
     @blp.alt_response(422, description="Invalid profiles: errors.json[row][field] lists the reasons")
     @blp.alt_response(503, description="No model is active yet")
@@ -48,8 +58,10 @@ class PredictSegment(MethodView):
 def referenced(snapshot, ids: np.ndarray) -> list[dict]:
     """Each segment in ``ids`` once, in order of first appearance."""
     uniques, first = np.unique(ids, return_index=True)
-    return [snapshot.segments.get(int(s), {"id": int(s), "name": f"Segment {s}", "strategy": ""})
-            for s in uniques[np.argsort(first)]]
+    return [
+        snapshot.segments.get(int(s), {"id": int(s), "name": f"Segment {s}", "strategy": ""})
+        for s in uniques[np.argsort(first)]
+    ]
 
 
 @blp.route("/predict-customers")
@@ -79,5 +91,3 @@ class PredictCustomers(MethodView):
             "unknown_ids": [c for c in wanted if c not in by_id],
             "model_version": snapshot.version,
         }
-
-

@@ -1,4 +1,5 @@
 """predict-segment request and response schemas."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -10,7 +11,6 @@ from ..fields import SegmentRefSchema
 from ..ml.features import CATEGORIES
 from ..serving import holder
 from .parsing import parse_profiles
-
 
 _AMOUNT_DOC = {
     "oneOf": [
@@ -51,10 +51,16 @@ class IdArray(fields.List):
 
 
 class PredictResponseSchema(ma.Schema):
-    predictions = IdArray(fields.Integer(), required=True,
-                          metadata={"description": "Segment id of each profile, in input order"})
-    segments = fields.List(fields.Nested(SegmentRefSchema), required=True,
-                           metadata={"description": "Each segment referenced, in order of first appearance"})
+    predictions = IdArray(
+        fields.Integer(),
+        required=True,
+        metadata={"description": "Segment id of each profile, in input order"},
+    )
+    segments = fields.List(
+        fields.Nested(SegmentRefSchema),
+        required=True,
+        metadata={"description": "Each segment referenced, in order of first appearance"},
+    )
     model_version = fields.Integer(required=True)
 
 
@@ -63,8 +69,10 @@ class PredictCustomersSchema(ma.Schema):
         unknown = ma.RAISE
 
     customer_ids = fields.List(
-        fields.Integer(strict=True, validate=ma.validate.Range(1, 2**63 - 1)), required=True,
-        validate=ma.validate.Length(1, 10_000))
+        fields.Integer(strict=True, validate=ma.validate.Range(1, 2**63 - 1)),
+        required=True,
+        validate=ma.validate.Length(1, 10_000),
+    )
 
 
 class CustomerPredictionSchema(ma.Schema):
@@ -73,9 +81,13 @@ class CustomerPredictionSchema(ma.Schema):
 
 
 class PredictCustomersResponseSchema(ma.Schema):
-    predictions = fields.List(fields.Nested(CustomerPredictionSchema), required=True,
-                              metadata={"description": "Known customers, in request order"})
+    predictions = fields.List(
+        fields.Nested(CustomerPredictionSchema),
+        required=True,
+        metadata={"description": "Known customers, in request order"},
+    )
     segments = fields.List(fields.Nested(SegmentRefSchema), required=True)
-    unknown_ids = fields.List(fields.Integer(), required=True,
-                              metadata={"description": "Requested ids with no stored profile"})
+    unknown_ids = fields.List(
+        fields.Integer(), required=True, metadata={"description": "Requested ids with no stored profile"}
+    )
     model_version = fields.Integer(required=True)

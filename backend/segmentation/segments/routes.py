@@ -1,4 +1,5 @@
 """Segments of the active model, model insight, projection, export and drift."""
+
 from __future__ import annotations
 
 import csv
@@ -9,20 +10,30 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
-from .. import dataset
+from .. import audit, dataset
 from ..auth import requires
-from .. import audit
 from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint, db
 from ..models import ModelSegment, ModelVersion, Segment
 from ..serving import holder
 from ..training.registry import active_version
 from . import insights
-from .schemas import (DriftSchema, ModelInsightSchema, ProjectionArgs, ProjectionSchema, SegmentListSchema,
-                      SegmentPatchSchema, SegmentSchema)
+from .schemas import (
+    DriftSchema,
+    ModelInsightSchema,
+    ProjectionArgs,
+    ProjectionSchema,
+    SegmentListSchema,
+    SegmentPatchSchema,
+    SegmentSchema,
+)
 
-blp = Blueprint("segments", __name__, url_prefix="/api/v1/segmentation",
-                description="What the segments are, how the model was chosen, and whether it still fits.")
+blp = Blueprint(
+    "segments",
+    __name__,
+    url_prefix="/api/v1/segmentation",
+    description="What the segments are, how the model was chosen, and whether it still fits.",
+)
 
 
 def _active() -> ModelVersion:
@@ -74,9 +85,25 @@ class ModelInsight(MethodView):
     def get(self):
         """The active model: features, metrics and the k-selection curve"""
         mv = _active()
-        return {**{c: getattr(mv, c) for c in (
-            "k", "feature_set", "features", "metrics", "k_curve", "training_seconds", "n_train_rows",
-            "ari_vs_previous", "created_at", "activated_at", "sklearn_version")}, "version": mv.id}
+        return {
+            **{
+                c: getattr(mv, c)
+                for c in (
+                    "k",
+                    "feature_set",
+                    "features",
+                    "metrics",
+                    "k_curve",
+                    "training_seconds",
+                    "n_train_rows",
+                    "ari_vs_previous",
+                    "created_at",
+                    "activated_at",
+                    "sklearn_version",
+                )
+            },
+            "version": mv.id,
+        }
 
 
 @blp.route("/projection")
@@ -90,8 +117,9 @@ class Projection(MethodView):
         snapshot = holder(current_app._get_current_object()).current()
         if snapshot is None:
             abort(404, message="No model is active yet.")
-        return insights.projection(snapshot.predictor, snapshot.version, args["sample"],
-                                   current_app.config["RANDOM_STATE"])
+        return insights.projection(
+            snapshot.predictor, snapshot.version, args["sample"], current_app.config["RANDOM_STATE"]
+        )
 
 
 @blp.route("/assignments.csv")
@@ -114,10 +142,14 @@ class Assignments(MethodView):
                     cur.execute(
                         "SELECT a.customer_id, a.segment_id, s.name, a.assigned_at FROM segment_assignments a "
                         "JOIN segments s ON s.id = a.segment_id WHERE a.model_version_id = %s "
-                        "ORDER BY a.customer_id", (version,))
+                        "ORDER BY a.customer_id",
+                        (version,),
+                    )
                     buf = io.StringIO()
                     writer = csv.writer(buf)
-                    writer.writerow(["customer_id", "segment_id", "segment_name", "model_version", "assigned_at"])
+                    writer.writerow(
+                        ["customer_id", "segment_id", "segment_name", "model_version", "assigned_at"]
+                    )
                     for i, (cid, sid, name, at) in enumerate(cur, 1):
                         writer.writerow([cid, sid, name, version, at.isoformat()])
                         if i % 5000 == 0:
@@ -128,8 +160,11 @@ class Assignments(MethodView):
             finally:
                 raw.close()
 
-        return Response(stream_with_context(rows()), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="segment-assignments-v{version}.csv"'})
+        return Response(
+            stream_with_context(rows()),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="segment-assignments-v{version}.csv"'},
+        )
 
 
 @blp.route("/drift")
@@ -149,9 +184,12 @@ class Drift(MethodView):
                 _, X = dataset.load_features(cur, snapshot.predictor.features)
         finally:
             raw.close()
-        shares = {ms.segment_id: ms.share for ms in db.session.scalars(
-            select(ModelSegment).where(ModelSegment.model_version_id == mv.id))}
+        shares = {
+            ms.segment_id: ms.share
+            for ms in db.session.scalars(select(ModelSegment).where(ModelSegment.model_version_id == mv.id))
+        }
         names = {s["id"]: s["name"] for s in snapshot.segments.values()}
-        return {"model_version": mv.id, **insights.drift(snapshot.predictor, mv.training_stats, shares, names, X)}
-
-
+        return {
+            "model_version": mv.id,
+            **insights.drift(snapshot.predictor, mv.training_stats, shares, names, X),
+        }

@@ -1,4 +1,5 @@
 """Segment, model-insight, projection and drift schemas."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -14,14 +15,25 @@ class SegmentSchema(ma.Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     strategy = fields.String(required=True)
-    edited = fields.Dict(keys=fields.String(), values=fields.Boolean(),
-                         metadata={"description": "Whether staff edited the name / strategy"})
+    edited = fields.Dict(
+        keys=fields.String(),
+        values=fields.Boolean(),
+        metadata={"description": "Whether staff edited the name / strategy"},
+    )
     size = fields.Integer(required=True)
     share = fields.Float(required=True)
-    profile = fields.Dict(keys=fields.String(), values=fields.Float(), required=True,
-                          metadata={"description": "Mean monthly spend per category (money units)"})
-    relative_profile = fields.Dict(keys=fields.String(), values=fields.Float(), required=True,
-                                   metadata={"description": "Mean spend relative to the population (1 = average)"})
+    profile = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        required=True,
+        metadata={"description": "Mean monthly spend per category (money units)"},
+    )
+    relative_profile = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        required=True,
+        metadata={"description": "Mean spend relative to the population (1 = average)"},
+    )
     rfm = fields.Nested(RfmSchema, allow_none=True)
     previous_size = fields.Integer(allow_none=True)
 

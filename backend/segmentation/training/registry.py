@@ -1,4 +1,5 @@
 """Model versions in the database: publishing, activation and loading."""
+
 from __future__ import annotations
 
 import logging
@@ -44,7 +45,9 @@ def load_version(mv: ModelVersion) -> dict:
     return artifacts.load_artifact(artifact_path(mv), mv.sha256)
 
 
-def segment_ids_for(model: TrainedModel, previous: ModelVersion | None) -> tuple[np.ndarray, list[tuple[str, str]]]:
+def segment_ids_for(
+    model: TrainedModel, previous: ModelVersion | None
+) -> tuple[np.ndarray, list[tuple[str, str]]]:
     """A segment id for every cluster label: matched to the previous model's segments
     where the centroids agree, new ids (with suggested names) otherwise."""
     population = dict(zip(model.features, model.population_mean.tolist()))
@@ -54,7 +57,10 @@ def segment_ids_for(model: TrainedModel, previous: ModelVersion | None) -> tuple
     if previous is not None:
         scaler = model.pipeline.named_steps["scale"]
         mapping, _ = match_clusters(
-            model.centroids_money, model.features, scaler.mean_, scaler.scale_,
+            model.centroids_money,
+            model.features,
+            scaler.mean_,
+            scaler.scale_,
             {ms.segment_id: ms.centroid for ms in previous.segments},
             current_app.config["MATCH_MAX_DISTANCE"],
         )
@@ -72,17 +78,34 @@ def segment_ids_for(model: TrainedModel, previous: ModelVersion | None) -> tuple
     return ids, described
 
 
-def publish(model: TrainedModel, run_id: int | None, feature_set: str, training_seconds: float,
-            previous: ModelVersion | None, ari: float | None, segment_ids: np.ndarray,
-            described: list[tuple[str, str]]) -> tuple[ModelVersion, dict]:
+def publish(
+    model: TrainedModel,
+    run_id: int | None,
+    feature_set: str,
+    training_seconds: float,
+    previous: ModelVersion | None,
+    ari: float | None,
+    segment_ids: np.ndarray,
+    described: list[tuple[str, str]],
+) -> tuple[ModelVersion, dict]:
     """Store a new candidate version: artifact file, hash, metrics and segments."""
     n = int(model.sizes.sum())
     mv = ModelVersion(
-        status="candidate", artifact_path="", sha256="", k=model.k, feature_set=feature_set,
-        features=model.features, sklearn_version=sklearn.__version__, n_train_rows=n,
-        metrics=model.metrics, k_curve=model.k_curve, training_stats=model.stats,
-        training_seconds=round(training_seconds, 3), ari_vs_previous=ari,
-        previous_version_id=previous.id if previous else None, training_run_id=run_id,
+        status="candidate",
+        artifact_path="",
+        sha256="",
+        k=model.k,
+        feature_set=feature_set,
+        features=model.features,
+        sklearn_version=sklearn.__version__,
+        n_train_rows=n,
+        metrics=model.metrics,
+        k_curve=model.k_curve,
+        training_stats=model.stats,
+        training_seconds=round(training_seconds, 3),
+        ari_vs_previous=ari,
+        previous_version_id=previous.id if previous else None,
+        training_run_id=run_id,
     )
     db.session.add(mv)
     db.session.flush()
@@ -100,12 +123,20 @@ def publish(model: TrainedModel, run_id: int | None, feature_set: str, training_
     path, sha = artifacts.write_artifact(current_app.config["MODEL_DIR"], artifact)
     mv.artifact_path, mv.sha256 = path.name, sha
     for label in range(model.k):
-        db.session.add(ModelSegment(
-            model_version_id=mv.id, segment_id=int(segment_ids[label]), cluster_label=label,
-            centroid={f: round(float(v), 4) for f, v in zip(model.features, model.centroids_money[label])},
-            size=int(model.sizes[label]), share=float(model.sizes[label]) / max(n, 1),
-            auto_name=described[label][0], auto_strategy=described[label][1],
-        ))
+        db.session.add(
+            ModelSegment(
+                model_version_id=mv.id,
+                segment_id=int(segment_ids[label]),
+                cluster_label=label,
+                centroid={
+                    f: round(float(v), 4) for f, v in zip(model.features, model.centroids_money[label])
+                },
+                size=int(model.sizes[label]),
+                share=float(model.sizes[label]) / max(n, 1),
+                auto_name=described[label][0],
+                auto_strategy=described[label][1],
+            )
+        )
     db.session.flush()
     return mv, artifact
 
@@ -167,8 +198,16 @@ def register_bootstrap(path: str | Path) -> ModelVersion:
     lock_registry()
     previous = active_version()
     segment_ids, described = segment_ids_for(model, previous)
-    mv, stored = publish(model, None, artifact.get("feature_set", "spending"),
-                         artifact["summary"]["training_seconds"], previous, None, segment_ids, described)
+    mv, stored = publish(
+        model,
+        None,
+        artifact.get("feature_set", "spending"),
+        artifact["summary"]["training_seconds"],
+        previous,
+        None,
+        segment_ids,
+        described,
+    )
     db.session.commit()
     activate(mv.id)
     resegment(mv.id, FastPredictor.from_artifact(stored))

@@ -1,8 +1,9 @@
 """Assigning every customer to a segment of a model version, in chunks."""
+
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import psycopg2.errors
@@ -18,8 +19,9 @@ from ..models import Customer
 log = logging.getLogger(__name__)
 
 
-def resegment(version: int, predictor: FastPredictor,
-              on_progress: Callable[[float], None] = lambda f: None) -> int:
+def resegment(
+    version: int, predictor: FastPredictor, on_progress: Callable[[float], None] = lambda f: None
+) -> int:
     """Store ``predictor``'s segment for every customer under ``version``; keeps the
     assignments of other versions (history). Each chunk commits on its own."""
     chunk = current_app.config["RESEGMENT_CHUNK"]
@@ -49,8 +51,12 @@ def _store(cur, version: int, ids: np.ndarray, segments: np.ndarray) -> None:
     staging table (customers assigned by the API in the meantime, or a re-run)."""
     cur.execute("SAVEPOINT direct_copy")
     try:
-        bulk.copy_in(cur, "segment_assignments", ["customer_id", "model_version_id", "segment_id"],
-                     [ids, np.full(len(ids), version, dtype=np.int32), segments])
+        bulk.copy_in(
+            cur,
+            "segment_assignments",
+            ["customer_id", "model_version_id", "segment_id"],
+            [ids, np.full(len(ids), version, dtype=np.int32), segments],
+        )
         cur.execute("RELEASE SAVEPOINT direct_copy")
         return
     except psycopg2.errors.UniqueViolation:

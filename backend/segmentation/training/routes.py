@@ -1,4 +1,5 @@
 """Retraining, jobs and model versions."""
+
 from __future__ import annotations
 
 from flask import current_app, url_for
@@ -6,8 +7,8 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
-from ..auth import requires
 from .. import audit
+from ..auth import requires
 from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint, db
 from ..jobs import RESEGMENT_TASK, defer
@@ -17,15 +18,32 @@ from .schemas import JobListArgs, JobListSchema, JobSchema, ModelListSchema, Mod
 from .service import QueueUnavailable, fail_stale_runs, latest_runs, request_training
 
 blp = Blueprint(
-    "training", __name__, url_prefix="/api/v1/segmentation",
+    "training",
+    __name__,
+    url_prefix="/api/v1/segmentation",
     description="Asynchronous retraining from PostgreSQL, job status and model versions.",
 )
 
 
 def _job(run: TrainingRun) -> dict:
-    data = {c: getattr(run, c) for c in (
-        "id", "status", "stage", "progress", "params", "trigger", "created_at", "started_at",
-        "finished_at", "error", "stage_seconds", "peak_rss_mb", "model_version_id")}
+    data = {
+        c: getattr(run, c)
+        for c in (
+            "id",
+            "status",
+            "stage",
+            "progress",
+            "params",
+            "trigger",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "stage_seconds",
+            "peak_rss_mb",
+            "model_version_id",
+        )
+    }
     mv = db.session.get(ModelVersion, run.model_version_id) if run.model_version_id else None
     data["metrics"] = mv.metrics if mv else None
     return data
@@ -41,8 +59,12 @@ class TriggerTraining(MethodView):
 
     @requires("admin")
     @blp.arguments(TriggerSchema, location="json", required=False)
-    @blp.response(202, JobSchema, headers={"Location": {"description": "URL of the job", "schema": {"type": "string"}}})
-    @blp.alt_response(200, schema=JobSchema, description="A training job is already queued or running: that job")
+    @blp.response(
+        202, JobSchema, headers={"Location": {"description": "URL of the job", "schema": {"type": "string"}}}
+    )
+    @blp.alt_response(
+        200, schema=JobSchema, description="A training job is already queued or running: that job"
+    )
     @blp.alt_response(503, description="The job queue is unreachable")
     def post(self, params):
         """Start retraining from the latest data (asynchronous)

@@ -1,4 +1,5 @@
 """Training, job and model-version schemas."""
+
 from __future__ import annotations
 
 import marshmallow as ma
@@ -9,8 +10,12 @@ class TriggerSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    k = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(2, 50),
-                       metadata={"description": "Force this many segments (skips k selection)"})
+    k = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(2, 50),
+        metadata={"description": "Force this many segments (skips k selection)"},
+    )
     min_clusters = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(2, 50))
     max_clusters = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(2, 50))
 
@@ -43,9 +48,15 @@ class KPointSchema(ma.Schema):
 
 class JobSchema(ma.Schema):
     id = fields.Integer(required=True)
-    status = fields.String(required=True, metadata={"enum": ["queued", "running", "succeeded", "failed", "rejected"]})
-    stage = fields.String(allow_none=True, metadata={
-        "enum": ["loading data", "selecting k", "fitting", "scoring", "publishing", "re-segmenting"]})
+    status = fields.String(
+        required=True, metadata={"enum": ["queued", "running", "succeeded", "failed", "rejected"]}
+    )
+    stage = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": ["loading data", "selecting k", "fitting", "scoring", "publishing", "re-segmenting"]
+        },
+    )
     progress = fields.Integer(required=True, metadata={"description": "0-100"})
     params = fields.Dict(required=True)
     trigger = fields.String(required=True)

@@ -3,6 +3,7 @@
 The CLI (``flask train``), the queue worker and tests all call ``execute_run``; the API
 only creates runs and queues them.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,7 +51,7 @@ class RunParams:
     max_clusters: int | None = None
 
     @classmethod
-    def from_dict(cls, params: dict) -> "RunParams":
+    def from_dict(cls, params: dict) -> RunParams:
         return cls(**{k: params.get(k) for k in ("k", "min_clusters", "max_clusters")})
 
 
@@ -86,7 +87,9 @@ class Progress:
     def _write(self, **values) -> None:
         sets = ", ".join([f"{k} = :{k}" for k in values] + ["heartbeat_at = now()"])
         with db.engine.begin() as conn:
-            conn.execute(text(f"UPDATE training_runs SET {sets} WHERE id = :id"), {**values, "id": self.run_id})
+            conn.execute(
+                text(f"UPDATE training_runs SET {sets} WHERE id = :id"), {**values, "id": self.run_id}
+            )
 
 
 def create_run(params: dict, trigger: str) -> TrainingRun:
@@ -141,7 +144,9 @@ def heartbeat(run_id: int, every: float = 5.0):
         while not stop.wait(every):
             try:
                 with engine.begin() as conn:
-                    conn.execute(text("UPDATE training_runs SET heartbeat_at = now() WHERE id = :id"), {"id": run_id})
+                    conn.execute(
+                        text("UPDATE training_runs SET heartbeat_at = now() WHERE id = :id"), {"id": run_id}
+                    )
             except Exception as exc:  # the run itself will notice a dead database
                 log.warning("heartbeat for run %s failed: %s", run_id, exc)
 
@@ -165,16 +170,21 @@ class QueueUnavailable(Exception):
 def fail_stale_runs() -> list[int]:
     """Mark runs whose worker died (no heartbeat for RUN_STALE_SECONDS) as failed."""
     stale = current_app.config["RUN_STALE_SECONDS"]
-    rows = db.session.execute(text(
-        "UPDATE training_runs SET status = 'failed', finished_at = now(), "
-        "error = 'The worker stopped during training (killed or crashed); the active model was not changed.' "
-        "WHERE status = 'running' AND coalesce(heartbeat_at, started_at, created_at) "
-        "< now() - make_interval(secs => :stale) RETURNING id, queue_job_id"), {"stale": stale}).all()
+    rows = db.session.execute(
+        text(
+            "UPDATE training_runs SET status = 'failed', finished_at = now(), "
+            "error = 'The worker stopped during training (killed or crashed); the active model was not changed.' "
+            "WHERE status = 'running' AND coalesce(heartbeat_at, started_at, created_at) "
+            "< now() - make_interval(secs => :stale) RETURNING id, queue_job_id"
+        ),
+        {"stale": stale},
+    ).all()
     job_ids = [r.queue_job_id for r in rows if r.queue_job_id]
     if job_ids:
-        db.session.execute(text(
-            "UPDATE procrastinate_jobs SET status = 'failed' WHERE id = ANY(:ids) AND status = 'doing'"
-        ), {"ids": job_ids})
+        db.session.execute(
+            text("UPDATE procrastinate_jobs SET status = 'failed' WHERE id = ANY(:ids) AND status = 'doing'"),
+            {"ids": job_ids},
+        )
     db.session.commit()
     for r in rows:
         log.warning("run %s marked failed: its worker stopped", r.id)
@@ -279,8 +289,9 @@ def gate(mv: ModelVersion, previous: ModelVersion | None) -> str | None:
     return None
 
 
-def _ari_vs(previous: ModelVersion | None, X: np.ndarray, features: list[str],
-            new_segments: np.ndarray) -> float | None:
+def _ari_vs(
+    previous: ModelVersion | None, X: np.ndarray, features: list[str], new_segments: np.ndarray
+) -> float | None:
     """Adjusted Rand index between the previous model's and the new model's assignments."""
     if previous is None or not set(previous.features) <= set(features):
         return None
