@@ -287,6 +287,13 @@ class ModelVersion(db.Model):
     k: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     feature_set: Mapped[str] = mapped_column(String(32), nullable=False)
     features: Mapped[list] = mapped_column(JSONB, nullable=False)
+    # [{"name", "kind", "label", "unit", "categories"?}] as trained
+    feature_specs: Mapped[list | None] = mapped_column(JSONB)
+    k_reason: Mapped[str | None] = mapped_column(Text)
+    # the training population's profile, in the shape of each segment's (members' averages)
+    population: Mapped[dict | None] = mapped_column(JSONB)
+    # what training noticed (outliers, rows left out for missing values, ...)
+    notes: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     sklearn_version: Mapped[str] = mapped_column(String(32), nullable=False)
     n_train_rows: Mapped[int] = mapped_column(Integer, nullable=False)
     metrics: Mapped[dict] = mapped_column(JSONB, nullable=False)
@@ -318,7 +325,8 @@ class ModelSegment(db.Model):
     )
     segment_id: Mapped[int] = mapped_column(Integer, ForeignKey("segments.id"), primary_key=True)
     cluster_label: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    # centroid in money units, keyed by feature name
+    # the members' profile at training time, keyed by feature: {"mean", "median"} for numeric
+    # features, {"mode", "shares"} for categorical ones (plain numbers in older versions)
     centroid: Mapped[dict] = mapped_column(JSONB, nullable=False)
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     share: Mapped[float] = mapped_column(Float, nullable=False)

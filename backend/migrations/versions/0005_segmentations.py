@@ -72,6 +72,14 @@ def upgrade():
             ),
         )
         op.create_index(f"ix_{table}_segmentation_id", table, ["segmentation_id"])
+    # what each version was trained on and why its k, for the Training page
+    op.add_column("model_versions", sa.Column("feature_specs", postgresql.JSONB()))
+    op.add_column("model_versions", sa.Column("k_reason", sa.Text()))
+    op.add_column("model_versions", sa.Column("population", postgresql.JSONB()))
+    op.add_column(
+        "model_versions",
+        sa.Column("notes", postgresql.JSONB(), server_default=sa.text("'[]'::jsonb"), nullable=False),
+    )
     op.drop_index("uq_model_versions_active", table_name="model_versions")
     op.create_index(
         "uq_model_versions_active",
@@ -177,6 +185,8 @@ def downgrade():
     op.alter_column("customers", "customer_id", server_default=None)
     op.execute("DROP SEQUENCE customers_customer_id_seq")
     op.drop_index("uq_model_versions_active", table_name="model_versions")
+    for column in ("notes", "population", "k_reason", "feature_specs"):
+        op.drop_column("model_versions", column)
     for table in ("model_versions", "segments", "training_runs"):
         op.execute(f"DELETE FROM {table} WHERE segmentation_id <> 1")
         op.drop_index(f"ix_{table}_segmentation_id", table_name=table)
