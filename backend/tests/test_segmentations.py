@@ -8,11 +8,11 @@ import json
 
 import numpy as np
 import pytest
+from conftest import authorized
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import text
 
 from segmentation.extensions import db
-from conftest import authorized
 
 # -- generated populations with known structure ----------------------------------------------
 
