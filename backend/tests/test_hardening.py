@@ -483,3 +483,35 @@ def test_users_disabled_and_deleted_with_the_cli(trained_app):
     assert runner.invoke(args=["delete-user", "carol"]).exit_code != 0
     actions = audit_actions(trained_app)
     assert ("cli", "user.disable", "carol") in actions and ("cli", "user.delete", "carol") in actions
+
+
+# -- 1. nothing but nginx reaches gunicorn -----------------------------------------------------
+def test_only_nginx_reaches_gunicorn_in_compose_and_kubernetes():
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    compose = yaml.safe_load((root / "docker-compose.yml").read_text())
+    services, networks = compose["services"], compose["networks"]
+    api = services["data-segmentation-app"]
+    for net in api["networks"]:
+        assert networks[net].get("internal") is True, net
+        sharing = {name for name, s in services.items() if net in (s.get("networks") or {})} - {
+            "data-segmentation-app"
+        }
+        assert sharing <= ({"postgres", "segmentation-worker"} if net == "database" else {"web", "api-proxy"})
+    proxy = services["api-proxy"]
+    assert "customer-segmentation-app" in proxy["networks"]["segmentation"]["aliases"]
+    assert proxy["environment"]["LISTEN_PORT"] == "5000" and api["environment"]["TRUSTED_PROXIES"] == "1"
+
+    deployment = yaml.safe_load((root / "deploy/k8s/api-deployment.yaml").read_text())
+    containers = {c["name"]: c for c in deployment["spec"]["template"]["spec"]["containers"]}
+    gunicorn_env = {e["name"]: e.get("value") for e in containers["api"]["env"]}
+    assert gunicorn_env["GUNICORN_BIND"].startswith("127.0.0.1:") and not containers["api"].get("ports")
+    nginx = containers["nginx"]
+    assert nginx["image"] == "hs-bank-customer-data-segmentation-web"
+    assert [p["containerPort"] for p in nginx["ports"]] == [5000]
+    service = yaml.safe_load((root / "deploy/k8s/api-service.yaml").read_text())
+    assert service["metadata"]["name"] == "customer-segmentation-app"
+    assert service["spec"]["ports"] == [{"name": "http", "port": 5000, "targetPort": "http"}]
