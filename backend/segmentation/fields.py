@@ -43,7 +43,8 @@ class Amount(fields.Field):
             raise ma.ValidationError("Must be a finite number.")
         if self.minimum is not None and amount < self.minimum:
             raise ma.ValidationError(f"Must be greater than or equal to {self.minimum}.")
-        if abs(amount) > MONEY_MAX or abs(amount := amount.quantize(CENT)) > MONEY_MAX:
+        # copy_abs, not abs(): abs() applies the context and overflows on 1e1000000
+        if amount.copy_abs() > MONEY_MAX or (amount := amount.quantize(CENT)).copy_abs() > MONEY_MAX:
             raise ma.ValidationError(f"Must be at most {MONEY_MAX:f} in absolute value.")
         return amount
 

@@ -75,6 +75,7 @@ def xsrf(client) -> dict:
         (customer(9_000_004, account_balance=-1e12), 422),
         (customer(9_000_005, Travel=str(MONEY_MAX + Decimal("0.01"))), 422),
         (customer(9_000_006, Travel="999999999999.995"), 422),
+        (customer(9_000_007, Travel="1e1000000"), 422),  # found by Schemathesis: decimal.Overflow
     ],
 )
 def test_money_is_stored_or_refused_never_a_500(trained_app, trained_client, body, status):
@@ -357,6 +358,7 @@ def test_importer_takes_ascii_digits_only(trained_app):
     assert "customer_id" in parse_row({**row, "customer_id": "١"})[1]
     assert "amount" in parse_row({**row, "amount": "５"})[1]
     assert "amount" in parse_row({**row, "amount": str(MONEY_MAX + 1)})[1]
+    assert "amount" in parse_row({**row, "amount": "1e1000000"})[1]
 
 
 # -- 10. protocol corners -------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def parse_row(row: dict) -> tuple[tuple, str | None]:
         return (), f"amount: not a number ({raw_amount!r})"
     try:
         amount = Decimal(raw_amount)
-        amount = amount.quantize(CENT) if abs(amount) <= MONEY_MAX else amount
+        amount = amount.quantize(CENT) if amount.copy_abs() <= MONEY_MAX else amount
     except InvalidOperation:
         return (), f"amount: not a number ({raw_amount!r})"
     if amount <= 0 or amount > MONEY_MAX:
