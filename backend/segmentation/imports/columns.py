@@ -180,7 +180,13 @@ def infer(text: pa.Array, blank: np.ndarray) -> str:
     n = int((~blank).sum())
     if n == 0:
         return "text"
+    sample_rows = np.flatnonzero(~blank)[:2000]
+    sample, sample_blank = text.take(pa.array(sample_rows)), blank[sample_rows]
     for type_ in ("boolean", "number", "date"):
+        # a quick look at the first values rules most types out without a full pass
+        _, ok = check_attribute(sample, sample_blank, type_)
+        if len(sample_rows) - int(ok.sum()) > TOLERANCE * len(sample_rows):
+            continue
         _, ok = check_attribute(text, blank, type_)
         if n - int(ok.sum()) <= TOLERANCE * n:
             return type_
