@@ -95,11 +95,12 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.routes import blp as auth
     from .customers.routes import blp as customers
     from .health.routes import blp as health
+    from .imports.routes import blp as imports
     from .predict.routes import blp as predict
     from .segments.routes import blp as segments
     from .training.routes import blp as training
 
-    for blp in (health, predict, training, segments, customers, auth):
+    for blp in (health, predict, training, segments, customers, imports, auth):
         api.register_blueprint(blp)
 
 

@@ -1,5 +1,7 @@
 """import-customers (CLI) and /api/v1/imports: the bank's own file, text ids, attributes."""
 
+import io
+import json
 import os
 import stat
 from pathlib import Path
@@ -241,3 +243,91 @@ def test_an_error_mid_write_leaves_no_rows(app, tmp_path, monkeypatch):
     assert rows(app, "SELECT count(*) FROM customer_columns") == [(0,)]
     status = rows(app, "SELECT status, error FROM imports")
     assert status == [("failed", "RuntimeError: the import failed; nothing was written")]
+
+
+def test_upload_is_queued_and_runs_to_success_with_progress(app, client, tmp_path):
+    from conftest import authorized
+
+    body = "\n".join(
+        [HEADER, *ROWS, "C10005,200,F,1,0,1,gold,no,2020-01-01", "C10006,30,F,=1+2,0,1,gold,no,2020-01-01"]
+    )
+    analyst = authorized(app, "analyst")
+    response = analyst.post(
+        "/api/v1/imports",
+        data={
+            "file": (io.BytesIO(body.encode()), "bank.csv"),
+            "id_column": "CUST_ID",
+            "types": json.dumps({"Tenure": "category", "BALANCE": "number"}),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 202, response.get_json()
+    queued = response.get_json()
+    assert queued["status"] == "queued" and queued["progress"] == 0 and queued["filename"] == "bank.csv"
+    assert response.headers["Location"] == f"/api/v1/imports/{queued['id']}"
+    job = rows(app, "SELECT task_name, args FROM procrastinate_jobs")
+    assert [tuple(j) for j in job] == [("import_customers", {"import_id": queued["id"]})]
+    saved = rows(app, "SELECT path FROM imports")[0][0]
+    assert saved.startswith(str(tmp_path / "imports")) and stat.S_IMODE(os.stat(saved).st_mode) == 0o600
+
+    with app.app_context():
+        from segmentation.imports.service import run_import
+
+        run_import(queued["id"])
+    done = client.get(response.headers["Location"]).get_json()
+    assert done["status"] == "succeeded" and done["progress"] == 100 and done["stage"] == "done"
+    assert (done["rows_total"], done["imported"], done["rejected"]) == (6, 4, 2)
+    assert {"name": "Tenure", "type": "category", "stored_as": "attribute", "key": "Tenure"} in done[
+        "columns"
+    ]
+    assert done["has_rejects"] and done["finished_at"]
+    assert client.get("/api/v1/imports").get_json()["items"][0]["id"] == queued["id"]
+
+    rejects = analyst.get(f"/api/v1/imports/{queued['id']}/rejects.csv")
+    assert rejects.status_code == 200 and rejects.mimetype == "text/csv"
+    lines = rejects.get_data(as_text=True).splitlines()
+    assert lines[1].startswith("6,age,must be a whole number from 16 to 120,C10005,200")
+    assert lines[2].startswith("7,BALANCE,not a number,C10006,30,F,'=1+2,")
+    customer = client.get("/api/v1/customers/C10001").get_json()
+    assert customer["customer_id"] == "C10001" and customer["attributes"]["Tenure"] == "12"
+
+
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({}, ("files", "file"), "Missing data for required field."),
+        ({"types": "{"}, ("form", "types"), "Must be a JSON object of column names to types."),
+        (
+            {"types": '{"x": "money"}'},
+            ("form", "types"),
+            "Types must be one of: number, boolean, category, date, text (wrong for x).",
+        ),
+    ],
+)
+def test_bad_uploads(app, data, field, message):
+    from conftest import authorized
+
+    if field[0] != "files":
+        data["file"] = (io.BytesIO(b"customer_id\nA1\n"), "a.csv")
+    response = authorized(app, "analyst").post(
+        "/api/v1/imports", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 422
+    assert response.get_json()["errors"][field[0]][field[1]] == [message]
+
+
+def test_upload_needs_analyst_and_a_known_extension(app):
+    from conftest import authorized
+
+    viewer = authorized(app, "viewer").post(
+        "/api/v1/imports", data={"file": (io.BytesIO(b"x"), "a.csv")}, content_type="multipart/form-data"
+    )
+    assert viewer.status_code == 403
+    xlsx = authorized(app, "analyst").post(
+        "/api/v1/imports", data={"file": (io.BytesIO(b"x"), "a.xlsx")}, content_type="multipart/form-data"
+    )
+    assert (
+        xlsx.status_code == 422
+        and xlsx.get_json()["message"] == "a.xlsx: unknown file type '.xlsx'; use .csv or .parquet"
+    )
+    assert rows(app, "SELECT count(*) FROM imports") == [(0,)]

@@ -14,8 +14,9 @@ from ..dataset import features_of
 from ..extensions import Blueprint, db
 from ..ml.explain import explain
 from ..serving import holder
-from . import service
+from . import columns, service
 from .schemas import (
+    ColumnListSchema,
     CustomerCreateSchema,
     CustomerListArgs,
     CustomerListSchema,
@@ -34,7 +35,7 @@ blp = Blueprint(
 )
 
 
-def _not_found(customer_id: int):
+def _not_found(customer_id: str):
     abort(404, message=f"Customer {customer_id} does not exist.")
 
 
@@ -62,11 +63,20 @@ class Customers(MethodView):
             created = service.create(data)
         except service.Conflict as exc:
             abort(409, message=str(exc))
-        audit.record("customer.create", str(created["customer_id"]), commit=True)
+        audit.record("customer.create", created["customer_id"], commit=True)
         return created
 
 
-@blp.route("/<int:customer_id>")
+@blp.route("/columns")
+class CustomerColumns(MethodView):
+    @requires("viewer")
+    @blp.response(200, ColumnListSchema)
+    def get(self):
+        """Built-in and imported customer columns with type, counts and a suggested feature kind"""
+        return {"items": columns.overview()}
+
+
+@blp.route("/<customer_id>")
 class CustomerItem(MethodView):
     decorators = [write_limit()]
 
@@ -74,7 +84,7 @@ class CustomerItem(MethodView):
     @blp.response(200, CustomerSchema)
     @blp.alt_response(404, description="Unknown customer")
     def get(self, customer_id):
-        """A customer with profile, current segment and previous segment"""
+        """A customer with attributes, profile, current and previous segment, segment per segmentation"""
         return service.get_view(customer_id) or _not_found(customer_id)
 
     @requires("analyst")
@@ -98,7 +108,7 @@ class CustomerItem(MethodView):
         audit.record("customer.delete", str(customer_id), commit=True)
 
 
-@blp.route("/<int:customer_id>/transactions")
+@blp.route("/<customer_id>/transactions")
 class CustomerTransactions(MethodView):
     decorators = [write_limit()]
 
@@ -115,20 +125,24 @@ class CustomerTransactions(MethodView):
         return {"inserted": inserted, "customer": service.get_view(customer_id)}
 
 
-@blp.route("/<int:customer_id>/explanation")
+@blp.route("/<customer_id>/explanation")
 class CustomerExplanation(MethodView):
     @requires("viewer")
     @blp.response(200, ExplanationSchema)
     @blp.alt_response(404, description="Unknown customer")
+    @blp.alt_response(409, description="The customer has no spending profile")
     @blp.alt_response(503, description="No model is active")
     def get(self, customer_id):
         """Why the customer is in its segment, and the next closest segment"""
         snapshot = holder(current_app._get_current_object()).current()
         if snapshot is None:
             abort(503, message="No model is active yet.")
-        ids, X = features_of([customer_id], snapshot.predictor.features)
-        if not len(ids):
+        key = service.key_of(customer_id)
+        if key is None:
             _not_found(customer_id)
+        ids, X = features_of([key], snapshot.predictor.features)
+        if not len(ids):
+            abort(409, message=f"Customer {customer_id} has no spending profile to explain.")
         rows = db.session.execute(
             text("SELECT segment_id, centroid FROM model_segments WHERE model_version_id = :v"),
             {"v": snapshot.version},

@@ -28,6 +28,12 @@ ATTRIBUTES = (
 )
 PROFILE_COLUMNS = ", ".join(f"p.{c}" for c in CATEGORY_COLUMNS.values())
 
+# the lifestyle segmentation's active model gives the customer's "segment" (kept for every
+# existing caller); ``segments_of`` lists the current segment in every segmentation
+LIFESTYLE_MODEL = (
+    "mv.is_active AND mv.segmentation_id = (SELECT id FROM segmentations WHERE name = 'lifestyle')"
+)
+
 VIEW_SQL = f"""
 SELECT c.*, {PROFILE_COLUMNS}, p.recency_days, p.frequency, p.monetary, p.source AS spending_source,
        cur.segment_id AS seg_id, cs.name AS seg_name, cs.strategy AS seg_strategy, mv.id AS seg_version,
@@ -35,7 +41,7 @@ SELECT c.*, {PROFILE_COLUMNS}, p.recency_days, p.frequency, p.monetary, p.source
        mv.previous_version_id AS prev_version
 FROM customers c
 LEFT JOIN spending_profiles p ON p.customer_id = c.customer_id
-LEFT JOIN model_versions mv ON mv.is_active
+LEFT JOIN model_versions mv ON {LIFESTYLE_MODEL}
 LEFT JOIN segment_assignments cur ON cur.customer_id = c.customer_id AND cur.model_version_id = mv.id
 LEFT JOIN segments cs ON cs.id = cur.segment_id
 LEFT JOIN segment_assignments prev ON prev.customer_id = c.customer_id
@@ -49,9 +55,16 @@ class Conflict(Exception):
 
 
 def _view(row) -> dict:
-    data = {"customer_id": row.customer_id, "created_at": row.created_at, "updated_at": row.updated_at}
+    """The API's customer: the bank's id as ``customer_id``; the internal key stays inside."""
+    data = {"customer_id": row.external_id, "created_at": row.created_at, "updated_at": row.updated_at}
     data.update({a: getattr(row, a) for a in ATTRIBUTES})
-    data["spending"] = {c: float(getattr(row, col) or 0) for c, col in CATEGORY_COLUMNS.items()}
+    data["attributes"] = row.attributes or {}
+    # no profile: no spending figures (an unknown spend is not a zero spend)
+    data["spending"] = (
+        None
+        if row.spending_source is None
+        else {c: float(getattr(row, col)) for c, col in CATEGORY_COLUMNS.items()}
+    )
     data["spending_source"] = row.spending_source
     data["rfm"] = (
         None
@@ -86,16 +99,53 @@ def _view(row) -> dict:
     return data
 
 
-def get_view(customer_id: int) -> dict | None:
-    row = db.session.execute(text(VIEW_SQL + " WHERE c.customer_id = :id"), {"id": customer_id}).first()
-    return _view(row) if row else None
+def key_of(external_id: str) -> int | None:
+    """The internal key of the customer with this bank id."""
+    return db.session.scalar(
+        text("SELECT customer_id FROM customers WHERE external_id = :e"), {"e": external_id}
+    )
+
+
+def get_view(external_id: str) -> dict | None:
+    row = db.session.execute(text(VIEW_SQL + " WHERE c.external_id = :e"), {"e": external_id}).first()
+    if row is None:
+        return None
+    return {**_view(row), "segments": segments_of(row.customer_id)}
+
+
+def segments_of(key: int) -> list[dict]:
+    """The customer's current segment in every segmentation (None where its active model has
+    not placed the customer, or no model is active)."""
+    rows = db.session.execute(
+        text(
+            "SELECT sg.name AS segmentation, a.segment_id, s.name, s.strategy, mv.id AS version "
+            "FROM segmentations sg LEFT JOIN model_versions mv ON mv.segmentation_id = sg.id AND mv.is_active "
+            "LEFT JOIN segment_assignments a ON a.model_version_id = mv.id AND a.customer_id = :k "
+            "LEFT JOIN segments s ON s.id = a.segment_id ORDER BY sg.id"
+        ),
+        {"k": key},
+    ).all()
+    return [
+        {
+            "segmentation": r.segmentation,
+            "segment": None
+            if r.segment_id is None
+            else {"id": r.segment_id, "name": r.name, "strategy": r.strategy, "model_version": r.version},
+        }
+        for r in rows
+    ]
+
+
+def _like_prefix(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) -> tuple[list[dict], int]:
+    """A page of customers in the order they were added, optionally by bank-id prefix."""
     where, params = [], {"limit": per_page, "offset": (page - 1) * per_page}
     if q:
-        where.append("c.customer_id::text LIKE :q")
-        params["q"] = f"{q}%"
+        where.append("c.external_id LIKE :q")
+        params["q"] = _like_prefix(q)
     if segment_id is not None:
         where.append("cur.segment_id = :segment_id")
         params["segment_id"] = segment_id
@@ -104,7 +154,7 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
         text(VIEW_SQL + clause + " ORDER BY c.customer_id LIMIT :limit OFFSET :offset"), params
     ).all()
     count_sql = (
-        "SELECT count(*) FROM customers c LEFT JOIN model_versions mv ON mv.is_active "
+        f"SELECT count(*) FROM customers c LEFT JOIN model_versions mv ON {LIFESTYLE_MODEL} "
         "LEFT JOIN segment_assignments cur ON cur.customer_id = c.customer_id AND cur.model_version_id = mv.id"
     )
     total = db.session.scalar(text(count_sql + clause), params)
@@ -119,7 +169,8 @@ def _apply_spending(profile: SpendingProfile, spending: dict) -> None:
 
 def create(data: dict) -> dict:
     spending = data.pop("spending")
-    customer = Customer(**data, external_id=str(data["customer_id"]))
+    external_id = data.pop("customer_id")
+    customer = Customer(**data, external_id=external_id)
     profile = SpendingProfile(**{CATEGORY_COLUMNS[c]: v for c, v in spending.items()}, source="declared")
     customer.spending = profile
     db.session.add(customer)
@@ -127,16 +178,16 @@ def create(data: dict) -> dict:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(f"Customer {data['customer_id']} already exists.") from None
+        raise Conflict(f"Customer {external_id} already exists.") from None
     assign([customer.customer_id])
     db.session.commit()
-    return get_view(customer.customer_id)
+    return get_view(external_id)
 
 
-def update(customer_id: int, data: dict) -> dict | None:
+def update(external_id: str, data: dict) -> dict | None:
     # the row lock serialises concurrent updates of one customer: none is lost
     customer = db.session.scalars(
-        select(Customer).where(Customer.customer_id == customer_id).with_for_update()
+        select(Customer).where(Customer.external_id == external_id).with_for_update()
     ).first()
     if customer is None:
         return None
@@ -148,14 +199,14 @@ def update(customer_id: int, data: dict) -> dict | None:
             customer.spending = SpendingProfile(**{CATEGORY_COLUMNS[c]: Decimal(0) for c in CATEGORIES})
         _apply_spending(customer.spending, spending)
     db.session.flush()
-    assign([customer_id])
+    assign([customer.customer_id])
     db.session.commit()
-    return get_view(customer_id)
+    return get_view(external_id)
 
 
-def delete(customer_id: int) -> bool:
+def delete(external_id: str) -> bool:
     deleted = db.session.execute(
-        text("DELETE FROM customers WHERE customer_id = :id RETURNING customer_id"), {"id": customer_id}
+        text("DELETE FROM customers WHERE external_id = :e RETURNING customer_id"), {"e": external_id}
     ).first()
     db.session.commit()
     return deleted is not None
@@ -182,12 +233,16 @@ def assign(customer_ids: list[int]) -> int | None:
     return snapshot.version
 
 
-def add_transactions(customer_id: int, transactions: list[dict]) -> int | None:
-    if db.session.get(Customer, customer_id, with_for_update=True) is None:
+def add_transactions(external_id: str, transactions: list[dict]) -> int | None:
+    customer = db.session.scalars(
+        select(Customer).where(Customer.external_id == external_id).with_for_update()
+    ).first()
+    if customer is None:
         return None
-    db.session.execute(insert(Transaction), [{**t, "customer_id": customer_id} for t in transactions])
-    recompute_profiles([customer_id])
-    assign([customer_id])
+    key = customer.customer_id
+    db.session.execute(insert(Transaction), [{**t, "customer_id": key} for t in transactions])
+    recompute_profiles([key])
+    assign([key])
     db.session.commit()
     return len(transactions)
 

@@ -3,7 +3,7 @@
 * the id column -> ``customers.external_id`` (text, at most 64 characters, unique in the file);
 * the 8 spending categories (case-insensitive) -> ``spending_profiles`` (money >= 0);
 * built-in customer columns (``age``, ``gender``, ...; case-insensitive) -> their own
-  columns, when at least 99 % of the column's values pass the column's checks (the lines
+  columns, when at least half of the column's values pass the column's checks (the lines
   that do not are rejected); otherwise the whole column is kept as an attribute instead
   (a note says so), so a bank's own ``gender`` coding is never forced into F/M/X;
 * every other column -> ``customers.attributes`` with an inferred type (number, boolean,
@@ -33,6 +33,9 @@ FALSE = ("false", "no", "n", "f")
 # a column may hold this share of values that fail its inferred or built-in type: those
 # lines are rejected; above it, the column gets a type that fits every value
 TOLERANCE = 0.01
+# a column named like a built-in one is that column when at least half its values fit
+# (the others are rejected lines); otherwise it means something else and stays an attribute
+BUILTIN_TOLERANCE = 0.5
 MAX_CATEGORIES = 100
 PROFILE_MAX = 9_999_999_999.99
 PROFILES = {name.lower(): (name, col) for name, col in CATEGORY_COLUMNS.items()}
@@ -233,7 +236,7 @@ def plan(names, arrays, id_column: str, types: dict[str, str], existing: dict[st
         elif low in BUILTINS and low not in forced:
             builtin = BUILTINS[low]
             values, invalid = check_builtin(name, builtin, text, blank)
-            if invalid.sum() <= TOLERANCE * len(text):
+            if invalid.sum() <= BUILTIN_TOLERANCE * max(int((~blank).sum()), 1):
                 out.append(
                     Column(name, "builtin", builtin.column, builtin.sql_type, values, invalid, builtin.reason)
                 )
