@@ -177,29 +177,40 @@ def register_model(path: str, if_none_active: bool) -> None:
 @click.command("import-transactions")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--reject-unknown", is_flag=True, help="Reject rows of unknown customer ids (default: create them)."
+)
 @click.option("--show", type=int, default=50, show_default=True, help="Rejected rows to print.")
-def import_transactions(path: str, show: int) -> None:
-    """Load transactions from a CSV file (customer_id,booked_at,amount,category,channel).
+def import_transactions(path: str, reject_unknown: bool, show: int) -> None:
+    """Load transactions from a CSV file (customer_id, booked_at, amount[, category, channel, transaction_id]).
 
-    Bad rows are reported with their line numbers; the others load, and the customers'
-    profiles, RFM figures and segments are recomputed.
+    Bad rows are reported with their line numbers; the others load (rows already stored are
+    skipped), and the customers' profiles, RFM figures and segments are recomputed. Exit
+    code 1 when the file cannot be read or every row was rejected.
     """
     from .customers.importer import ImportError_
     from .customers.importer import import_transactions as run
 
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            result = run(fh)
+        with open(path, "rb") as fh:
+            result = run(fh, reject_unknown=reject_unknown)
     except ImportError_ as exc:
         raise click.ClickException(f"{path}: {exc}") from None
-    click.echo(
-        f"Imported {result.imported:,} transactions for {result.customers:,} customers; "
-        f"{len(result.rejected):,} rows rejected"
-    )
     for line, reason in result.rejected[:show]:
         click.echo(f"  line {line}: {reason}")
     if len(result.rejected) > show:
         click.echo(f"  ... and {len(result.rejected) - show:,} more")
+    for warning in result.outcome.warnings if result.outcome else []:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"Imported {result.imported:,} transactions for {result.customers:,} customers "
+        f"({result.created:,} new customers); {result.duplicates:,} already stored; "
+        f"{len(result.rejected):,} rows rejected"
+    )
+    if result.outcome:
+        click.echo(result.outcome.summary)
+    if result.rejected and not (result.imported or result.duplicates):
+        sys.exit(1)
 
 
 def _types(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -283,7 +283,8 @@ def test_transactions_recompute_profile_rfm_and_segment(trained_app, trained_cli
     assert body["inserted"] == 5
     customer = body["customer"]
     assert customer["spending_source"] == "transactions"
-    assert customer["rfm"] == {"recency_days": 3, "frequency": 4, "monetary": 990.0}
+    # the window ends at the latest transaction in the data (this one, 3 days ago)
+    assert customer["rfm"] == {"recency_days": 0, "frequency": 4, "monetary": 990.0}
     months = 90 / 30.4375
     assert customer["spending"]["OnlineShopping"] == pytest.approx(900 / months, abs=0.01)
     assert customer["spending"]["Travel"] == 0.0

@@ -247,29 +247,22 @@ def add_transactions(external_id: str, transactions: list[dict]) -> int | None:
     return len(transactions)
 
 
-def recompute_profiles(customer_ids: list[int] | None) -> int:
-    """Spending profiles and RFM figures from the trailing window of transactions, for
-    ``customer_ids`` (all customers with transactions when None)."""
-    window = current_app.config["TRANSACTION_WINDOW_DAYS"]
-    months = window / 30.4375
-    sums = ", ".join(
-        f"round(coalesce(sum(amount) FILTER (WHERE category = '{c}'), 0) / :months, 2) AS {col}"
-        for c, col in CATEGORY_COLUMNS.items()
-    )
-    cols = ", ".join(CATEGORY_COLUMNS.values())
-    updates = ", ".join(
-        f"{c} = EXCLUDED.{c}"
-        for c in list(CATEGORY_COLUMNS.values()) + ["recency_days", "frequency", "monetary", "source"]
-    )
-    only = "AND customer_id = ANY(:ids)" if customer_ids is not None else ""
-    result = db.session.execute(
-        text(
-            f"INSERT INTO spending_profiles (customer_id, {cols}, recency_days, frequency, monetary, source) "
-            f"SELECT customer_id, {sums}, (current_date - max(booked_at)::date), count(*), sum(amount), "
-            "'transactions' FROM transactions "
-            f"WHERE booked_at >= now() - make_interval(days => :window) {only} GROUP BY customer_id "
-            f"ON CONFLICT (customer_id) DO UPDATE SET {updates}, updated_at = now()"
-        ),
-        {"months": months, "window": window, "ids": customer_ids},
-    )
-    return result.rowcount
+def recompute_profiles(customer_ids: list[int] | None):
+    """Spending profiles and RFM figures from transactions (see ``rfm``), in the current
+    transaction, for ``customer_ids`` (everyone when None)."""
+    from .rfm import recompute
+
+    return recompute(customer_ids)
+
+
+def recompute_all():
+    """Every profile after a change of window or as-of date; re-segments and commits."""
+    from .rfm import recompute
+
+    outcome = recompute(None)
+    keys = list(db.session.scalars(text("SELECT customer_id FROM spending_profiles ORDER BY 1")))
+    chunk = current_app.config["RESEGMENT_CHUNK"]
+    for start in range(0, len(keys), chunk):
+        assign(keys[start : start + chunk])
+    db.session.commit()
+    return outcome
