@@ -9,7 +9,9 @@ describe('SegmentationApi', () => {
   let backend: HttpTestingController;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(), provideHttpClientTesting()],
+    });
     api = TestBed.inject(SegmentationApi);
     backend = TestBed.inject(HttpTestingController);
   });
@@ -27,11 +29,17 @@ describe('SegmentationApi', () => {
 
   it('posts a one-element list to predict-segment', () => {
     let prediction: number | undefined;
-    api.predictSegment({ Utilities: 500, Groceries: 320.5 }).subscribe((r) => (prediction = r.predictions[0]));
+    api
+      .predictSegment({ Utilities: 500, Groceries: 320.5 })
+      .subscribe((r) => (prediction = r.predictions[0]));
     const req = backend.expectOne('/api/v1/segmentation/predict-segment');
     expect(req.request.method).toBe('POST');
     expect(req.request.body).toEqual([{ Utilities: 500, Groceries: 320.5 }]);
-    req.flush({ predictions: [1], segments: [{ id: 1, name: 'Utilities Only' }], model_version: 3 });
+    req.flush({
+      predictions: [1],
+      segments: [{ id: 1, name: 'Utilities Only' }],
+      model_version: 3,
+    });
     expect(prediction).toBe(1);
   });
 

@@ -16,7 +16,14 @@ interface NavLink {
 /** Application frame: toolbar with the main navigation, the signed-in user, and the routed page. */
 @Component({
   selector: 'app-root',
-  imports: [MatToolbarModule, MatButtonModule, MatIconModule, RouterOutlet, RouterLink, RouterLinkActive],
+  imports: [
+    MatToolbarModule,
+    MatButtonModule,
+    MatIconModule,
+    RouterOutlet,
+    RouterLink,
+    RouterLinkActive,
+  ],
   templateUrl: './shell.component.html',
   styleUrl: './shell.component.css',
 })

@@ -8,7 +8,9 @@ describe('CustomerApi', () => {
   let backend: HttpTestingController;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(), provideHttpClientTesting()],
+    });
     api = TestBed.inject(CustomerApi);
     backend = TestBed.inject(HttpTestingController);
   });
@@ -17,7 +19,9 @@ describe('CustomerApi', () => {
 
   it('lists customers with search and paging parameters', () => {
     let total = 0;
-    api.list({ q: ' 12 ', segment_id: 3, page: 2, per_page: 20 }).subscribe((p) => (total = p.total));
+    api
+      .list({ q: ' 12 ', segment_id: 3, page: 2, per_page: 20 })
+      .subscribe((p) => (total = p.total));
     const req = backend.expectOne((r) => r.url === '/api/v1/customers');
     expect(req.request.params.get('q')).toBe('12');
     expect(req.request.params.get('segment_id')).toBe('3');

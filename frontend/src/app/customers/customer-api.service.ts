@@ -1,7 +1,13 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
-import { Customer, CustomerPage, CustomerQuery, CustomerWrite, Explanation } from './customer.models';
+import {
+  Customer,
+  CustomerPage,
+  CustomerQuery,
+  CustomerWrite,
+  Explanation,
+} from './customer.models';
 
 const BASE = '/api/v1/customers';
 

@@ -51,7 +51,14 @@ export class CustomerListComponent {
   protected readonly search = new FormControl('', { nonNullable: true });
   protected readonly findId = new FormControl('', { nonNullable: true });
   protected readonly findError = signal('');
-  protected readonly columns = ['customer_id', 'age', 'gender', 'monthly_income', 'account_balance', 'segment'];
+  protected readonly columns = [
+    'customer_id',
+    'age',
+    'gender',
+    'monthly_income',
+    'account_balance',
+    'segment',
+  ];
   protected readonly colour = segmentColour;
 
   constructor() {
@@ -103,10 +110,16 @@ export class CustomerListComponent {
   }
 
   retry(): void {
-    this.router.navigate([], { queryParams: { ...this.route.snapshot.queryParams, _: Date.now() } });
+    this.router.navigate([], {
+      queryParams: { ...this.route.snapshot.queryParams, _: Date.now() },
+    });
   }
 
   private navigate(changes: Record<string, unknown>): void {
-    this.router.navigate([], { relativeTo: this.route, queryParams: changes, queryParamsHandling: 'merge' });
+    this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: changes,
+      queryParamsHandling: 'merge',
+    });
   }
 }

@@ -9,7 +9,13 @@ export const GENDERS: { value: Gender; label: string }[] = [
   { value: 'X', label: 'Other / not stated' },
 ];
 
-export const EDUCATION_LEVELS: EducationLevel[] = ['primary', 'secondary', 'bachelor', 'master', 'doctorate'];
+export const EDUCATION_LEVELS: EducationLevel[] = [
+  'primary',
+  'secondary',
+  'bachelor',
+  'master',
+  'doctorate',
+];
 
 /** Spending categories used when the active model is not known yet. */
 export const DEFAULT_CATEGORIES = [

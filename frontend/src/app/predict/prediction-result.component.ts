@@ -34,12 +34,31 @@ export interface PredictionView {
     </mat-card>
   `,
   styles: `
-    .swatch { border-radius: 50%; }
-    .segment-id { font-size: 1.5rem; }
-    .result-card { --mat-card-subtitle-text-color: #1b1f24; --mat-card-subtitle-text-weight: 500; }
-    .segment-name { font-size: 1.1rem; }
-    .label { margin: 16px 0 4px; font-size: 0.85rem; font-weight: 500; color: var(--app-muted); text-transform: uppercase; letter-spacing: 0.04em; }
-    .strategy { margin: 0; line-height: 1.5; }
+    .swatch {
+      border-radius: 50%;
+    }
+    .segment-id {
+      font-size: 1.5rem;
+    }
+    .result-card {
+      --mat-card-subtitle-text-color: #1b1f24;
+      --mat-card-subtitle-text-weight: 500;
+    }
+    .segment-name {
+      font-size: 1.1rem;
+    }
+    .label {
+      margin: 16px 0 4px;
+      font-size: 0.85rem;
+      font-weight: 500;
+      color: var(--app-muted);
+      text-transform: uppercase;
+      letter-spacing: 0.04em;
+    }
+    .strategy {
+      margin: 0;
+      line-height: 1.5;
+    }
   `,
 })
 export class PredictionResultComponent {
@@ -49,9 +68,15 @@ export class PredictionResultComponent {
 
   protected readonly series = computed<ProfileSeries[]>(() => {
     const r = this.result();
-    const series: ProfileSeries[] = [{ label: 'This customer', values: r.entered, colour: CUSTOMER_COLOUR }];
+    const series: ProfileSeries[] = [
+      { label: 'This customer', values: r.entered, colour: CUSTOMER_COLOUR },
+    ];
     if (r.typical) {
-      series.push({ label: `Typical ${r.name}`, values: r.typical, colour: segmentColour(r.segmentId) });
+      series.push({
+        label: `Typical ${r.name}`,
+        values: r.typical,
+        colour: segmentColour(r.segmentId),
+      });
     }
     return series;
   });

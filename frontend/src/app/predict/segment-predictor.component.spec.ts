@@ -16,8 +16,22 @@ const SEGMENTS = {
   model_version: 3,
   population_mean: { Utilities: 100, OnlineShopping: 100, Travel: 100 },
   segments: [
-    { id: 1, name: 'Utilities Only', strategy: 'Offer budgeting tools.', size: 10, share: 0.5, profile: { Utilities: 400, OnlineShopping: 20, Travel: 5 } },
-    { id: 2, name: 'Frequent Online Shopper', strategy: 'Offer a rewards card.', size: 10, share: 0.5, profile: { Utilities: 90, OnlineShopping: 420, Travel: 30 } },
+    {
+      id: 1,
+      name: 'Utilities Only',
+      strategy: 'Offer budgeting tools.',
+      size: 10,
+      share: 0.5,
+      profile: { Utilities: 400, OnlineShopping: 20, Travel: 5 },
+    },
+    {
+      id: 2,
+      name: 'Frequent Online Shopper',
+      strategy: 'Offer a rewards card.',
+      size: 10,
+      share: 0.5,
+      profile: { Utilities: 90, OnlineShopping: 420, Travel: 30 },
+    },
   ],
 };
 
@@ -45,7 +59,8 @@ describe('SegmentPredictorComponent', () => {
 
   afterEach(() => backend.verify());
 
-  const input = (feature: string) => el.querySelector<HTMLInputElement>(`input[data-feature="${feature}"]`)!;
+  const input = (feature: string) =>
+    el.querySelector<HTMLInputElement>(`input[data-feature="${feature}"]`)!;
   const fieldOf = (feature: string) => input(feature).closest('mat-form-field')!;
 
   async function type(feature: string, value: string): Promise<void> {
@@ -80,7 +95,9 @@ describe('SegmentPredictorComponent', () => {
     await type('Utilities', 'abc');
     await submit();
     backend.expectNone('/api/v1/segmentation/predict-segment');
-    expect(fieldOf('Travel').querySelector('mat-error')?.textContent?.trim()).toBe('Travel is required.');
+    expect(fieldOf('Travel').querySelector('mat-error')?.textContent?.trim()).toBe(
+      'Travel is required.',
+    );
   });
 
   it('posts numbers and shows the segment id, name, strategy and chart', async () => {
@@ -91,12 +108,18 @@ describe('SegmentPredictorComponent', () => {
 
     const req = backend.expectOne('/api/v1/segmentation/predict-segment');
     expect(req.request.body).toEqual([{ Utilities: 90, OnlineShopping: 410.5, Travel: 25 }]);
-    req.flush({ predictions: [2], segments: [{ id: 2, name: 'Frequent Online Shopper', strategy: 'Offer a rewards card.' }], model_version: 3 });
+    req.flush({
+      predictions: [2],
+      segments: [{ id: 2, name: 'Frequent Online Shopper', strategy: 'Offer a rewards card.' }],
+      model_version: 3,
+    });
     await fixture.whenStable();
 
     const result = el.querySelector('[data-testid="prediction-result"]')!;
     expect(result.querySelector('.segment-id')?.textContent?.trim()).toBe('Segment ID 2');
-    expect(result.querySelector('.segment-name')?.textContent?.trim()).toBe('Frequent Online Shopper');
+    expect(result.querySelector('.segment-name')?.textContent?.trim()).toBe(
+      'Frequent Online Shopper',
+    );
     expect(result.querySelector('.strategy')?.textContent?.trim()).toBe('Offer a rewards card.');
     expect(result.querySelector('canvas')).not.toBeNull();
   });
@@ -131,7 +154,10 @@ describe('SegmentPredictorComponent', () => {
     await submit();
     backend
       .expectOne('/api/v1/segmentation/predict-segment')
-      .flush({ code: 502, status: 'Bad Gateway', message: 'x' }, { status: 502, statusText: 'Bad Gateway' });
+      .flush(
+        { code: 502, status: 'Bad Gateway', message: 'x' },
+        { status: 502, statusText: 'Bad Gateway' },
+      );
     await fixture.whenStable();
 
     expect(el.querySelector('[role="alert"]')?.textContent).toContain(

@@ -13,7 +13,13 @@ import { segmentColour } from '../shared/palette';
       <canvas baseChart type="scatter" [data]="data()" [options]="options"></canvas>
     </div>
   `,
-  styles: `.chart { position: relative; height: 420px; width: 100%; }`,
+  styles: `
+    .chart {
+      position: relative;
+      height: 420px;
+      width: 100%;
+    }
+  `,
 })
 export class ProjectionChartComponent {
   readonly points = input.required<ProjectionPoint[]>();

@@ -46,7 +46,10 @@ export class SegmentCardComponent {
   protected readonly saving = signal(false);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly form = new FormGroup({
-    name: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(80)] }),
+    name: new FormControl('', {
+      nonNullable: true,
+      validators: [Validators.required, Validators.maxLength(80)],
+    }),
     strategy: new FormControl('', { nonNullable: true, validators: [Validators.maxLength(2000)] }),
   });
 

@@ -57,11 +57,12 @@ export class SegmentsPageComponent {
   }
 
   replaceSegment(updated: Segment): void {
-    this.data.update((data) =>
-      data && {
-        ...data,
-        segments: data.segments.map((s) => (s.id === updated.id ? updated : s)),
-      },
+    this.data.update(
+      (data) =>
+        data && {
+          ...data,
+          segments: data.segments.map((s) => (s.id === updated.id ? updated : s)),
+        },
     );
   }
 

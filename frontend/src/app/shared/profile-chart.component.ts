@@ -18,7 +18,12 @@ export interface ProfileSeries {
       <canvas baseChart type="bar" [data]="data()" [options]="options()"></canvas>
     </div>
   `,
-  styles: `.chart { position: relative; width: 100%; }`,
+  styles: `
+    .chart {
+      position: relative;
+      width: 100%;
+    }
+  `,
 })
 export class ProfileChartComponent {
   readonly features = input.required<string[]>();
@@ -46,6 +51,9 @@ export class ProfileChartComponent {
   }));
 
   protected readonly ariaLabel = computed(
-    () => `Bar chart comparing ${this.series().map((s) => s.label).join(' and ')} by category`,
+    () =>
+      `Bar chart comparing ${this.series()
+        .map((s) => s.label)
+        .join(' and ')} by category`,
   );
 }

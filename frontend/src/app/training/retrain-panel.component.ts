@@ -65,6 +65,12 @@ export class RetrainPanelComponent {
     return !!job && !isFinished(job);
   }
 
+  /** " (silhouette 0.412)" when the finished job reports one. */
+  qualityNote(job: TrainingJob): string {
+    const silhouette = job.metrics?.silhouette;
+    return typeof silhouette === 'number' ? ` (silhouette ${silhouette.toFixed(3)})` : '';
+  }
+
   kError(): string {
     return errorMessage(this.k, 'Number of segments');
   }

@@ -11,7 +11,9 @@ describe('TrainingJobs.watch', () => {
 
   beforeEach(() => {
     vi.useFakeTimers();
-    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(), provideHttpClientTesting()],
+    });
     jobs = TestBed.inject(TrainingJobs);
     backend = TestBed.inject(HttpTestingController);
   });
@@ -31,9 +33,13 @@ describe('TrainingJobs.watch', () => {
 
     backend.expectNone('/api/v1/segmentation/jobs/12');
     vi.advanceTimersByTime(1000);
-    backend.expectOne('/api/v1/segmentation/jobs/12').flush(job({ status: 'running', stage: 'fitting', progress: 40 }));
+    backend
+      .expectOne('/api/v1/segmentation/jobs/12')
+      .flush(job({ status: 'running', stage: 'fitting', progress: 40 }));
     vi.advanceTimersByTime(1000);
-    backend.expectOne('/api/v1/segmentation/jobs/12').flush(job({ status: 'succeeded', progress: 100, model_version: 4 }));
+    backend
+      .expectOne('/api/v1/segmentation/jobs/12')
+      .flush(job({ status: 'succeeded', progress: 100, model_version: 4 }));
 
     expect(seen).toEqual(['running:40', 'succeeded:100']);
     expect(completed).toBe(true);

@@ -52,7 +52,9 @@ export class TrainingPageComponent {
   onTrainingFinished(job: TrainingJob): void {
     this.reload();
     if (job.status === 'succeeded') {
-      this.snackBar.open(`Model version ${job.model_version} is trained.`, 'OK', { duration: 5000 });
+      this.snackBar.open(`Model version ${job.model_version} is trained.`, 'OK', {
+        duration: 5000,
+      });
     }
   }
 
