@@ -40,19 +40,21 @@ describe('CustomerApi', () => {
   });
 
   it('reads, explains, updates and deletes one customer', () => {
-    api.get(123).subscribe();
-    backend.expectOne('/api/v1/customers/123').flush({ customer_id: 123 });
+    api.get('123').subscribe();
+    backend.expectOne('/api/v1/customers/123').flush({ customer_id: '123' });
 
-    api.explain(123).subscribe();
-    backend.expectOne('/api/v1/customers/123/explanation').flush({ customer_id: 123, drivers: [] });
+    api.explain('123').subscribe();
+    backend
+      .expectOne('/api/v1/customers/123/explanation')
+      .flush({ customer_id: '123', drivers: [] });
 
-    api.update(123, { age: 35 }).subscribe();
+    api.update('123', { age: 35 }).subscribe();
     const patch = backend.expectOne('/api/v1/customers/123');
     expect(patch.request.method).toBe('PATCH');
     expect(patch.request.body).toEqual({ age: 35 });
-    patch.flush({ customer_id: 123, age: 35 });
+    patch.flush({ customer_id: '123', age: 35 });
 
-    api.delete(123).subscribe();
+    api.delete('123').subscribe();
     const del = backend.expectOne('/api/v1/customers/123');
     expect(del.request.method).toBe('DELETE');
     del.flush(null, { status: 204, statusText: 'No Content' });

@@ -23,23 +23,23 @@ export class CustomerApi {
     return this.http.get<CustomerPage>(BASE, { params });
   }
 
-  get(id: number): Observable<Customer> {
-    return this.http.get<Customer>(`${BASE}/${id}`);
+  get(id: string): Observable<Customer> {
+    return this.http.get<Customer>(`${BASE}/${encodeURIComponent(id)}`);
   }
 
-  explain(id: number): Observable<Explanation> {
-    return this.http.get<Explanation>(`${BASE}/${id}/explanation`);
+  explain(id: string): Observable<Explanation> {
+    return this.http.get<Explanation>(`${BASE}/${encodeURIComponent(id)}/explanation`);
   }
 
   create(customer: CustomerWrite): Observable<Customer> {
     return this.http.post<Customer>(BASE, customer);
   }
 
-  update(id: number, changes: Partial<CustomerWrite>): Observable<Customer> {
-    return this.http.patch<Customer>(`${BASE}/${id}`, changes);
+  update(id: string, changes: Partial<CustomerWrite>): Observable<Customer> {
+    return this.http.patch<Customer>(`${BASE}/${encodeURIComponent(id)}`, changes);
   }
 
-  delete(id: number): Observable<void> {
-    return this.http.delete<void>(`${BASE}/${id}`);
+  delete(id: string): Observable<void> {
+    return this.http.delete<void>(`${BASE}/${encodeURIComponent(id)}`);
   }
 }

@@ -13,6 +13,7 @@ import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
 import { confirmAction } from '../shared/confirm-dialog.component';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { fallbackSpecs } from '../shared/feature-format';
 import { CUSTOMER_COLOUR, featureLabel, segmentColour } from '../shared/palette';
 import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.component';
 import { CustomerApi } from './customer-api.service';
@@ -51,21 +52,30 @@ export class CustomerDetailComponent {
   protected readonly explanation = signal<Explanation | null>(null);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly colour = segmentColour;
-  protected readonly categories = computed(() => Object.keys(this.customer()?.spending ?? {}));
+  protected readonly categories = computed(() =>
+    fallbackSpecs(Object.keys(this.customer()?.spending ?? {})),
+  );
+  /** Imported columns as label/value pairs, in the order the API gave them. */
+  protected readonly attributes = computed(() =>
+    Object.entries(this.customer()?.attributes ?? {}).map(([name, value]) => ({
+      name,
+      value: value === null || value === '' ? '—' : String(value),
+    })),
+  );
   protected readonly spendingSeries = computed<ProfileSeries[]>(() => [
     { label: 'Monthly spending', values: this.customer()?.spending ?? {}, colour: CUSTOMER_COLOUR },
   ]);
   protected readonly label = featureLabel;
 
   constructor() {
-    effect(() => this.load(Number(this.id())));
+    effect(() => this.load(this.id()));
   }
 
   genderLabel(value: string): string {
     return GENDERS.find((g) => g.value === value)?.label ?? value;
   }
 
-  load(id: number): void {
+  load(id: string): void {
     this.error.set(null);
     this.customer.set(null);
     this.explanation.set(null);
@@ -103,7 +113,7 @@ export class CustomerDetailComponent {
       });
   }
 
-  private loadExplanation(id: number): void {
+  private loadExplanation(id: string): void {
     this.api
       .explain(id)
       .pipe(

@@ -63,7 +63,7 @@ describe('CustomerFormComponent (edit)', () => {
     req.flush({ ...CUSTOMER, monthly_income: 4800.5 });
     await fixture.whenStable();
 
-    expect(router.navigate).toHaveBeenCalledWith(['/customers', 123]);
+    expect(router.navigate).toHaveBeenCalledWith(['/customers', '123']);
   });
 
   it('shows a validation message next to the field and sends nothing', async () => {

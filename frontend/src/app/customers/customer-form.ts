@@ -5,7 +5,7 @@ import { Customer, CustomerWrite, EducationLevel, Gender } from './customer.mode
 type NumberControl = FormControl<number | null>;
 
 export type CustomerForm = FormGroup<{
-  customer_id: NumberControl;
+  customer_id: FormControl<string | null>;
   age: NumberControl;
   gender: FormControl<Gender | null>;
   monthly_income: NumberControl;
@@ -32,10 +32,10 @@ export function buildCustomerForm(categories: string[]): CustomerForm {
     ]);
   }
   return new FormGroup({
-    customer_id: new FormControl<number | null>(null, [
+    customer_id: new FormControl<string | null>(null, [
       Validators.required,
-      Validators.min(1),
-      integerValidator,
+      Validators.maxLength(64),
+      Validators.pattern(/^\S+$/),
     ]),
     age: new FormControl<number | null>(null, [
       Validators.required,

@@ -100,9 +100,9 @@ export class CustomerListComponent {
   }
 
   findCustomer(): void {
-    const id = Number(this.findId.value.trim());
-    if (!Number.isInteger(id) || id < 1) {
-      this.findError.set('Enter a customer ID (a whole number).');
+    const id = this.findId.value.trim();
+    if (!id) {
+      this.findError.set('Enter a customer ID, such as C10001.');
       return;
     }
     this.findError.set('');

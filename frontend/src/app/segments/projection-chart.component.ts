@@ -1,7 +1,8 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
 import { BaseChartDirective } from 'ng2-charts';
-import { ProjectionPoint, Segment } from '../core/segmentation.models';
+import { Segment } from '../shared/model.models';
+import { ProjectionPoint } from './segments.models';
 import { segmentColour } from '../shared/palette';
 
 /** Scatter plot of the projected sample, one coloured dataset per segment. */

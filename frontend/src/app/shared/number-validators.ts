@@ -20,6 +20,16 @@ export function minNumber(min: number): ValidatorFn {
   };
 }
 
+/** Maximum for text inputs holding numbers. */
+export function maxNumber(max: number): ValidatorFn {
+  return (control) => {
+    const raw = control.value;
+    if (raw === null || raw === undefined || raw === '') return null;
+    const value = Number(String(raw).trim());
+    return Number.isFinite(value) && value > max ? { max: { max, actual: value } } : null;
+  };
+}
+
 /** Human message for the first error on a control (the server's "api" message wins). */
 export function errorMessage(control: AbstractControl | null, label: string): string {
   const errors = control?.errors;
@@ -30,6 +40,8 @@ export function errorMessage(control: AbstractControl | null, label: string): st
   if (errors['integer']) return `${label} must be a whole number.`;
   if (errors['min']) return `${label} must be ${errors['min'].min} or more.`;
   if (errors['max']) return `${label} must be ${errors['max'].max} or less.`;
+  if (errors['maxlength']) return `${label} is too long.`;
+  if (errors['pattern']) return `${label} is not in the expected form.`;
   return `${label} is not valid.`;
 }
 

@@ -1,7 +1,7 @@
 import { DatePipe } from '@angular/common';
 import { Component, input } from '@angular/core';
 import { MatTableModule } from '@angular/material/table';
-import { TrainingJob } from '../core/segmentation.models';
+import { TrainingJob } from './training.models';
 
 /** Recent training jobs, newest first. */
 @Component({

@@ -1,7 +1,7 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
 import { BaseChartDirective } from 'ng2-charts';
-import { KCurvePoint } from '../core/segmentation.models';
+import { KCurvePoint } from '../shared/model.models';
 
 /** Silhouette (left axis) and inertia (right axis) for each candidate k. */
 @Component({

@@ -1,6 +1,6 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
 import { Component, input } from '@angular/core';
-import { ActiveModel } from '../core/segmentation.models';
+import { ActiveModel } from '../shared/model.models';
 
 /** Tiles with the active model's quality metrics and training facts. */
 @Component({

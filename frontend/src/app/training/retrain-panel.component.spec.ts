@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { Role } from '../core/auth/auth.models';
 import { signInAs } from '../core/auth/auth.testing';
 import { errorInterceptor } from '../core/error.interceptor';
-import { TrainingJob } from '../core/segmentation.models';
+import { TrainingJob } from './training.models';
 import { RetrainPanelComponent } from './retrain-panel.component';
 import { job } from './training-job.fixture';
 
