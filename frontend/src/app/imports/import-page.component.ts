@@ -1,7 +1,7 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
 import { Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormControl, ReactiveFormsModule } from '@angular/forms';
+import { FormControl, FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -10,6 +10,7 @@ import { MatInputModule } from '@angular/material/input';
 import { Subscription } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { applyApiErrors } from '../shared/form-errors';
 import { ImportApi, rejectsUrl } from './import-api.service';
 import { ImportProgressComponent } from './import-progress.component';
 import { CustomerImport, isImportFinished } from './import.models';
@@ -44,7 +45,9 @@ export class ImportPageComponent {
   );
   protected readonly file = signal<File | null>(null);
   protected readonly fileError = signal('');
-  protected readonly idColumn = new FormControl('', { nonNullable: true });
+  protected readonly form = new FormGroup({
+    id_column: new FormControl('', { nonNullable: true }),
+  });
   protected readonly current = signal<CustomerImport | null>(null);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly uploading = signal(false);
@@ -71,7 +74,7 @@ export class ImportPageComponent {
     this.error.set(null);
     this.uploading.set(true);
     this.api
-      .upload(file, this.idColumn.value)
+      .upload(file, this.form.controls.id_column.value)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (item) => {
@@ -81,11 +84,14 @@ export class ImportPageComponent {
         error: (error: unknown) => {
           this.uploading.set(false);
           const apiError = asApiError(error);
-          const idMessage = apiError.fieldMessage('id_column');
-          const fileMessage = apiError.fieldMessage('file');
-          if (idMessage) this.idColumn.setErrors({ api: idMessage });
+          const placed =
+            applyApiErrors(this.form, apiError, 'form.') || applyApiErrors(this.form, apiError);
+          const fileMessage =
+            apiError.fieldMessage('form.file') ??
+            apiError.fieldMessage('files.file') ??
+            apiError.fieldMessage('file');
           if (fileMessage) this.fileError.set(fileMessage);
-          this.error.set(idMessage || fileMessage ? null : apiError);
+          this.error.set(placed || fileMessage ? null : apiError);
         },
       });
   }
