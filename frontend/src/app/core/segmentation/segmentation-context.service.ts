@@ -22,8 +22,9 @@ export class SegmentationContext {
   readonly current = this.name.asReadonly();
   readonly isDefault = computed(() => this.name() === DEFAULT_SEGMENTATION);
 
+  private readonly listRevision = signal(0);
   /** Bumped when the list of segmentations changed (one was created); lists reload on it. */
-  readonly revision = signal(0);
+  readonly revision = this.listRevision.asReadonly();
 
   /** Query parameters for links that must keep the segmentation. */
   readonly queryParams = computed(() => {
@@ -49,7 +50,7 @@ export class SegmentationContext {
 
   /** Tells whoever lists segmentations to load them again. */
   listChanged(): void {
-    this.revision.update((n) => n + 1);
+    this.listRevision.update((n) => n + 1);
   }
 
   private follow(): void {
