@@ -209,6 +209,29 @@ describe('SegmentPredictorComponent', () => {
     });
   });
 
+  describe('lifestyle from a server that sends feature specs', () => {
+    beforeEach(() =>
+      open(
+        'lifestyle',
+        {
+          ...LIFESTYLE_MODEL,
+          features: ['Dining'],
+          feature_specs: [
+            { name: 'Dining', kind: 'money', label: 'dining out', unit: 'per month' },
+          ],
+        },
+        LIFESTYLE_SEGMENTS,
+      ),
+    );
+
+    it('keeps the euro sign for money and shows the unit and label the server gives', () => {
+      expect(el.querySelector('mat-label')?.textContent?.trim()).toBe('Dining out');
+      const text = fieldOf('Dining').textContent ?? '';
+      expect(text).toContain('€');
+      expect(text).toContain('per month');
+    });
+  });
+
   describe('a segmentation with a categorical feature', () => {
     beforeEach(() =>
       open('cards', CARDS_MODEL, { model_version: 1, population_mean: {}, segments: [] }),

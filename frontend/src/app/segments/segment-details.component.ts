@@ -55,10 +55,8 @@ export class SegmentDetailsComponent {
       const mean = detail?.mean ?? segment.profile[spec.name];
       const median = detail?.median;
       const text =
-        formatValue(mean, spec.unit) +
-        (median !== undefined && median !== null
-          ? ` (median ${formatValue(median, spec.unit)})`
-          : '');
+        formatValue(mean, spec) +
+        (median !== undefined && median !== null ? ` (median ${formatValue(median, spec)})` : '');
       return { label: spec.label, text };
     });
   });

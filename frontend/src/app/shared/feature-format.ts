@@ -11,8 +11,6 @@ const CURRENCY_SYMBOLS: Record<string, string> = {
   GBP: '£',
 };
 
-export const NUMERIC_KINDS: readonly FeatureKind[] = ['money', 'count', 'ratio', 'score', 'binary'];
-
 export function isNumericKind(kind: FeatureKind): boolean {
   return kind !== 'categorical';
 }
@@ -25,7 +23,7 @@ export function featureSpecsOf(model: ActiveModel): FeatureSpec[] {
   if (model.feature_specs?.length) {
     return model.feature_specs.map((spec) => ({
       ...spec,
-      label: spec.label || featureLabel(spec.name),
+      label: sentenceCase(spec.label || featureLabel(spec.name)),
     }));
   }
   return fallbackSpecs(model.features);
@@ -33,30 +31,44 @@ export function featureSpecsOf(model: ActiveModel): FeatureSpec[] {
 
 /** Money features labelled from their names: what the app assumed before feature specs existed. */
 export function fallbackSpecs(names: string[]): FeatureSpec[] {
-  return names.map((name) => ({ name, kind: 'money', label: featureLabel(name), unit: '€' }));
+  return names.map((name) => ({ name, kind: 'money', label: featureLabel(name), unit: null }));
 }
 
-/** "€" before the number for currencies; other units ("days", "%") after it. */
-export function unitPrefix(unit: string | null | undefined): string {
-  return unit ? (CURRENCY_SYMBOLS[unit.trim()] ?? '') : '';
+/**
+ * What goes before a number: the currency of a currency unit ("EUR"), else € for money (the
+ * service keeps amounts in euros); nothing for other kinds.
+ */
+export function unitPrefix(spec: FeatureSpec): string {
+  const unit = spec.unit?.trim() ?? '';
+  return CURRENCY_SYMBOLS[unit] ?? (spec.kind === 'money' ? '€' : '');
 }
 
-export function unitSuffix(unit: string | null | undefined): string {
-  return unit && !unitPrefix(unit) ? unit.trim() : '';
+/** What goes after a number: a unit that is not a currency ("per month", "years", "days"). */
+export function unitSuffix(spec: FeatureSpec): string {
+  const unit = spec.unit?.trim() ?? '';
+  return unit && !CURRENCY_SYMBOLS[unit] ? unit : '';
 }
 
-/** A value with its unit: "€1,250.00", "12 days", "0.42". */
-export function formatValue(value: number | null | undefined, unit?: string | null): string {
+/** The unit in words for an axis: "€ per month", "years", "€", or "". */
+export function unitText(spec: FeatureSpec): string {
+  return [unitPrefix(spec), unitSuffix(spec)].filter(Boolean).join(' ');
+}
+
+/** A value with its unit: "€1,250", "€287 per month", "12 days", "0.42". */
+export function formatValue(value: number | null | undefined, spec: FeatureSpec): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   const digits = Math.abs(value) >= 100 ? 0 : 2;
   const text = value.toLocaleString('en-US', { maximumFractionDigits: digits });
-  const prefix = unitPrefix(unit);
-  const suffix = unitSuffix(unit);
-  return `${prefix}${text}${suffix ? ' ' + suffix : ''}`;
+  const suffix = unitSuffix(spec);
+  return `${unitPrefix(spec)}${text}${suffix ? ' ' + suffix : ''}`;
 }
 
-/** Title for a value axis shared by `specs`: one unit for all, else an index against the average. */
-export function commonUnit(specs: FeatureSpec[]): string | null | undefined {
-  const units = new Set(specs.map((s) => (s.unit ?? '').trim()));
+/** The unit every spec shares ("" when they share none), or undefined when units differ. */
+export function commonUnit(specs: FeatureSpec[]): string | undefined {
+  const units = new Set(specs.map(unitText));
   return units.size === 1 ? [...units][0] : undefined;
+}
+
+function sentenceCase(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

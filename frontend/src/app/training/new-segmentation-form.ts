@@ -30,7 +30,7 @@ export function buildNewSegmentationForm(columns: CustomerColumn[]): NewSegmenta
       nonNullable: true,
       validators: [
         Validators.required,
-        Validators.maxLength(63),
+        Validators.maxLength(64),
         Validators.pattern(SEGMENTATION_NAME),
       ],
     }),

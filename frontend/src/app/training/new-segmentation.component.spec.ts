@@ -191,6 +191,26 @@ describe('NewSegmentationComponent', () => {
     );
   });
 
+  it('shows an error about the features as a whole above the button', async () => {
+    await typeName('cards');
+    await tick('BALANCE');
+    await create();
+    backend.expectOne({ method: 'POST', url: '/api/v1/segmentations' }).flush(
+      {
+        code: 422,
+        status: 'Unprocessable Entity',
+        errors: {
+          json: { features: ['Give at least one feature (column and kind), or a preset.'] },
+        },
+      },
+      { status: 422, statusText: 'Unprocessable Entity' },
+    );
+    await fixture.whenStable();
+    expect(el.querySelector('.selection-error')?.textContent).toContain(
+      'Give at least one feature',
+    );
+  });
+
   it('shows API errors next to the name and the column they concern', async () => {
     await typeName('cards');
     await tick('BALANCE');

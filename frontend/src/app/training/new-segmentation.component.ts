@@ -105,15 +105,19 @@ export class NewSegmentationComponent {
       error: (error: unknown) => {
         this.saving.set(false);
         const apiError = asApiError(error);
-        applyApiErrors(form, apiError);
-        this.placeFeatureErrors(apiError);
-        this.error.set(apiError);
+        const onFields = applyApiErrors(form, apiError);
+        const onColumns = this.placeFeatureErrors(apiError);
+        const placed = onFields || onColumns;
+        const general = apiError.fieldMessage('features') ?? apiError.fieldMessage('source');
+        if (general) this.selectionError.set(general);
+        this.error.set(placed || general ? null : apiError);
       },
     });
   }
 
-  /** "features.2.kind" concerns the third ticked column. */
-  private placeFeatureErrors(error: ApiError): void {
+  /** "features.2.kind" concerns the third ticked column; true when one was placed. */
+  private placeFeatureErrors(error: ApiError): boolean {
+    let placed = false;
     const selected = selectedColumns(this.form());
     for (const [path, messages] of Object.entries(error.fieldErrors)) {
       const match = /^features\.(\d+)(?:\.(\w+))?$/.exec(path);
@@ -121,6 +125,8 @@ export class NewSegmentationComponent {
       if (!choice) continue;
       choice.controls.kind.setErrors({ api: messages[0] });
       choice.controls.kind.markAsTouched();
+      placed = true;
     }
+    return placed;
   }
 }
