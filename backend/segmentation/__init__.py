@@ -96,10 +96,11 @@ def _register_blueprints(app: Flask) -> None:
     from .customers.routes import blp as customers
     from .health.routes import blp as health
     from .predict.routes import blp as predict
+    from .segmentations.routes import blp as segmentations
     from .segments.routes import blp as segments
     from .training.routes import blp as training
 
-    for blp in (health, predict, training, segments, customers, auth):
+    for blp in (health, predict, training, segments, segmentations, customers, auth):
         api.register_blueprint(blp)
 
 

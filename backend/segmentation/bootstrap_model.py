@@ -11,6 +11,7 @@ before its first retraining.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 from pathlib import Path
 
@@ -20,27 +21,31 @@ import sklearn
 from .config import Config
 from .demo import generate
 from .ml import artifacts
-from .ml.features import features_for
+from .ml.kinds import FeatureData, FeatureSpec
 from .ml.trainer import TrainedModel, TrainOptions, fit
+from .segmentations.presets import PRESETS
 
 
 def build(out_dir: Path, customers: int, seed: int) -> Path:
     config = Config.from_env(DATABASE_URL="unused")
-    features = list(features_for("spending"))
+    specs = [FeatureSpec.from_dict(f) for f in PRESETS["lifestyle"]["features"]]
     started = time.perf_counter()
-    X = generate(customers, seed).spending
-    model = fit(X, features, TrainOptions.from_config(config.as_flask_config()))
+    data = FeatureData.numeric(generate(customers, seed).spending, specs)
+    model = fit(data, TrainOptions.from_config(config.as_flask_config()))
+    if model.no_structure:
+        raise SystemExit(f"the demo population gave no model: {model.no_structure}")
     artifact = {
-        "format": artifacts.FORMAT,
+        **model.artifact_payload(),
         "version": 0,
-        "pipeline": model.pipeline,
-        "features": features,
-        "feature_set": "spending",
+        "segmentation": "lifestyle",
         "segment_ids": list(range(1, model.k + 1)),
         "sklearn_version": sklearn.__version__,
-        "n_train_rows": customers,
-        "metrics": model.metrics,
-        "summary": summary(model, time.perf_counter() - started),
+        "signed": [],
+        # the model without its per-row arrays: what publishing a version needs
+        "summary": {
+            "model": dataclasses.replace(model, kept=np.empty(0, bool), labels=np.empty(0, np.int64)),
+            "training_seconds": round(time.perf_counter() - started, 3),
+        },
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / artifacts.ACTIVE_NAME
@@ -51,33 +56,9 @@ def build(out_dir: Path, customers: int, seed: int) -> Path:
     return target
 
 
-def summary(model: TrainedModel, seconds: float) -> dict:
-    return {
-        "population_mean": model.population_mean.tolist(),
-        "sizes": model.sizes.tolist(),
-        "k_curve": model.k_curve,
-        "stats": model.stats,
-        "training_seconds": round(seconds, 3),
-    }
-
-
 def from_artifact(artifact: dict) -> TrainedModel:
     """The TrainedModel a bootstrap artifact describes (without per-row labels)."""
-    from .ml.pipeline import to_money_units
-
-    s = artifact["summary"]
-    pipeline = artifact["pipeline"]
-    return TrainedModel(
-        pipeline=pipeline,
-        features=list(artifact["features"]),
-        labels=np.empty(0, dtype=np.int64),
-        centroids_money=to_money_units(pipeline, pipeline.named_steps["kmeans"].cluster_centers_),
-        population_mean=np.asarray(s["population_mean"]),
-        sizes=np.asarray(s["sizes"]),
-        metrics=artifact["metrics"],
-        k_curve=s["k_curve"],
-        stats=s["stats"],
-    )
+    return artifact["summary"]["model"]
 
 
 def main(argv: list[str] | None = None) -> None:

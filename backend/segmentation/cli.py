@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -12,8 +11,12 @@ from flask.cli import AppGroup, with_appcontext
 
 
 def register(app: Flask) -> None:
+    from .segmentations.cli import create_segmentation, export_assignments, train
+
     app.cli.add_command(seed_demo)
     app.cli.add_command(train)
+    app.cli.add_command(create_segmentation)
+    app.cli.add_command(export_assignments)
     app.cli.add_command(bootstrap)
     app.cli.add_command(embedded_db)
     app.cli.add_command(database_url)
@@ -39,32 +42,6 @@ def seed_demo(customers: int, seed: int) -> None:
         f"Loaded {result['customers']:,} customers (ids from {result['first_id']}) "
         f"in {result['seconds']:.1f}s"
     )
-
-
-@click.command("train")
-@with_appcontext
-@click.option("--k", type=click.IntRange(2, 50), default=None, help="Force the number of segments.")
-@click.option("--min-clusters", type=click.IntRange(2, 50), default=None)
-@click.option("--max-clusters", type=click.IntRange(2, 50), default=None)
-def train(k: int | None, min_clusters: int | None, max_clusters: int | None) -> None:
-    """Train a model from PostgreSQL now, and activate it if it passes the gate."""
-    from .training.service import create_run, execute_run
-
-    run = create_run({"k": k, "min_clusters": min_clusters, "max_clusters": max_clusters}, trigger="cli")
-    run = execute_run(run.id)
-    click.echo(
-        json.dumps(
-            {
-                "run": run.id,
-                "status": run.status,
-                "model_version": run.model_version_id,
-                "error": run.error,
-                "stage_seconds": run.stage_seconds,
-            }
-        )
-    )
-    if run.status != "succeeded":
-        sys.exit(1)
 
 
 @click.command("bootstrap")
@@ -163,7 +140,8 @@ def worker() -> None:
 @click.option("--if-none-active", is_flag=True, help="Do nothing when a model is already active.")
 def register_model(path: str, if_none_active: bool) -> None:
     """Record a bootstrap model file (from segmentation.bootstrap_model) and activate it."""
-    from .training.registry import active_version, register_bootstrap
+    from .training.pipeline import register_bootstrap
+    from .training.registry import active_version
 
     if if_none_active and active_version() is not None:
         click.echo(f"Model v{active_version().id} is already active; {path} not registered")

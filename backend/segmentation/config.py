@@ -78,7 +78,11 @@ class Config:
     # validation gate a new model must pass before it becomes active
     TRAIN_MIN_ROWS: int = 100
     MIN_SEGMENT_SHARE: float = 0.01
+    # absolute floor: below it the data shows no clear segment structure
+    MIN_SILHOUETTE: float = 0.10
     MAX_SILHOUETTE_DROP: float = 0.10
+    # the bank's own database for segmentations whose source is external (read-only role)
+    SOURCE_DATABASE_URL: str | None = None
     # customers re-segmented per chunk after activation
     RESEGMENT_CHUNK: int = 200_000
     # a running training whose heartbeat is older than this is considered dead
@@ -121,6 +125,8 @@ class Config:
             FEATURE_SET=env("FEATURE_SET", "spending"),
             TRAIN_MIN_ROWS=_int("TRAIN_MIN_ROWS", 100),
             MIN_SEGMENT_SHARE=_float("MIN_SEGMENT_SHARE", 0.01),
+            MIN_SILHOUETTE=_float("MIN_SILHOUETTE", 0.10),
+            SOURCE_DATABASE_URL=env("SOURCE_DATABASE_URL"),
             MAX_SILHOUETTE_DROP=_float("MAX_SILHOUETTE_DROP", 0.10),
             RESEGMENT_CHUNK=_int("RESEGMENT_CHUNK", 200_000),
             RUN_STALE_SECONDS=_float("RUN_STALE_SECONDS", 30.0),

@@ -42,19 +42,26 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
             execute_run(run_id)
 
     def resegment(version: int) -> None:
-        from .training.registry import resegment_version
+        from .training.pipeline import resegment_version
 
         context_id.set(f"resegment-v{version}")
         with flask_app.app_context():
             resegment_version(version)
 
     def scheduled_training(timestamp: int) -> None:
+        from .segmentations.service import all_segmentations
         from .training.service import request_training
 
         context_id.set("schedule")
         with flask_app.app_context():
-            run, created = request_training({}, trigger="schedule", queue=queue)
-            log.info("scheduled retraining: run %s %s", run.id, "queued" if created else "already active")
+            for seg in all_segmentations():
+                run, created = request_training({}, trigger="schedule", queue=queue, segmentation_id=seg.id)
+                log.info(
+                    "scheduled retraining of %s: run %s %s",
+                    seg.name,
+                    run.id,
+                    "queued" if created else "already active",
+                )
 
     # de-duplication is done by request_training under an advisory lock (it also covers
     # running jobs, which a queueing lock does not); a stale job for a finished run is a no-op

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Numeric,
+    Sequence,
     SmallInteger,
     String,
     Text,
@@ -31,6 +32,8 @@ GENDERS = ("F", "M", "X")
 EDUCATION_LEVELS = ("primary", "secondary", "bachelor", "master", "doctorate")
 CHANNELS = ("pos", "online", "mobile", "atm", "branch", "transfer")
 JOB_STATUSES = ("queued", "running", "succeeded", "failed", "rejected")
+IMPORT_STATUSES = ("queued", "running", "succeeded", "failed")
+COLUMN_TYPES = ("number", "boolean", "category", "date", "text")
 MODEL_STATUSES = ("candidate", "active", "retired", "rejected")
 
 
@@ -56,8 +59,13 @@ class Customer(db.Model):
         ),
     )
 
-    # banks bring their own ids
-    customer_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # internal key (joins, COPY, assignments); the bank's own id is ``external_id``
+    customer_id: Mapped[int] = mapped_column(
+        BigInteger, Sequence("customers_customer_id_seq"), primary_key=True
+    )
+    external_id: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    # every imported column that is not a built-in one, typed as ``customer_columns`` says
+    attributes: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"), nullable=False)
     age: Mapped[int | None] = mapped_column(SmallInteger)
     gender: Mapped[str | None] = mapped_column(String(1))
     monthly_income: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
@@ -126,9 +134,92 @@ class Transaction(db.Model):
     )
     booked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
-    category: Mapped[str] = mapped_column(String(32), nullable=False)
-    channel: Mapped[str] = mapped_column(String(16), nullable=False)
+    category: Mapped[str | None] = mapped_column(String(32))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    # the file's transaction id, or a hash of the row and its occurrence: never counted twice
+    dedupe_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = _now_column()
+
+
+class Segmentation(db.Model):
+    """A named way of segmenting customers: where the data comes from and which features,
+    each with a kind that decides how it is prepared. ``lifestyle`` is the default."""
+
+    __tablename__ = "segmentations"
+    __table_args__ = (
+        CheckConstraint("name ~ '^[a-z0-9][a-z0-9_-]{0,63}$'", name="name"),
+        CheckConstraint("source_database IN ('service', 'external')", name="source_database"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    preset: Mapped[str | None] = mapped_column(String(32))
+    # NULL: the service's own customers; else a table, a view or a read-only SELECT
+    source: Mapped[str | None] = mapped_column(Text)
+    source_database: Mapped[str] = mapped_column(String(16), server_default=text("'service'"))
+    id_column: Mapped[str] = mapped_column(String(128), server_default=text("'customer_id'"))
+    # [{"name", "kind", "label", "unit"}], declared order
+    features: Mapped[list] = mapped_column(JSONB, nullable=False)
+    options: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    created_at: Mapped[datetime] = _now_column()
+    updated_at: Mapped[datetime] = _now_column(onupdate=func.now())
+
+
+def _segmentation_column() -> Mapped[int]:
+    return mapped_column(
+        Integer, ForeignKey("segmentations.id", ondelete="CASCADE"), server_default=text("1"), index=True
+    )
+
+
+class CustomerColumn(db.Model):
+    """A column the bank imported, with its (inferred or chosen) type."""
+
+    __tablename__ = "customer_columns"
+    __table_args__ = (
+        CheckConstraint(_in("type", COLUMN_TYPES), name="type"),
+        Index("uq_customer_columns_lower", func.lower(text("name")), unique=True),
+    )
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    type: Mapped[str] = mapped_column(String(16), nullable=False)
+    categories: Mapped[list | None] = mapped_column(JSONB)
+    n_values: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    n_missing: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    updated_at: Mapped[datetime] = _now_column(onupdate=func.now())
+
+
+class Import(db.Model):
+    """One bulk import of a customers file: queued by the API or run by the CLI."""
+
+    __tablename__ = "imports"
+    __table_args__ = (
+        CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), server_default=text("'queued'"))
+    kind: Mapped[str] = mapped_column(String(16), server_default=text("'customers'"))
+    filename: Mapped[str] = mapped_column(String(255), nullable=False)
+    path: Mapped[str | None] = mapped_column(Text)
+    id_column: Mapped[str] = mapped_column(String(128), server_default=text("'customer_id'"))
+    types: Mapped[dict] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    progress: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
+    rows_total: Mapped[int | None] = mapped_column(BigInteger)
+    imported: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    updated: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    unchanged: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    rejected: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    columns: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    rejects_path: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str | None] = mapped_column(String(120))
+    queue_job_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _now_column()
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Segment(db.Model):
@@ -137,6 +228,7 @@ class Segment(db.Model):
     __tablename__ = "segments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segmentation_id: Mapped[int] = _segmentation_column()
     name: Mapped[str] = mapped_column(String(80), nullable=False)
     strategy: Mapped[str] = mapped_column(Text, nullable=False)
     # 'auto' names follow the model; once staff edit them ('staff') retraining keeps them
@@ -156,6 +248,7 @@ class TrainingRun(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segmentation_id: Mapped[int] = _segmentation_column()
     status: Mapped[str] = mapped_column(String(16), server_default=text("'queued'"))
     stage: Mapped[str | None] = mapped_column(String(32))
     progress: Mapped[int] = mapped_column(SmallInteger, server_default=text("0"))
@@ -181,11 +274,12 @@ class ModelVersion(db.Model):
     __tablename__ = "model_versions"
     __table_args__ = (
         CheckConstraint(_in("status", MODEL_STATUSES), name="status"),
-        # at most one active model
-        Index("uq_model_versions_active", "is_active", unique=True, postgresql_where=text("is_active")),
+        # at most one active model per segmentation
+        Index("uq_model_versions_active", "segmentation_id", unique=True, postgresql_where=text("is_active")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segmentation_id: Mapped[int] = _segmentation_column()
     status: Mapped[str] = mapped_column(String(16), server_default=text("'candidate'"))
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     artifact_path: Mapped[str] = mapped_column(Text, nullable=False)
@@ -193,6 +287,13 @@ class ModelVersion(db.Model):
     k: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     feature_set: Mapped[str] = mapped_column(String(32), nullable=False)
     features: Mapped[list] = mapped_column(JSONB, nullable=False)
+    # [{"name", "kind", "label", "unit", "categories"?}] as trained
+    feature_specs: Mapped[list | None] = mapped_column(JSONB)
+    k_reason: Mapped[str | None] = mapped_column(Text)
+    # the training population's profile, in the shape of each segment's (members' averages)
+    population: Mapped[dict | None] = mapped_column(JSONB)
+    # what training noticed (outliers, rows left out for missing values, ...)
+    notes: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     sklearn_version: Mapped[str] = mapped_column(String(32), nullable=False)
     n_train_rows: Mapped[int] = mapped_column(Integer, nullable=False)
     metrics: Mapped[dict] = mapped_column(JSONB, nullable=False)
@@ -224,7 +325,8 @@ class ModelSegment(db.Model):
     )
     segment_id: Mapped[int] = mapped_column(Integer, ForeignKey("segments.id"), primary_key=True)
     cluster_label: Mapped[int] = mapped_column(SmallInteger, nullable=False)
-    # centroid in money units, keyed by feature name
+    # the members' profile at training time, keyed by feature: {"mean", "median"} for numeric
+    # features, {"mode", "shares"} for categorical ones (plain numbers in older versions)
     centroid: Mapped[dict] = mapped_column(JSONB, nullable=False)
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     share: Mapped[float] = mapped_column(Float, nullable=False)

@@ -67,10 +67,10 @@ def seed_demo(customers: int, seed: int, chunk: int = 250_000) -> dict:
                 ] + [np.ascontiguousarray(pop.spending[:, j]) for j in range(len(CATEGORIES))]
                 bulk.copy_in(cur, "_seed", STAGING, columns)
             cur.execute(
-                "INSERT INTO customers (customer_id, age, gender, monthly_income, account_balance, "
+                "INSERT INTO customers (customer_id, external_id, age, gender, monthly_income, account_balance, "
                 "loyalty_score, education_level, has_loan, online_interactions, branch_visits, "
                 "call_center_calls, latent_segment) "
-                f"SELECT customer_id, age, ({_array_literal(demo.GENDER)})[gender_i + 1], "
+                f"SELECT customer_id, customer_id::text, age, ({_array_literal(demo.GENDER)})[gender_i + 1], "
                 "monthly_income::numeric(14,2), account_balance::numeric(16,2), loyalty_score, "
                 f"({_array_literal(demo.EDUCATION)})[education_i + 1], has_loan, online_interactions, "
                 f"branch_visits, call_center_calls, ({_array_literal(demo.LATENT_NAMES)})[latent_i + 1] "
@@ -80,6 +80,10 @@ def seed_demo(customers: int, seed: int, chunk: int = 250_000) -> dict:
             cur.execute(
                 f"INSERT INTO spending_profiles (customer_id, {', '.join(cols)}, source) "
                 f"SELECT customer_id, {', '.join(f'{c}::numeric(12,2)' for c in cols)}, 'declared' FROM _seed"
+            )
+            # customers created later (API, imports) take internal keys after these
+            cur.execute(
+                "SELECT setval('customers_customer_id_seq', (SELECT max(customer_id) FROM customers))"
             )
         raw.commit()
     finally:

@@ -1,10 +1,10 @@
-"""The model each web worker serves, kept current without restarts.
+"""The models each web worker serves, kept current without restarts.
 
-Every worker holds an immutable ``Snapshot`` (fast predictor plus segment names). A
-background thread polls PostgreSQL for the active version; when it changes, the new
-artifact is loaded and hash-checked *outside* the request path, then swapped in with a
-single reference assignment, so requests never wait and never see half a model. If a
-load fails (missing or altered file), the previous snapshot keeps serving.
+Every worker holds an immutable ``Snapshot`` per segmentation (fast predictor plus segment
+names). A background thread polls PostgreSQL for the active versions; when one changes,
+the new artifact is loaded and hash-checked *outside* the request path, then swapped in
+with a single reference assignment, so requests never wait and never see half a model. If
+a load fails (missing or altered file), the previous snapshot keeps serving.
 """
 
 from __future__ import annotations
@@ -20,14 +20,15 @@ from sqlalchemy import text
 from .extensions import db
 from .ml import artifacts
 from .ml.predictor import FastPredictor
+from .predict.parsing import InputPlan
 
 log = logging.getLogger(__name__)
 RETRY_REFUSED = 30.0
 
 POINTER = text(
-    "SELECT mv.id, mv.sha256, mv.artifact_path, "
-    "(SELECT max(updated_at) FROM segments) AS names_stamp "
-    "FROM model_versions mv WHERE mv.is_active"
+    "SELECT s.name AS segmentation, mv.id, mv.sha256, mv.artifact_path, "
+    "(SELECT max(updated_at) FROM segments WHERE segmentation_id = s.id) AS names_stamp "
+    "FROM model_versions mv JOIN segmentations s ON s.id = mv.segmentation_id WHERE mv.is_active"
 )
 SEGMENTS = text(
     "SELECT s.id, s.name, s.strategy FROM model_segments ms "
@@ -37,82 +38,105 @@ SEGMENTS = text(
 
 @dataclass(frozen=True)
 class Snapshot:
+    segmentation: str
     version: int
     sha256: str
     predictor: FastPredictor
     segments: dict[int, dict]
     names_stamp: object
+    plan: InputPlan
 
 
 class ModelHolder:
     def __init__(self, app: Flask):
         self.app = app
-        self.snapshot: Snapshot | None = None
+        # segmentation name -> snapshot; replaced whole, never mutated
+        self.snapshots: dict[str, Snapshot] = {}
         self.last_error: str | None = None
         self._last_check = 0.0
         # a version whose file failed its check is retried only every RETRY_REFUSED seconds
-        self._refused: tuple[int, str, float] | None = None
+        self._refused: dict[tuple[int, str], float] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def snapshot(self) -> Snapshot | None:
+        """The lifestyle segmentation's snapshot (the default everywhere)."""
+        return self.snapshots.get("lifestyle")
+
     # -- reading -------------------------------------------------------------
-    def current(self) -> Snapshot | None:
+    def current(self, segmentation: str = "lifestyle") -> Snapshot | None:
         """The snapshot to serve; outside watch mode, refreshed lazily."""
         if self._thread is None:
             interval = self.app.config["MODEL_POLL_SECONDS"]
-            if self.snapshot is None or time.monotonic() - self._last_check > interval:
+            if segmentation not in self.snapshots or time.monotonic() - self._last_check > interval:
                 self.refresh_quietly()
-        return self.snapshot
+        return self.snapshots.get(segmentation)
 
     # -- refreshing ----------------------------------------------------------
     def refresh(self) -> bool:
-        """Load the active model if it changed; True when the snapshot was replaced."""
+        """Load every active model that changed; True when a snapshot was replaced."""
         with self._lock, self.app.app_context():
             try:
                 self._last_check = time.monotonic()
-                row = db.session.execute(POINTER).first()
-                if row is None:
-                    return False
-                current = self.snapshot
-                if current and current.version == row.id and current.sha256 == row.sha256:
-                    if current.names_stamp != row.names_stamp:
-                        self.snapshot = Snapshot(
-                            current.version,
-                            current.sha256,
-                            current.predictor,
-                            self._segments(row.id),
-                            row.names_stamp,
-                        )
-                        return True
-                    return False
-                if (
-                    self._refused
-                    and self._refused[:2] == (row.id, row.sha256)
-                    and time.monotonic() - self._refused[2] < RETRY_REFUSED
-                ):
-                    return False
-                path = f"{self.app.config['MODEL_DIR']}/{row.artifact_path}"
-                try:
-                    predictor = FastPredictor.from_artifact(artifacts.load_artifact(path, row.sha256))
-                except artifacts.ArtifactError as exc:
-                    self._refused = (row.id, row.sha256, time.monotonic())
-                    self.last_error = str(exc)
-                    log.error(
-                        "model v%s refused, still serving v%s: %s",
-                        row.id,
-                        current.version if current else None,
-                        exc,
-                    )
-                    return False
-                self.snapshot = Snapshot(
-                    row.id, row.sha256, predictor, self._segments(row.id), row.names_stamp
-                )
-                self.last_error = None
-                log.info("serving model v%s", row.id)
-                return True
+                rows = db.session.execute(POINTER).all()
+                snapshots = dict(self.snapshots)
+                changed = False
+                for row in rows:
+                    new = self._load(row, snapshots.get(row.segmentation))
+                    if new is not None:
+                        snapshots[row.segmentation] = new
+                        changed = True
+                active = {row.segmentation for row in rows}
+                for name in list(snapshots):
+                    if name not in active:  # a deleted segmentation
+                        del snapshots[name]
+                        changed = True
+                if changed:
+                    self.snapshots = snapshots
+                return changed
             finally:
                 db.session.remove()
+
+    def _load(self, row, current: Snapshot | None) -> Snapshot | None:
+        """A new snapshot for ``row`` when it differs from ``current``, else None."""
+        if current and current.version == row.id and current.sha256 == row.sha256:
+            if current.names_stamp != row.names_stamp:
+                return Snapshot(
+                    current.segmentation,
+                    current.version,
+                    current.sha256,
+                    current.predictor,
+                    self._segments(row.id),
+                    row.names_stamp,
+                    current.plan,
+                )
+            return None
+        refused_at = self._refused.get((row.id, row.sha256))
+        if refused_at is not None and time.monotonic() - refused_at < RETRY_REFUSED:
+            return None
+        path = f"{self.app.config['MODEL_DIR']}/{row.artifact_path}"
+        try:
+            artifact = artifacts.load_artifact(path, row.sha256)
+            predictor = FastPredictor.from_artifact(artifact)
+            plan = input_plan(artifact)
+        except (artifacts.ArtifactError, ValueError) as exc:
+            self._refused[(row.id, row.sha256)] = time.monotonic()
+            self.last_error = str(exc)
+            log.error(
+                "model v%s of %s refused, still serving v%s: %s",
+                row.id,
+                row.segmentation,
+                current.version if current else None,
+                exc,
+            )
+            return None
+        self.last_error = None
+        log.info("serving model v%s for %s", row.id, row.segmentation)
+        return Snapshot(
+            row.segmentation, row.id, row.sha256, predictor, self._segments(row.id), row.names_stamp, plan
+        )
 
     def refresh_quietly(self) -> bool:
         try:
@@ -121,9 +145,9 @@ class ModelHolder:
             message = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc) else ''}"
             if message != self.last_error:
                 log.warning(
-                    "model check failed, still serving v%s: %s",
-                    self.snapshot.version if self.snapshot else None,
+                    "model check failed (%s), still serving %s",
                     message,
+                    ", ".join(f"{n} v{s.version}" for n, s in self.snapshots.items()) or "nothing",
                 )
             self.last_error = message
             return False
@@ -154,6 +178,14 @@ class ModelHolder:
             self.refresh_quietly()
             if time.monotonic() - keys.loaded_at > self.app.config["API_KEY_CACHE_SECONDS"]:
                 keys._refresh_quietly()
+
+
+def input_plan(artifact: dict) -> InputPlan:
+    """How predict-segment bodies for this model are checked: its features, their kinds,
+    the categories it knows, and the features whose training values were negative."""
+    categories = artifact.get("categories") or {}
+    specs = [{**s, "categories": categories.get(s["name"], [])} for s in artifact["specs"]]
+    return InputPlan.from_specs(specs, artifact.get("signed", ()))
 
 
 def holder(app: Flask) -> ModelHolder:

@@ -38,8 +38,8 @@ def test_auto_k_recovers_latent_segments(trained_app):
         assert mv.k == 5
         assert [p["k"] for p in mv.k_curve] == list(range(2, 9))
         for point in mv.k_curve:
-            assert set(point) == {"k", "inertia", "silhouette", "davies_bouldin", "calinski_harabasz"}
-        assert max(mv.k_curve, key=lambda p: p["silhouette"])["k"] == 5
+            assert {"k", "inertia", "silhouette", "davies_bouldin", "calinski_harabasz"} <= set(point)
+        assert mv.k_reason
         assert {"silhouette", "inertia", "davies_bouldin", "calinski_harabasz"} <= set(mv.metrics)
         names = {ms.segment.name for ms in mv.segments}
         version = mv.id
@@ -137,8 +137,8 @@ def test_altered_artifact_is_refused(trained_app):
 def test_too_few_rows_is_rejected_without_a_model(app, runner):
     runner.invoke(args=["seed-demo", "--customers", "30"])
     result = runner.invoke(args=["train"])
-    assert result.exit_code == 1
-    out = json.loads(result.output.strip().splitlines()[-1])
+    assert result.exit_code == 3
+    out = json.loads(next(line for line in result.output.splitlines() if line.startswith("{")))
     assert out["status"] == "rejected" and "at least" in out["error"]
     with app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(ModelVersion)) == 0

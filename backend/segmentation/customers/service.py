@@ -119,7 +119,7 @@ def _apply_spending(profile: SpendingProfile, spending: dict) -> None:
 
 def create(data: dict) -> dict:
     spending = data.pop("spending")
-    customer = Customer(**data)
+    customer = Customer(**data, external_id=str(data["customer_id"]))
     profile = SpendingProfile(**{CATEGORY_COLUMNS[c]: v for c, v in spending.items()}, source="declared")
     customer.spending = profile
     db.session.add(customer)

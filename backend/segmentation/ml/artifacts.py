@@ -18,9 +18,19 @@ from pathlib import Path
 import joblib
 import sklearn
 
-FORMAT = 1
+from .predictor import FORMAT  # 2: preparation per feature kind as NumPy parameters, no pipeline
+
 ACTIVE_NAME = "kmeans_model.joblib"
-REQUIRED_KEYS = {"format", "version", "pipeline", "features", "segment_ids", "sklearn_version"}
+REQUIRED_KEYS = {
+    "format",
+    "version",
+    "specs",
+    "preparation",
+    "centers",
+    "features",
+    "segment_ids",
+    "sklearn_version",
+}
 
 
 class ArtifactError(Exception):

@@ -1,9 +1,11 @@
-"""Fast prediction without scikit-learn on the hot path.
+"""Fast prediction without pandas or scikit-learn on the hot path.
 
-At load time the pipeline is reduced to a few arrays (log1p, the scaler's mean and
-scale, the centroids and their squared norms). Prediction is then one vectorised
-expression and an argmin, computed the same way KMeans.predict computes it
-(``||c||^2 - 2 x.c``, first minimum wins), so the labels are identical.
+At load time the artifact's recorded preparation becomes a few arrays (medians for
+missing values, robust scales, means and scales) and the centres are embedded once
+(numeric centres, then one-hot category modes weighted for k-prototypes). Prediction is
+one vectorised preparation, one matrix product and an argmin, computed the way
+``KMeans.predict`` computes it (``||c||^2 - 2 x.c``, first minimum wins), so numeric
+models give labels identical to scikit-learn's.
 """
 
 from __future__ import annotations
@@ -12,47 +14,103 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import prep
+from .kinds import FeatureSpec
+
+FORMAT = 2
+
+
+class PredictorError(ValueError):
+    """The artifact cannot be served by this predictor (old format, inconsistent)."""
+
 
 @dataclass(frozen=True)
 class FastPredictor:
     version: int
+    specs: tuple[FeatureSpec, ...]
     features: tuple[str, ...]
-    mean: np.ndarray
-    scale: np.ndarray
-    centers: np.ndarray  # (k, n_features), standardised space
+    categories: dict[str, tuple[str, ...]]
+    preparation: dict  # prep parameters as arrays
+    centers: np.ndarray  # (k, embedded dims)
     centers_sq: np.ndarray
+    n_categories: tuple[int, ...]
+    gamma: float
     segment_ids: np.ndarray  # segment id of each cluster label
+    method: str = "kmeans"
 
     @classmethod
     def from_artifact(cls, artifact: dict) -> FastPredictor:
-        pipeline = artifact["pipeline"]
-        scaler = pipeline.named_steps["scale"]
-        centers = np.ascontiguousarray(pipeline.named_steps["kmeans"].cluster_centers_, dtype=np.float64)
+        if artifact.get("format") != FORMAT or "preparation" not in artifact:
+            raise PredictorError(
+                f"model artifact format {artifact.get('format')!r} is not {FORMAT}; retrain to serve it"
+            )
+        specs = tuple(FeatureSpec.from_dict(s) for s in artifact["specs"])
+        categories = {name: tuple(values) for name, values in artifact["categories"].items()}
+        cat_specs = [s for s in specs if not s.numeric]
+        n_categories = tuple(len(categories[s.name]) for s in cat_specs)
+        num_centers = np.asarray(artifact["centers"], dtype=np.float64).reshape(
+            -1, len(specs) - len(cat_specs)
+        )
+        modes = np.asarray(artifact["modes"], dtype=np.int64).reshape(len(num_centers), len(cat_specs))
+        gamma = float(artifact.get("gamma") or 0.0)
+        centers = np.ascontiguousarray(prep.embed(num_centers, modes, list(n_categories), gamma))
+        segment_ids = np.asarray(artifact["segment_ids"], dtype=np.int64)
+        if len(segment_ids) != len(centers):
+            raise PredictorError(f"{len(segment_ids)} segment ids for {len(centers)} clusters")
         return cls(
             version=int(artifact["version"]),
-            features=tuple(artifact["features"]),
-            mean=np.array(scaler.mean_, dtype=np.float64),
-            scale=np.array(scaler.scale_, dtype=np.float64),
+            specs=specs,
+            features=tuple(s.name for s in specs),
+            categories=categories,
+            preparation=prep.arrays(artifact["preparation"]),
             centers=centers,
             centers_sq=(centers**2).sum(axis=1),
-            segment_ids=np.asarray(artifact["segment_ids"], dtype=np.int64),
+            n_categories=n_categories,
+            gamma=gamma,
+            segment_ids=segment_ids,
+            method=artifact.get("method", "kmeans"),
         )
 
-    def transform(self, X: np.ndarray) -> np.ndarray:
-        Z = np.log1p(X)
-        Z -= self.mean
-        Z /= self.scale
-        return Z
+    @property
+    def numeric_features(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.specs if s.numeric)
 
-    def distances_sq(self, X: np.ndarray) -> np.ndarray:
-        """Squared distances to every centroid (k columns), in standardised space."""
-        Z = self.transform(X)
-        return np.maximum(self.centers_sq - 2.0 * (Z @ self.centers.T) + (Z**2).sum(axis=1)[:, None], 0.0)
+    @property
+    def categorical_features(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.specs if not s.numeric)
 
-    def labels(self, X: np.ndarray) -> np.ndarray:
-        Z = self.transform(X)
-        return np.argmin(self.centers_sq - 2.0 * (Z @ self.centers.T), axis=1)
+    def codes(self, cat) -> np.ndarray:
+        """Category codes (n, d_cat) from codes or from values (strings; unknown = -1)."""
+        if not self.n_categories:
+            return np.empty((0, 0), dtype=np.int64)
+        arr = np.asarray(cat)
+        if arr.ndim == 1:
+            arr = arr.reshape(1, -1) if len(arr) == len(self.n_categories) else arr.reshape(-1, 1)
+        if arr.dtype.kind in "iu":
+            return arr.astype(np.int64)
+        out = np.full(arr.shape, -1, dtype=np.int64)
+        for j, name in enumerate(self.categorical_features):
+            lookup = {v: i for i, v in enumerate(self.categories[name])}
+            out[:, j] = [lookup.get(v if isinstance(v, str) else str(v), -1) for v in arr[:, j]]
+        return out
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Segment ids for rows of ``X`` (money units, columns in ``features`` order)."""
-        return self.segment_ids[self.labels(np.asarray(X, dtype=np.float64))]
+    def transform(self, num: np.ndarray, cat=None) -> np.ndarray:
+        """Rows in the model's space (prepared numeric columns, then weighted one-hots)."""
+        Z = prep.transform(np.atleast_2d(np.asarray(num, dtype=np.float64)), self.preparation)
+        if not self.n_categories:
+            return Z
+        codes = self.codes(cat) if cat is not None else np.full((len(Z), len(self.n_categories)), -1)
+        return prep.embed(Z, codes, list(self.n_categories), self.gamma)
+
+    def distances_sq(self, num: np.ndarray, cat=None) -> np.ndarray:
+        """Squared distances to every centre (k columns), in the model's space."""
+        E = self.transform(num, cat)
+        return np.maximum(self.centers_sq - 2.0 * (E @ self.centers.T) + (E**2).sum(axis=1)[:, None], 0.0)
+
+    def labels(self, num: np.ndarray, cat=None) -> np.ndarray:
+        return prep.nearest(self.transform(num, cat), self.centers, self.centers_sq)
+
+    def predict(self, num: np.ndarray, cat=None) -> np.ndarray:
+        """Segment ids for rows of ``num`` (original units, numeric features in declared
+        order, NaN = missing) and ``cat`` (categories or their codes, -1 = missing)."""
+        return self.segment_ids[self.labels(num, cat)]

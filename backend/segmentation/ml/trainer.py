@@ -1,7 +1,20 @@
-"""Fitting a segmentation model on an array: k selection, final fit and scores.
+"""Fitting a segmentation model on :class:`FeatureData`: preparation, k, final fit, scores.
 
-Flask-free and database-free so it can be tested and benchmarked alone. The caller
-reports progress through ``on_stage(stage, fraction)``.
+Flask-free and database-free so it can be tested, evaluated (``make evaluate``) and
+benchmarked alone. The caller reports progress through ``on_stage(stage, fraction)``.
+
+1. Missing values follow a recorded rule: a customer missing more than half of the
+   features is left out (``kept``) and counted; other gaps take the training median
+   (numeric) or the most frequent category. Never zero.
+2. Numeric features are prepared per kind (:mod:`.prep`); categorical ones are one-hot
+   encoded with the k-prototypes weight, so one distance serves both.
+3. k is chosen on a sample (:mod:`.selection`), or the data is found to have no clear
+   segment structure (``no_structure``; the service rejects the run).
+4. The chosen k is fitted on the sample with many initialisations, then on every row
+   from the sample's centres: KMeans for numeric data, k-prototypes (``kmodes`` on a
+   sample, then vectorised NumPy passes over every row) when categorical features exist.
+5. Extreme outliers are left out of the fit and assigned to their nearest segment; a
+   cluster made only of them is not a segment.
 """
 
 from __future__ import annotations
@@ -11,13 +24,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.cluster import KMeans
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
-from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
-from . import pipeline as pipe
-from .drift import reference_bins
-from .selection import sample_rows, select_k, stratified_sample
+from . import prep
+from .clustering import Clustering, fit_centres, screen_outliers
+from .kinds import FeatureData, FeatureSpec
+from .predictor import FORMAT
+from .profiles import feature_stats, profiles_of
+from .selection import choose, sample_rows, score_all, silhouette
+
+MAX_MISSING_SHARE = 0.5
 
 
 @dataclass
@@ -26,8 +42,12 @@ class TrainOptions:
     min_clusters: int = 2
     max_clusters: int = 10
     random_state: int = 42
-    kselect_sample: int = 12_000
+    kselect_sample: int = 8_000
     silhouette_sample: int = 3_000
+    n_init: int = 10
+    preparation: str = prep.DEFAULT_METHOD
+    clip: float | None = None
+    kproto_sample: int = 3_000
 
     @classmethod
     def from_config(
@@ -38,37 +58,143 @@ class TrainOptions:
         max_clusters: int | None = None,
     ) -> TrainOptions:
         """Options from the service's settings (MIN_CLUSTERS, ...), with per-run overrides."""
+        defaults = cls()
         return cls(
             k=k,
             min_clusters=min_clusters or config["MIN_CLUSTERS"],
             max_clusters=max_clusters or config["MAX_CLUSTERS"],
             random_state=config["RANDOM_STATE"],
-            kselect_sample=config["KSELECT_SAMPLE"],
-            silhouette_sample=config["SILHOUETTE_SAMPLE"],
+            kselect_sample=config.get("KSELECT_SAMPLE", defaults.kselect_sample),
+            silhouette_sample=config.get("SILHOUETTE_SAMPLE", defaults.silhouette_sample),
+            n_init=config.get("N_INIT", defaults.n_init),
+            preparation=config.get("PREPARATION", defaults.preparation),
         )
 
 
 @dataclass
 class TrainedModel:
-    pipeline: Pipeline
-    features: list[str]
-    labels: np.ndarray  # cluster label of each training row
-    centroids_money: np.ndarray  # (k, d)
-    population_mean: np.ndarray  # (d,) money units
-    sizes: np.ndarray  # rows per cluster label
+    specs: list[FeatureSpec]
+    kept: np.ndarray  # bool (n,): rows that were clustered
+    labels: np.ndarray  # cluster label per kept row
+    sizes: np.ndarray  # rows per label
     metrics: dict
     k_curve: list[dict]
+    k_reason: str
+    no_structure: str | None
+    notes: list[str]
+    profiles: list[dict]
+    population: dict
     stats: dict
+    imputation: dict
+    preparation: dict
+    categories: list[list[str]]
+    clustering: Clustering
     timings: dict = field(default_factory=dict)
 
     @property
     def k(self) -> int:
         return len(self.sizes)
 
+    @property
+    def features(self) -> list[str]:
+        return [s.name for s in self.specs]
+
+    @property
+    def method(self) -> str:
+        return self.clustering.method
+
+    @property
+    def centroids(self) -> list[dict]:
+        """Each cluster's centre in original units (numeric) and its mode (categorical)."""
+        num = prep.inverse(self.clustering.num_centers, self.preparation)
+        num_specs = [s for s in self.specs if s.numeric]
+        cat_specs = [s for s in self.specs if not s.numeric]
+        out = []
+        for label in range(self.k):
+            c = {s.name: float(num[label, j]) for j, s in enumerate(num_specs)}
+            for j, s in enumerate(cat_specs):
+                c[s.name] = self.categories[j][int(self.clustering.modes[label, j])]
+            out.append(c)
+        return out
+
+    def artifact_payload(self) -> dict:
+        """Everything :meth:`FastPredictor.from_artifact` needs (the service adds "version",
+        "segment_ids" and "sklearn_version"). Plain lists and numbers only."""
+        return {
+            "format": FORMAT,
+            "method": self.method,
+            "specs": [s.as_dict() for s in self.specs],
+            "features": self.features,
+            "categories": {s.name: list(c) for s, c in zip(self.categorical_specs, self.categories)},
+            "preparation": self.preparation,
+            "imputation": self.imputation,
+            "centers": self.clustering.num_centers.tolist(),
+            "modes": self.clustering.modes.tolist(),
+            "gamma": self.clustering.gamma,
+            "k_reason": self.k_reason,
+            "n_train_rows": int(self.kept.sum()),
+            "metrics": self.metrics,
+        }
+
+    @property
+    def categorical_specs(self) -> list[FeatureSpec]:
+        return [s for s in self.specs if not s.numeric]
+
+
+def missing_rule(data: FeatureData) -> tuple[np.ndarray, dict, list[str]]:
+    """Rows kept, the recorded rule per feature and notes."""
+    n, d = len(data), len(data.specs)
+    missing = np.isnan(data.num).sum(axis=1) + (data.cat < 0).sum(axis=1)
+    kept = missing <= MAX_MISSING_SHARE * d
+    notes = []
+    dropped = int(n - kept.sum())
+    if dropped:
+        notes.append(f"{dropped} customers miss more than half of the features and were left out of training")
+    imputation = {}
+    for j, s in enumerate(data.numeric_specs):
+        col = data.num[kept, j]
+        gaps = int(np.isnan(col).sum())
+        value = float(np.nanmedian(col)) if gaps < len(col) else 0.0
+        imputation[s.name] = {"rule": "median", "value": value, "missing": gaps}
+    for j, s in enumerate(data.categorical_specs):
+        codes = data.cat[kept, j]
+        gaps = int((codes < 0).sum())
+        counts = np.bincount(codes[codes >= 0], minlength=len(data.categories[j]))
+        mode = data.categories[j][int(np.argmax(counts))] if counts.sum() else None
+        imputation[s.name] = {"rule": "mode", "value": mode, "missing": gaps}
+    filled = [f"{name} ({r['missing']})" for name, r in imputation.items() if r["missing"]]
+    if filled:
+        notes.append(
+            "missing values were filled with the training median or most frequent category: "
+            + ", ".join(filled)
+        )
+    return kept, imputation, notes
+
+
+def preparation_sentence(params: dict, data: FeatureData, gamma: float) -> str:
+    heavy = [params["features"][j] for j in params["heavy"]]
+    text = f"Features were prepared with {params['method']}"
+    if heavy and params["method"] != "standard":
+        text += f" (money and count features {', '.join(heavy)} divided by their median non-zero value first)"
+    text += " and standardised"
+    if params["clip"]:
+        text += f", clipped at {params['clip']} standard deviations"
+    if data.categorical_specs:
+        text += f"; a category mismatch costs {gamma:.2f} (k-prototypes)"
+    return text + "."
+
+
+def fill_categories(cat: np.ndarray, imputation: dict, data: FeatureData) -> np.ndarray:
+    out = cat.copy()
+    for j, s in enumerate(data.categorical_specs):
+        value = imputation[s.name]["value"]
+        if value is not None:
+            out[out[:, j] < 0, j] = data.categories[j].index(value)
+    return out
+
 
 def fit(
-    X: np.ndarray,
-    features: list[str],
+    data: FeatureData,
     options: TrainOptions,
     on_stage: Callable[[str, float], None] = lambda stage, fraction: None,
 ) -> TrainedModel:
@@ -77,66 +203,91 @@ def fit(
 
     t0 = time.perf_counter()
     on_stage("selecting k", 0.0)
-    pre = pipe.fit_preprocessor(X)
-    Xs = pre.transform(X)
-    sample = Xs[sample_rows(len(Xs), options.kselect_sample, rng)]
-    if options.k is not None:
-        k_range = range(options.k, options.k + 1)
-    else:
-        k_range = range(options.min_clusters, options.max_clusters + 1)
-    best, scores = select_k(
-        sample,
-        k_range,
-        options.random_state,
-        options.silhouette_sample,
-        progress=lambda f: on_stage("selecting k", f),
+    kept, imputation, notes = missing_rule(data)
+    needed = 10 * (options.k or options.max_clusters)
+    if kept.sum() < needed:
+        raise ValueError(f"only {int(kept.sum())} customers can be used; at least {needed} are needed")
+    num = data.num[kept]
+    cat = fill_categories(data.cat[kept], imputation, data)
+    n_cats = [len(c) for c in data.categories]
+    sample = sample_rows(len(num), options.kselect_sample, rng)
+    params = prep.fit(num, data.numeric_specs, options.preparation, options.clip, sample=sample)
+    Z = prep.transform(num, params)
+    gamma = prep.category_gamma(cat, n_cats) if n_cats else 0.0
+    E = prep.embed(Z, cat, n_cats, gamma)
+    k_range = (
+        range(options.k, options.k + 1)
+        if options.k
+        else range(options.min_clusters, options.max_clusters + 1)
     )
+    # many small fits: one native thread each (OpenMP threads only wait on each other here)
+    with threadpool_limits(1):
+        outliers = screen_outliers(E, sample, max(k_range.stop - 1, 2), options.random_state)
+        inliers = sample[~outliers[sample]]
+        scores = score_all(
+            E[inliers],
+            k_range,
+            options.random_state,
+            options.silhouette_sample,
+            n_init=options.n_init,
+            progress=lambda f: on_stage("selecting k", f),
+        )
+    best, k_reason, no_structure = choose(scores, forced=options.k is not None)
+    k_reason += " " + preparation_sentence(params, data, gamma)
     timings["selecting k"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     on_stage("fitting", 0.0)
-    km = KMeans(n_clusters=best.k, init=best.centers, n_init=1, random_state=options.random_state).fit(Xs)
-    fitted = Pipeline(pre.steps + [("kmeans", km)])
+    clustering = fit_centres(
+        Z, cat, n_cats, gamma, best.k, sample, outliers, options, progress=lambda f: on_stage("fitting", f)
+    )
+    labels = clustering.assign(Z, cat)
+    if outliers.any():
+        notes.append(
+            f"{int(outliers.sum())} extreme outliers were left out of the fit and assigned to their "
+            "nearest segment"
+        )
     timings["fitting"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     on_stage("scoring", 0.0)
-    labels = km.labels_
-    metrics = score(Xs, labels, km.inertia_, options, rng)
-    sizes = np.bincount(labels, minlength=best.k)
-    centroids_money = pipe.to_money_units(fitted, km.cluster_centers_)
+    k = clustering.k
+    sizes = np.bincount(labels, minlength=k)
+    E_all = clustering.embedded(Z, cat)
+    metrics = {
+        "k": k,
+        "n_rows": int(len(labels)),
+        "silhouette": round(silhouette(E_all, labels, options.silhouette_sample, rng), 6),
+        "inertia": round(float(clustering.inertia(Z, cat, labels)), 4),
+        "stability": best.as_dict()["stability"],
+        "null_silhouette": best.as_dict()["null_silhouette"],
+        "outliers": int(outliers.sum()),
+        "dropped_rows": int((~kept).sum()),
+        "preparation": params["method"],
+        "method": clustering.method,
+        "silhouette_sample": int(min(options.silhouette_sample, len(labels))),
+    }
+    num_orig = data.num[kept]
+    profiles, population = profiles_of(num_orig, data.cat[kept], labels, k, data)
+    stats = feature_stats(num_orig, data.cat[kept], data)
+    on_stage("scoring", 1.0)
     timings["scoring"] = time.perf_counter() - t0
     return TrainedModel(
-        pipeline=fitted,
-        features=list(features),
+        specs=list(data.specs),
+        kept=kept,
         labels=labels,
-        centroids_money=centroids_money,
-        population_mean=X.mean(axis=0),
         sizes=sizes,
         metrics=metrics,
         k_curve=[s.as_dict() for s in scores],
-        stats=feature_stats(X, features),
+        k_reason=k_reason,
+        no_structure=no_structure,
+        notes=notes,
+        profiles=profiles,
+        population=population,
+        stats=stats,
+        imputation=imputation,
+        preparation=params,
+        categories=[list(c) for c in data.categories],
+        clustering=clustering,
         timings=timings,
     )
-
-
-def score(
-    Xs: np.ndarray, labels: np.ndarray, inertia: float, options: TrainOptions, rng: np.random.Generator
-) -> dict:
-    idx = stratified_sample(labels, options.silhouette_sample, rng)
-    k = int(labels.max()) + 1
-    many = len(np.unique(labels[idx])) > 1
-    return {
-        "k": k,
-        "inertia": round(float(inertia), 4),
-        "silhouette": round(float(silhouette_score(Xs[idx], labels[idx])) if many else -1.0, 6),
-        "davies_bouldin": round(float(davies_bouldin_score(Xs, labels)) if k > 1 else 0.0, 6),
-        "calinski_harabasz": round(float(calinski_harabasz_score(Xs, labels)) if k > 1 else 0.0, 4),
-        "n_rows": int(len(Xs)),
-        "silhouette_sample": int(len(idx)),
-    }
-
-
-def feature_stats(X: np.ndarray, features: list[str]) -> dict:
-    """Per-feature mean and reference bins, kept with the model for drift checks."""
-    return {f: reference_bins(X[:, j]) for j, f in enumerate(features)}

@@ -6,12 +6,15 @@ import numpy as np
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
+from sqlalchemy import text
 
 from ..auth import requires
 from ..auth.ratelimit import limiter
-from ..dataset import features_of
-from ..extensions import Blueprint
+from ..extensions import Blueprint, db
+from ..segmentations import service as segmentations
+from ..segmentations.schemas import SegmentationArgs
 from ..serving import holder
+from ..training.resegment import segments_of
 from .schemas import (
     PredictCustomersResponseSchema,
     PredictCustomersSchema,
@@ -33,6 +36,7 @@ class PredictSegment(MethodView):
     decorators = [limiter.exempt]
 
     @requires("viewer", unless_off="PREDICT_AUTH_REQUIRED")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.arguments(
         ProfileSchema(many=True),
         description=(
@@ -42,16 +46,16 @@ class PredictSegment(MethodView):
     @blp.response(200, PredictResponseSchema)
     @blp.alt_response(422, description="Invalid profiles: errors.json[row][field] lists the reasons")
     @blp.alt_response(503, description="No model is active yet")
-    def post(self, body):
-        """Predict the segment of each spending profile
+    def post(self, body, segmentation):
+        """Predict the segment of each profile (spending, or the segmentation's own features)
 
         Uses the active model kept in memory (no database access), so predictions keep
         flowing while the database is down or a new model is being activated.
         """
-        snapshot, X = body["snapshot"], body["X"]
+        snapshot = body["snapshot"]
         if snapshot is None:
             abort(503, message="No model is active yet. Train one: flask --app segmentation train")
-        ids = snapshot.predictor.predict(X)
+        ids = snapshot.predictor.predict(body["num"], body["cat"])
         return {"predictions": ids, "segments": referenced(snapshot, ids), "model_version": snapshot.version}
 
 
@@ -69,21 +73,28 @@ class PredictCustomers(MethodView):
     decorators = [limiter.exempt]
 
     @requires("viewer")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.arguments(PredictCustomersSchema)
     @blp.response(200, PredictCustomersResponseSchema)
     @blp.alt_response(503, description="No model is active yet")
-    def post(self, body):
-        """Segments of known customers, from their stored profiles
+    def post(self, body, segmentation):
+        """Segments of known customers, from their stored features
 
         Unknown ids are listed in ``unknown_ids``; they do not fail the batch.
         """
-        snapshot = holder(current_app._get_current_object()).current()
+        seg = segmentations.get(segmentation)
+        snapshot = holder(current_app._get_current_object()).current(seg.name)
         if snapshot is None:
             abort(503, message="No model is active yet. Train one: flask --app segmentation train")
         wanted = list(dict.fromkeys(body["customer_ids"]))
-        found, X = features_of(wanted, snapshot.predictor.features)
-        segments = snapshot.predictor.predict(X) if len(found) else np.empty(0, dtype=np.int64)
-        by_id = dict(zip(found.tolist(), segments.tolist()))
+        keys = internal_keys(wanted)
+        data = segmentations.load_customers(seg, list(keys.values()))
+        if data is None:  # the bank's own relation: its latest assignments
+            by_key = current_assignments(snapshot.version, list(keys.values()))
+        else:
+            found, segments = segments_of(snapshot.predictor, data)
+            by_key = dict(zip(found.tolist(), segments.tolist(), strict=True))
+        by_id = {c: by_key[keys[c]] for c in wanted if c in keys and keys[c] in by_key}
         ordered = [c for c in wanted if c in by_id]
         return {
             "predictions": [{"customer_id": c, "segment_id": by_id[c]} for c in ordered],
@@ -91,3 +102,22 @@ class PredictCustomers(MethodView):
             "unknown_ids": [c for c in wanted if c not in by_id],
             "model_version": snapshot.version,
         }
+
+
+def internal_keys(external_ids: list[str]) -> dict[str, int]:
+    rows = db.session.execute(
+        text("SELECT external_id, customer_id FROM customers WHERE external_id = ANY(:ids)"),
+        {"ids": external_ids},
+    )
+    return dict(rows.all())
+
+
+def current_assignments(version: int, keys: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        text(
+            "SELECT customer_id, segment_id FROM segment_assignments "
+            "WHERE model_version_id = :v AND customer_id = ANY(:ids)"
+        ),
+        {"v": version, "ids": keys},
+    )
+    return dict(rows.all())

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import marshmallow as ma
 import marshmallow.validate  # noqa: F401  (ma.validate)
-from flask import current_app
+from flask import current_app, request
 from marshmallow import fields
 
+from ..customer_ids import CustomerId
 from ..fields import SegmentRefSchema
 from ..ml.features import CATEGORIES
+from ..segmentations import service as segmentations
 from ..serving import holder
-from .parsing import parse_profiles
+from .parsing import InputPlan, parse_inputs
 
 _AMOUNT_DOC = {
     "oneOf": [
@@ -38,9 +40,15 @@ class ProfileSchema(_ProfileFields):
 
     def load(self, data, *, many=None, partial=None, unknown=None):
         app = current_app._get_current_object()
-        snapshot = holder(app).current()
-        features = snapshot.predictor.features if snapshot else CATEGORIES
-        return {"X": parse_profiles(data, features, app.config["MAX_BATCH_ROWS"]), "snapshot": snapshot}
+        name = request.args.get("segmentation") or segmentations.DEFAULT
+        snapshot = holder(app).current(name)
+        if snapshot is None:
+            segmentations.get(name)  # 404 for a name that does not exist
+            if name != segmentations.DEFAULT:
+                return {"num": None, "cat": None, "snapshot": None}
+        plan = snapshot.plan if snapshot else InputPlan.plain(CATEGORIES)
+        num, cat = parse_inputs(data, plan, app.config["MAX_BATCH_ROWS"])
+        return {"num": num, "cat": cat, "snapshot": snapshot}
 
 
 class IdArray(fields.List):
@@ -69,14 +77,14 @@ class PredictCustomersSchema(ma.Schema):
         unknown = ma.RAISE
 
     customer_ids = fields.List(
-        fields.Integer(strict=True, validate=ma.validate.Range(1, 2**63 - 1)),
+        CustomerId(),
         required=True,
         validate=ma.validate.Length(1, 10_000),
     )
 
 
 class CustomerPredictionSchema(ma.Schema):
-    customer_id = fields.Integer(required=True)
+    customer_id = fields.String(required=True)
     segment_id = fields.Integer(required=True)
 
 
@@ -88,6 +96,6 @@ class PredictCustomersResponseSchema(ma.Schema):
     )
     segments = fields.List(fields.Nested(SegmentRefSchema), required=True)
     unknown_ids = fields.List(
-        fields.Integer(), required=True, metadata={"description": "Requested ids with no stored profile"}
+        fields.String(), required=True, metadata={"description": "Requested ids with no stored profile"}
     )
     model_version = fields.Integer(required=True)

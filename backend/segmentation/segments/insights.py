@@ -6,76 +6,113 @@ import numpy as np
 from sqlalchemy import text
 
 from .. import bulk
-from ..dataset import features_of, session_cursor
+from ..dataset import session_cursor
 from ..extensions import db
-from ..ml.drift import psi, shares, status
-from ..ml.features import CATEGORIES, CATEGORY_COLUMNS, RFM_COLUMNS
+from ..ml.drift import category_shares, psi, shares, status
+from ..ml.features import RFM_COLUMNS
+from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
 from ..ml.selection import stratified_sample
+from ..models import ModelVersion, Segmentation
+from ..segmentations import service as segmentations
+from ..training.resegment import model_inputs, segments_of
 
-MEANS = ", ".join(f"avg(p.{col})::float8 AS {col}" for col in CATEGORY_COLUMNS.values())
 RFM = ", ".join(f"avg(p.{col})::float8 AS {col}" for col in RFM_COLUMNS.values())
 
 
-def segment_summaries(version: int, previous: int | None, only: int | None = None) -> dict:
-    """Per segment: size, share, mean profile (money and relative), RFM, previous size."""
-    filt = "AND a.segment_id = :only" if only is not None else ""
-    rows = db.session.execute(
-        text(
-            f"SELECT a.segment_id, count(*) AS size, {MEANS}, {RFM}, count(p.frequency) AS with_rfm "
-            "FROM segment_assignments a JOIN spending_profiles p ON p.customer_id = a.customer_id "
-            f"WHERE a.model_version_id = :v {filt} GROUP BY a.segment_id"
-        ),
-        {"v": version, "only": only},
-    ).all()
-    population = db.session.execute(text(f"SELECT count(*) AS n, {MEANS} FROM spending_profiles p")).one()
-    pop_mean = {c: float(getattr(population, col) or 0) for c, col in CATEGORY_COLUMNS.items()}
-    total = (
-        db.session.scalar(
-            text("SELECT count(*) FROM segment_assignments WHERE model_version_id = :v"), {"v": version}
-        )
-        or 1
+def _numeric(detail) -> float | None:
+    """A feature's mean from a stored profile (plain numbers in versions before kinds)."""
+    if isinstance(detail, dict):
+        return detail.get("mean")
+    return float(detail) if detail is not None else None
+
+
+def segment_summaries(mv: ModelVersion, seg: Segmentation, only: int | None = None) -> dict:
+    """Per segment: current size and share, the members' profile at training time (means,
+    medians, category shares, in the features' own units), RFM figures, previous size."""
+    filt = "AND segment_id = :only" if only is not None else ""
+    sizes = dict(
+        db.session.execute(
+            text(
+                "SELECT segment_id, count(*) FROM segment_assignments "
+                f"WHERE model_version_id = :v {filt} GROUP BY segment_id"
+            ),
+            {"v": mv.id, "only": only},
+        ).all()
     )
+    total = sum(sizes.values()) if only is None else _count(mv.id)
+    rfm = _rfm(mv.id, only) if seg.source is None else {}
+    population = mv.population or {}
+    pop_mean = {f: _numeric(d) for f, d in population.items() if _numeric(d) is not None}
     meta = db.session.execute(
         text(
-            "SELECT s.id, s.name, s.strategy, s.name_source, s.strategy_source, ms.size AS trained_size, "
+            "SELECT s.id, s.name, s.strategy, s.name_source, s.strategy_source, ms.centroid, "
             "prev.size AS previous_size FROM model_segments ms JOIN segments s ON s.id = ms.segment_id "
             "LEFT JOIN model_segments prev ON prev.segment_id = ms.segment_id AND prev.model_version_id = :p "
             "WHERE ms.model_version_id = :v ORDER BY s.id"
         ),
-        {"v": version, "p": previous},
+        {"v": mv.id, "p": mv.previous_version_id},
     ).all()
-    stats = {r.segment_id: r for r in rows}
     segments = []
     for m in meta:
         if only is not None and m.id != only:
             continue
-        r = stats.get(m.id)
-        profile = {
-            c: round(float(getattr(r, col) or 0), 2) if r else 0.0 for c, col in CATEGORY_COLUMNS.items()
-        }
+        detail = {f: d if isinstance(d, dict) else {"mean": float(d)} for f, d in (m.centroid or {}).items()}
+        profile = {f: round(float(d["mean"]), 2) for f, d in detail.items() if d.get("mean") is not None}
+        size = int(sizes.get(m.id, 0))
         segments.append(
             {
                 "id": m.id,
                 "name": m.name,
                 "strategy": m.strategy,
                 "edited": {"name": m.name_source == "staff", "strategy": m.strategy_source == "staff"},
-                "size": int(r.size) if r else 0,
-                "share": round((int(r.size) if r else 0) / total, 6),
+                "size": size,
+                "share": round(size / max(total, 1), 6),
                 "profile": profile,
+                "profile_detail": detail,
                 "relative_profile": {
-                    c: round(profile[c] / pop_mean[c], 3) if pop_mean[c] else 0.0 for c in CATEGORIES
+                    f: round(v / pop_mean[f], 3) if pop_mean.get(f) else 0.0 for f, v in profile.items()
                 },
-                "rfm": None
-                if not r or not r.with_rfm
-                else {k: round(float(getattr(r, col)), 2) for k, col in RFM_COLUMNS.items()},
+                "rfm": rfm.get(m.id),
                 "previous_size": m.previous_size,
             }
         )
     return {
-        "model_version": version,
-        "population_mean": {c: round(v, 2) for c, v in pop_mean.items()},
+        "model_version": mv.id,
+        "segmentation": seg.name,
+        "population_mean": {f: round(v, 2) for f, v in pop_mean.items()},
         "segments": segments,
+    }
+
+
+def _count(version: int) -> int:
+    return db.session.scalar(
+        text("SELECT count(*) FROM segment_assignments WHERE model_version_id = :v"), {"v": version}
+    )
+
+
+def _rfm(version: int, only: int | None) -> dict[int, dict]:
+    """Members' average recency / frequency / monetary per segment, for customers with a
+    purchase history (none when no customer has one)."""
+    if not db.session.scalar(text("SELECT EXISTS (SELECT 1 FROM spending_profiles WHERE frequency > 0)")):
+        return {}
+    filt = "AND a.segment_id = :only" if only is not None else ""
+    rows = db.session.execute(
+        text(
+            f"SELECT a.segment_id, {RFM}, count(*) AS n FROM segment_assignments a "
+            "JOIN spending_profiles p ON p.customer_id = a.customer_id "
+            f"WHERE a.model_version_id = :v AND p.frequency > 0 {filt} GROUP BY a.segment_id"
+        ),
+        {"v": version, "only": only},
+    ).all()
+    return {
+        r.segment_id: {
+            "recency_days": round(r.recency_days) if r.recency_days is not None else None,
+            "frequency": round(r.frequency) if r.frequency is not None else None,
+            "monetary": round(r.monetary, 2) if r.monetary is not None else None,
+            "customers": int(r.n),
+        }
+        for r in rows
     }
 
 
@@ -93,29 +130,38 @@ def assignments_of(version: int) -> tuple[np.ndarray, np.ndarray]:
     return ids, segs
 
 
-def projection(predictor: FastPredictor, version: int, sample: int, seed: int) -> dict:
-    """2-D PCA of the model's standardised space for a sample stratified by segment."""
+def projection(seg: Segmentation, predictor: FastPredictor, version: int, sample: int, seed: int) -> dict:
+    """2-D PCA of the model's space for a sample of customers stratified by segment."""
     ids, segs = assignments_of(version)
     if not len(ids):
         return {"model_version": version, "points": [], "explained_variance": [0.0, 0.0]}
     pick = stratified_sample(segs, sample, np.random.default_rng(seed), floor=max(sample // 50, 10))
-    got, X = features_of(ids[pick].tolist(), predictor.features)
-    seg_of = dict(zip(ids[pick].tolist(), segs[pick].tolist()))
-    Z = predictor.transform(X)
+    data = segmentations.load_customers(seg, ids[pick].tolist())
+    if data is None:  # the bank's own relation: read it, keep the sample
+        data = segmentations.load(seg)
+        data = data.take(np.flatnonzero(np.isin(data.ids, ids[pick])))
+    seg_of = dict(zip(ids[pick].tolist(), segs[pick].tolist(), strict=True))
+    keep = np.array([int(i) in seg_of for i in data.ids], dtype=bool)
+    data = data.take(np.flatnonzero(keep))
+    if not len(data):
+        return {"model_version": version, "points": [], "explained_variance": [0.0, 0.0]}
+    Z = predictor.transform(*model_inputs(predictor, data))
     Zc = Z - Z.mean(axis=0)
     _, s, vt = np.linalg.svd(Zc, full_matrices=False)
     coords = Zc @ vt[:2].T
+    if coords.shape[1] < 2:
+        coords = np.column_stack([coords, np.zeros(len(coords))])
     # a deterministic sign, so the picture does not flip between calls
     signs = np.sign(vt[:2, np.argmax(np.abs(vt[:2]), axis=1)].diagonal())
-    coords *= np.where(signs == 0, 1, signs)
+    coords[:, : len(signs)] *= np.where(signs == 0, 1, signs)
     variance = (s**2) / max((s**2).sum(), 1e-12)
     return {
         "model_version": version,
         "points": [
             {"x": round(float(x), 4), "y": round(float(y), 4), "segment_id": seg_of[int(i)]}
-            for i, (x, y) in zip(got, coords)
+            for i, (x, y) in zip(data.ids, coords, strict=True)
         ],
-        "explained_variance": [round(float(v), 4) for v in variance[:2]],
+        "explained_variance": [round(float(v), 4) for v in variance[:2]] + [0.0] * max(0, 2 - len(variance)),
     }
 
 
@@ -124,24 +170,43 @@ def drift(
     stats: dict,
     trained_shares: dict[int, float],
     names: dict[int, str],
-    X: np.ndarray,
+    data: FeatureData,
 ) -> dict:
+    """PSI of every feature and of the segment shares, current data against training."""
     features = []
-    for j, f in enumerate(predictor.features):
-        ref = stats.get(f)
-        if not ref or not len(X):
+    for j, spec in enumerate(data.numeric_specs):
+        ref = stats.get(spec.name)
+        col = data.num[:, j]
+        col = col[~np.isnan(col)]
+        if not ref or "edges" not in ref or not len(col):
             continue
-        value = psi(ref["shares"], shares(ref["edges"], X[:, j]))
+        value = psi(ref["shares"], shares(ref["edges"], col))
         features.append(
             {
-                "feature": f,
+                "feature": spec.name,
                 "psi": round(value, 4),
                 "status": status(value),
                 "training_mean": round(ref["mean"], 2),
-                "current_mean": round(float(X[:, j].mean()), 2),
+                "current_mean": round(float(col.mean()), 2),
             }
         )
-    current = predictor.predict(X) if len(X) else np.empty(0, dtype=np.int64)
+    for j, spec in enumerate(data.categorical_specs):
+        ref = (stats.get(spec.name) or {}).get("shares_by_category")
+        if not ref or not len(data):
+            continue
+        now = category_shares(data.cat[:, j], data.categories[j])
+        keys = sorted(set(ref) | set(now))
+        value = psi([ref.get(k, 0.0) for k in keys], [now.get(k, 0.0) for k in keys])
+        features.append(
+            {
+                "feature": spec.name,
+                "psi": round(value, 4),
+                "status": status(value),
+                "training_mean": None,
+                "current_mean": None,
+            }
+        )
+    _, current = segments_of(predictor, data)
     ids = sorted(trained_shares)
     now = {s: float((current == s).mean()) if len(current) else 0.0 for s in ids}
     segment_psi = psi([trained_shares[s] for s in ids], [now[s] for s in ids]) if len(current) else 0.0
@@ -169,5 +234,5 @@ def drift(
         "segment_psi": round(segment_psi, 4),
         "retrain_advisable": advisable,
         "summary": summary,
-        "n_customers": int(len(X)),
+        "n_customers": int(len(current)),
     }

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
-from .. import audit, dataset
+from .. import audit
 from ..auth import requires
 from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint, db
-from ..models import ModelSegment, ModelVersion, Segment
+from ..models import ModelSegment, ModelVersion, Segment, Segmentation
+from ..segmentations import service as segmentations
+from ..segmentations.schemas import SegmentationArgs
 from ..serving import holder
 from ..training.registry import active_version
-from . import insights
+from . import export, insights
 from .schemas import (
     DriftSchema,
     ModelInsightSchema,
@@ -36,21 +35,24 @@ blp = Blueprint(
 )
 
 
-def _active() -> ModelVersion:
-    mv = active_version()
+def _active(name: str) -> tuple[Segmentation, ModelVersion]:
+    """The segmentation and its active model (404 when it has none)."""
+    seg = segmentations.get(name)
+    mv = active_version(seg.id)
     if mv is None:
-        abort(404, message="No model is active yet.")
-    return mv
+        abort(404, message=f"No model of segmentation '{seg.name}' is active yet.")
+    return seg, mv
 
 
 @blp.route("/segments")
 class Segments(MethodView):
     @requires("viewer")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, SegmentListSchema)
-    def get(self):
-        """Every segment of the active model with size, share and mean profile"""
-        mv = _active()
-        return insights.segment_summaries(mv.id, mv.previous_version_id)
+    def get(self, segmentation):
+        """Every segment of the active model with size, share and members' profile"""
+        seg, mv = _active(segmentation)
+        return insights.segment_summaries(mv, seg)
 
 
 @blp.route("/segments/<int:segment_id>")
@@ -58,12 +60,13 @@ class SegmentItem(MethodView):
     decorators = [write_limit()]
 
     @requires("analyst")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.arguments(SegmentPatchSchema)
     @blp.response(200, SegmentSchema)
     @blp.alt_response(404, description="Not a segment of the active model")
-    def patch(self, data, segment_id):
+    def patch(self, data, segment_id, segmentation):
         """Rename a segment or edit its strategy (kept across retraining)"""
-        mv = _active()
+        seg, mv = _active(segmentation)
         segment = db.session.get(Segment, segment_id, with_for_update=True)
         in_model = db.session.get(ModelSegment, (mv.id, segment_id))
         if segment is None or in_model is None:
@@ -74,18 +77,25 @@ class SegmentItem(MethodView):
             segment.strategy, segment.strategy_source = data["strategy"], "staff"
         audit.record("segment.update", str(segment_id), fields=sorted(data))
         db.session.commit()
-        return insights.segment_summaries(mv.id, mv.previous_version_id, only=segment_id)["segments"][0]
+        return insights.segment_summaries(mv, seg, only=segment_id)["segments"][0]
 
 
 @blp.route("/model")
 class ModelInsight(MethodView):
     @requires("viewer")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, ModelInsightSchema)
     @blp.alt_response(404, description="No model is active yet")
-    def get(self):
-        """The active model: features, metrics and the k-selection curve"""
-        mv = _active()
+    def get(self, segmentation):
+        """The active model: features with their kinds, metrics, the k-selection curve and why this k"""
+        seg, mv = _active(segmentation)
         return {
+            "segmentation": seg.name,
+            "method": segmentations.method_of(seg),
+            "feature_specs": mv.feature_specs
+            or [{"name": f, "kind": "money", "label": f} for f in mv.features],
+            "k_reason": mv.k_reason,
+            "notes": mv.notes or [],
             **{
                 c: getattr(mv, c)
                 for c in (
@@ -114,76 +124,48 @@ class Projection(MethodView):
     @blp.alt_response(404, description="No model is active yet")
     def get(self, args):
         """2-D PCA coordinates of a sample stratified by segment, for plotting"""
-        snapshot = holder(current_app._get_current_object()).current()
+        seg = segmentations.get(args["segmentation"])
+        snapshot = holder(current_app._get_current_object()).current(seg.name)
         if snapshot is None:
-            abort(404, message="No model is active yet.")
+            abort(404, message=f"No model of segmentation '{seg.name}' is active yet.")
         return insights.projection(
-            snapshot.predictor, snapshot.version, args["sample"], current_app.config["RANDOM_STATE"]
+            seg, snapshot.predictor, snapshot.version, args["sample"], current_app.config["RANDOM_STATE"]
         )
 
 
 @blp.route("/assignments.csv")
 class Assignments(MethodView):
     @requires("viewer")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, {"type": "string"}, content_type="text/csv")
     @blp.alt_response(404, description="No model is active yet")
-    def get(self):
+    def get(self, segmentation):
         """Every customer's segment under the active model, streamed as CSV"""
-        mv = _active()
+        seg, mv = _active(segmentation)
         version = mv.id
         db.session.remove()
-
-        def rows():
-            raw = db.engine.raw_connection()
-            try:
-                # a server-side cursor: rows arrive in batches, memory stays flat
-                with raw.cursor(name="assignments_export") as cur:
-                    cur.itersize = 20_000
-                    cur.execute(
-                        "SELECT a.customer_id, a.segment_id, s.name, a.assigned_at FROM segment_assignments a "
-                        "JOIN segments s ON s.id = a.segment_id WHERE a.model_version_id = %s "
-                        "ORDER BY a.customer_id",
-                        (version,),
-                    )
-                    buf = io.StringIO()
-                    writer = csv.writer(buf)
-                    writer.writerow(
-                        ["customer_id", "segment_id", "segment_name", "model_version", "assigned_at"]
-                    )
-                    for i, (cid, sid, name, at) in enumerate(cur, 1):
-                        writer.writerow([cid, sid, name, version, at.isoformat()])
-                        if i % 5000 == 0:
-                            yield buf.getvalue()
-                            buf.seek(0)
-                            buf.truncate()
-                    yield buf.getvalue()
-            finally:
-                raw.close()
-
         return Response(
-            stream_with_context(rows()),
+            stream_with_context(export.assignment_chunks(version, export.API_COLUMNS)),
             mimetype="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="segment-assignments-v{version}.csv"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="segment-assignments-{seg.name}-v{version}.csv"'
+            },
         )
 
 
 @blp.route("/drift")
 class Drift(MethodView):
     @requires("viewer")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, DriftSchema)
     @blp.alt_response(404, description="No model is active yet")
-    def get(self):
+    def get(self, segmentation):
         """Current data against the active model's training data (PSI) and whether to retrain"""
-        snapshot = holder(current_app._get_current_object()).current()
-        mv = _active()
+        seg, mv = _active(segmentation)
+        snapshot = holder(current_app._get_current_object()).current(seg.name)
         if snapshot is None or snapshot.version != mv.id:
             abort(503, message="The active model is still loading; try again in a moment.")
-        raw = db.engine.raw_connection()
-        try:
-            with raw.cursor() as cur:
-                _, X = dataset.load_features(cur, snapshot.predictor.features)
-        finally:
-            raw.close()
+        data = segmentations.load(seg)
         shares = {
             ms.segment_id: ms.share
             for ms in db.session.scalars(select(ModelSegment).where(ModelSegment.model_version_id == mv.id))
@@ -191,5 +173,5 @@ class Drift(MethodView):
         names = {s["id"]: s["name"] for s in snapshot.segments.values()}
         return {
             "model_version": mv.id,
-            **insights.drift(snapshot.predictor, mv.training_stats, shares, names, X),
+            **insights.drift(snapshot.predictor, mv.training_stats, shares, names, data),
         }

@@ -5,10 +5,19 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..customers.schemas import RfmSchema
+from ..segmentations.schemas import FeatureSchema, SegmentationArgs
 from ..training.schemas import KPointSchema, MetricsSchema
 
 Money = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class SegmentRfmSchema(ma.Schema):
+    recency_days = fields.Integer(
+        allow_none=True, metadata={"description": "Members' average days since last purchase"}
+    )
+    frequency = fields.Integer(allow_none=True)
+    monetary = fields.Float(allow_none=True)
+    customers = fields.Integer(metadata={"description": "Members with a purchase history"})
 
 
 class SegmentSchema(ma.Schema):
@@ -26,7 +35,15 @@ class SegmentSchema(ma.Schema):
         keys=fields.String(),
         values=fields.Float(),
         required=True,
-        metadata={"description": "Mean monthly spend per category (money units)"},
+        metadata={"description": "Members' mean of each numeric feature at training time (feature units)"},
+    )
+    profile_detail = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(),
+        metadata={
+            "description": "Per feature: {mean, median} (numeric) or {mode, shares} (categorical), "
+            "the members' real values at training time"
+        },
     )
     relative_profile = fields.Dict(
         keys=fields.String(),
@@ -34,12 +51,13 @@ class SegmentSchema(ma.Schema):
         required=True,
         metadata={"description": "Mean spend relative to the population (1 = average)"},
     )
-    rfm = fields.Nested(RfmSchema, allow_none=True)
+    rfm = fields.Nested(SegmentRfmSchema, allow_none=True)
     previous_size = fields.Integer(allow_none=True)
 
 
 class SegmentListSchema(ma.Schema):
     model_version = fields.Integer(required=True)
+    segmentation = fields.String(required=True)
     population_mean = fields.Dict(keys=fields.String(), values=fields.Float(), required=True)
     segments = fields.List(fields.Nested(SegmentSchema), required=True)
 
@@ -65,6 +83,13 @@ class SegmentPatchSchema(ma.Schema):
 
 class ModelInsightSchema(ma.Schema):
     version = fields.Integer(required=True)
+    segmentation = fields.String(required=True)
+    method = fields.String(metadata={"enum": ["kmeans", "kprototypes"]})
+    feature_specs = fields.List(fields.Nested(FeatureSchema), required=True)
+    k_reason = fields.String(allow_none=True, metadata={"description": "Why this number of segments"})
+    notes = fields.List(
+        fields.String(), metadata={"description": "What training noticed (outliers, rows left out)"}
+    )
     k = fields.Integer(required=True)
     feature_set = fields.String(required=True)
     features = fields.List(fields.String(), required=True)
@@ -78,7 +103,7 @@ class ModelInsightSchema(ma.Schema):
     sklearn_version = fields.String(required=True)
 
 
-class ProjectionArgs(ma.Schema):
+class ProjectionArgs(SegmentationArgs):
     class Meta:
         unknown = ma.RAISE
 
@@ -101,8 +126,8 @@ class FeatureDriftSchema(ma.Schema):
     feature = fields.String(required=True)
     psi = fields.Float(required=True)
     status = fields.String(required=True, metadata={"enum": ["stable", "shifted", "drifted"]})
-    training_mean = fields.Float(required=True)
-    current_mean = fields.Float(required=True)
+    training_mean = fields.Float(allow_none=True, metadata={"description": "Numeric features only"})
+    current_mean = fields.Float(allow_none=True)
 
 
 class SegmentShareSchema(ma.Schema):

@@ -1,4 +1,4 @@
-"""Model versions in the database: publishing, activation and loading."""
+"""Model versions in the database: publishing, activation and loading, per segmentation."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from sqlalchemy import select, text, update
 
 from ..extensions import db
 from ..ml import artifacts
-from ..ml.alignment import match_clusters
+from ..ml.matching import match_by_members
 from ..ml.naming import describe_all
 from ..ml.predictor import FastPredictor
 from ..ml.trainer import TrainedModel
-from ..models import ModelSegment, ModelVersion, Segment
+from ..models import ModelSegment, ModelVersion, Segment, Segmentation
 
 log = logging.getLogger(__name__)
 
-# serialises publishing and activation across processes (CLI, workers, API)
+# serialises publishing and activation of one segmentation across processes
 REGISTRY_LOCK = 724_001
 
 
@@ -28,12 +28,16 @@ class ActivationError(Exception):
     pass
 
 
-def lock_registry() -> None:
-    db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REGISTRY_LOCK})
+def lock_registry(segmentation_id: int) -> None:
+    db.session.execute(
+        text("SELECT pg_advisory_xact_lock(:key, :seg)"), {"key": REGISTRY_LOCK, "seg": segmentation_id}
+    )
 
 
-def active_version() -> ModelVersion | None:
-    return db.session.scalars(select(ModelVersion).where(ModelVersion.is_active)).first()
+def active_version(segmentation_id: int = 1) -> ModelVersion | None:
+    return db.session.scalars(
+        select(ModelVersion).where(ModelVersion.is_active, ModelVersion.segmentation_id == segmentation_id)
+    ).first()
 
 
 def artifact_path(mv: ModelVersion) -> Path:
@@ -45,25 +49,20 @@ def load_version(mv: ModelVersion) -> dict:
     return artifacts.load_artifact(artifact_path(mv), mv.sha256)
 
 
+def predictor_for(mv: ModelVersion) -> FastPredictor:
+    return FastPredictor.from_artifact(load_version(mv))
+
+
 def segment_ids_for(
-    model: TrainedModel, previous: ModelVersion | None
+    model: TrainedModel, seg: Segmentation, previous_segments: np.ndarray | None
 ) -> tuple[np.ndarray, list[tuple[str, str]]]:
-    """A segment id for every cluster label: matched to the previous model's segments
-    where the centroids agree, new ids (with suggested names) otherwise."""
-    population = dict(zip(model.features, model.population_mean.tolist()))
-    centroids = [dict(zip(model.features, c.tolist())) for c in model.centroids_money]
-    described = describe_all(centroids, population)
-    mapping: dict[int, int] = {}
-    if previous is not None:
-        scaler = model.pipeline.named_steps["scale"]
-        mapping, _ = match_clusters(
-            model.centroids_money,
-            model.features,
-            scaler.mean_,
-            scaler.scale_,
-            {ms.segment_id: ms.centroid for ms in previous.segments},
-            current_app.config["MATCH_MAX_DISTANCE"],
-        )
+    """A segment id for every cluster label: the id of the previous model's segment that the
+    cluster continues (same customers), new ids (with suggested names) otherwise.
+
+    ``previous_segments`` is the previous model's segment for each row the new model was
+    trained on (None without a comparable previous model)."""
+    described = describe_all(model.profiles, model.population, model.specs)
+    mapping = {} if previous_segments is None else match_by_members(model.labels, previous_segments, model.k)
     ids = np.zeros(model.k, dtype=np.int64)
     # new segments are numbered largest first
     for label in sorted(range(model.k), key=lambda lab: -model.sizes[lab]):
@@ -71,7 +70,7 @@ def segment_ids_for(
             ids[label] = mapping[label]
         else:
             name, strategy = described[label]
-            segment = Segment(name=name, strategy=strategy)
+            segment = Segment(segmentation_id=seg.id, name=name, strategy=strategy)
             db.session.add(segment)
             db.session.flush()
             ids[label] = segment.id
@@ -80,23 +79,30 @@ def segment_ids_for(
 
 def publish(
     model: TrainedModel,
+    seg: Segmentation,
     run_id: int | None,
-    feature_set: str,
     training_seconds: float,
     previous: ModelVersion | None,
     ari: float | None,
     segment_ids: np.ndarray,
     described: list[tuple[str, str]],
+    extra: dict | None = None,
 ) -> tuple[ModelVersion, dict]:
     """Store a new candidate version: artifact file, hash, metrics and segments."""
     n = int(model.sizes.sum())
+    payload = model.artifact_payload()
     mv = ModelVersion(
+        segmentation_id=seg.id,
         status="candidate",
         artifact_path="",
         sha256="",
         k=model.k,
-        feature_set=feature_set,
+        feature_set=(seg.preset or "custom")[:32],
         features=model.features,
+        feature_specs=_specs_with_categories(payload),
+        k_reason=model.k_reason,
+        population=model.population,
+        notes=list(model.notes),
         sklearn_version=sklearn.__version__,
         n_train_rows=n,
         metrics=model.metrics,
@@ -110,15 +116,12 @@ def publish(
     db.session.add(mv)
     db.session.flush()
     artifact = {
-        "format": artifacts.FORMAT,
+        **payload,
         "version": mv.id,
-        "pipeline": model.pipeline,
-        "features": model.features,
-        "feature_set": feature_set,
+        "segmentation": seg.name,
         "segment_ids": segment_ids.tolist(),
         "sklearn_version": sklearn.__version__,
-        "n_train_rows": n,
-        "metrics": model.metrics,
+        **(extra or {}),
     }
     path, sha = artifacts.write_artifact(current_app.config["MODEL_DIR"], artifact)
     mv.artifact_path, mv.sha256 = path.name, sha
@@ -128,9 +131,7 @@ def publish(
                 model_version_id=mv.id,
                 segment_id=int(segment_ids[label]),
                 cluster_label=label,
-                centroid={
-                    f: round(float(v), 4) for f, v in zip(model.features, model.centroids_money[label])
-                },
+                centroid=model.profiles[label],
                 size=int(model.sizes[label]),
                 share=float(model.sizes[label]) / max(n, 1),
                 auto_name=described[label][0],
@@ -141,20 +142,31 @@ def publish(
     return mv, artifact
 
 
+def _specs_with_categories(payload: dict) -> list[dict]:
+    categories = payload.get("categories") or {}
+    return [
+        {**s, **({"categories": list(categories[s["name"]])} if s["name"] in categories else {})}
+        for s in payload["specs"]
+    ]
+
+
 def activate(version: int) -> ModelVersion:
-    """Make ``version`` the active model (also used for rollback). Its artifact must load."""
-    lock_registry()
+    """Make ``version`` its segmentation's active model (also used for rollback). Its
+    artifact must load."""
     mv = db.session.get(ModelVersion, version)
     if mv is None:
         raise LookupError(version)
+    lock_registry(mv.segmentation_id)
     try:
-        load_version(mv)
-    except artifacts.ArtifactError as exc:
+        FastPredictor.from_artifact(load_version(mv))
+    except (artifacts.ArtifactError, ValueError) as exc:
         raise ActivationError(str(exc)) from exc
-    old = active_version()
+    old = active_version(mv.segmentation_id)
     if old is not None and old.id != mv.id:
         db.session.execute(
-            update(ModelVersion).where(ModelVersion.is_active).values(is_active=False, status="retired")
+            update(ModelVersion)
+            .where(ModelVersion.is_active, ModelVersion.segmentation_id == mv.segmentation_id)
+            .values(is_active=False, status="retired")
         )
         mv.previous_version_id = old.id
     mv.is_active, mv.status, mv.rejection_reason = True, "active", None
@@ -165,50 +177,13 @@ def activate(version: int) -> ModelVersion:
         if ms.segment.strategy_source == "auto":
             ms.segment.strategy = ms.auto_strategy
     db.session.commit()
-    artifacts.publish_active(current_app.config["MODEL_DIR"], artifact_path(mv))
-    log.info("model v%s active (previous v%s)", mv.id, old.id if old else None)
-    return mv
-
-
-def predictor_for(mv: ModelVersion) -> FastPredictor:
-    return FastPredictor.from_artifact(load_version(mv))
-
-
-def resegment_version(version: int) -> int:
-    """Re-assign every customer with ``version`` (after an activation or rollback)."""
-    from .resegment import resegment
-
-    mv = db.session.get(ModelVersion, version)
-    if mv is None:
-        raise LookupError(version)
-    return resegment(mv.id, predictor_for(mv))
-
-
-def register_bootstrap(path: str | Path) -> ModelVersion:
-    """Register a bootstrap artifact (its hash is checked against the ``.sha256`` file next
-    to it), activate it and segment existing customers with it."""
-    from ..bootstrap_model import from_artifact
-    from .resegment import resegment
-
-    sidecar = Path(f"{path}.sha256")
-    if not sidecar.exists():
-        raise artifacts.ArtifactError(f"{sidecar} is missing; refusing an unverified model file")
-    artifact = artifacts.load_artifact(path, sidecar.read_text().split()[0])
-    model = from_artifact(artifact)
-    lock_registry()
-    previous = active_version()
-    segment_ids, described = segment_ids_for(model, previous)
-    mv, stored = publish(
-        model,
-        None,
-        artifact.get("feature_set", "spending"),
-        artifact["summary"]["training_seconds"],
-        previous,
-        None,
-        segment_ids,
-        described,
+    if mv.segmentation_id == 1:
+        # the file other tools know: the lifestyle segmentation's active model
+        artifacts.publish_active(current_app.config["MODEL_DIR"], artifact_path(mv))
+    log.info(
+        "model v%s active for segmentation %s (previous v%s)",
+        mv.id,
+        mv.segmentation_id,
+        old.id if old else None,
     )
-    db.session.commit()
-    activate(mv.id)
-    resegment(mv.id, FastPredictor.from_artifact(stored))
     return mv

@@ -1,4 +1,4 @@
-"""Assigning every customer to a segment of a model version, in chunks."""
+"""Assigning every customer of a segmentation to a segment of a model version."""
 
 from __future__ import annotations
 
@@ -8,41 +8,64 @@ from collections.abc import Callable
 import numpy as np
 import psycopg2.errors
 from flask import current_app
-from sqlalchemy import func, select
 
 from .. import bulk
-from ..dataset import iter_feature_chunks
 from ..extensions import db
+from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
-from ..models import Customer
+from ..ml.trainer import missing_rule
 
 log = logging.getLogger(__name__)
 
 
+def model_inputs(predictor: FastPredictor, data: FeatureData) -> tuple[np.ndarray, np.ndarray | None]:
+    """``data`` as the predictor's inputs: numeric columns, and categorical codes in the
+    model's own category order (a category the model never saw becomes -1, missing)."""
+    if not data.categorical_specs:
+        return data.num, None
+    columns = []
+    for j, spec in enumerate(data.categorical_specs):
+        lookup = {v: i for i, v in enumerate(predictor.categories[spec.name])}
+        remap = np.array([lookup.get(v, -1) for v in data.categories[j]] + [-1], dtype=np.int32)
+        columns.append(remap[data.cat[:, j]])
+    return data.num, np.column_stack(columns)
+
+
+def segments_of(predictor: FastPredictor, data: FeatureData) -> tuple[np.ndarray, np.ndarray]:
+    """(internal keys, segment ids) for the rows the model can place (the training rule for
+    missing values decides which)."""
+    kept, _, _ = missing_rule(data)
+    rows = data.take(np.flatnonzero(kept))
+    if not len(rows):
+        return rows.ids, np.empty(0, dtype=np.int32)
+    return rows.ids, predictor.predict(*model_inputs(predictor, rows)).astype(np.int32)
+
+
 def resegment(
-    version: int, predictor: FastPredictor, on_progress: Callable[[float], None] = lambda f: None
+    version: int,
+    predictor: FastPredictor,
+    data: FeatureData,
+    on_progress: Callable[[float], None] = lambda f: None,
 ) -> int:
-    """Store ``predictor``'s segment for every customer under ``version``; keeps the
-    assignments of other versions (history). Each chunk commits on its own."""
+    """Store ``predictor``'s segment for every placeable row of ``data`` under ``version``;
+    keeps the assignments of other versions (history). Each chunk commits on its own."""
     chunk = current_app.config["RESEGMENT_CHUNK"]
-    total = db.session.scalar(select(func.count()).select_from(Customer)) or 1
-    done = 0
+    ids, segments = segments_of(predictor, data)
     raw = db.engine.raw_connection()
     try:
         with raw.cursor() as cur:
             cur.execute(
                 "CREATE TEMP TABLE IF NOT EXISTS _assign (customer_id int8, segment_id int4) ON COMMIT DELETE ROWS"
             )
-            for ids, X in iter_feature_chunks(cur, predictor.features, chunk):
-                segments = predictor.predict(X).astype(np.int32)
-                _store(cur, version, ids, segments)
+            for start in range(0, len(ids), chunk):
+                stop = start + chunk
+                _store(cur, version, ids[start:stop], segments[start:stop])
                 raw.commit()
-                done += len(ids)
-                on_progress(min(done / total, 1.0))
+                on_progress(min(stop / max(len(ids), 1), 1.0))
     finally:
         raw.close()
-    log.info("re-segmented %s customers with model v%s", done, version)
-    return done
+    log.info("re-segmented %s customers with model v%s", len(ids), version)
+    return len(ids)
 
 
 def _store(cur, version: int, ids: np.ndarray, segments: np.ndarray) -> None:

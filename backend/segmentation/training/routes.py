@@ -13,6 +13,8 @@ from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint, db
 from ..jobs import RESEGMENT_TASK, defer
 from ..models import ModelVersion, TrainingRun
+from ..segmentations import service as segmentations
+from ..segmentations.schemas import SegmentationArgs
 from . import registry
 from .schemas import JobListArgs, JobListSchema, JobSchema, ModelListSchema, ModelVersionSchema, TriggerSchema
 from .service import QueueUnavailable, fail_stale_runs, latest_runs, request_training
@@ -58,6 +60,7 @@ class TriggerTraining(MethodView):
     decorators = [write_limit()]
 
     @requires("admin")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.arguments(TriggerSchema, location="json", required=False)
     @blp.response(
         202, JobSchema, headers={"Location": {"description": "URL of the job", "schema": {"type": "string"}}}
@@ -66,19 +69,22 @@ class TriggerTraining(MethodView):
         200, schema=JobSchema, description="A training job is already queued or running: that job"
     )
     @blp.alt_response(503, description="The job queue is unreachable")
-    def post(self, params):
+    def post(self, params, segmentation):
         """Start retraining from the latest data (asynchronous)
 
         Answers 202 with the new job. While a training job is queued or running, answers 200
         with that job instead: there is never a second concurrent training.
         """
+        seg = segmentations.get(segmentation)
         params = {k: params.get(k) for k in ("k", "min_clusters", "max_clusters")}
         try:
-            run, created = request_training(params, trigger="api", queue=queue())
+            run, created = request_training(params, trigger="api", queue=queue(), segmentation_id=seg.id)
         except QueueUnavailable as exc:
             abort(503, message=f"The job queue is unavailable: {exc}")
         if created:
-            audit.record("training.trigger", f"job {run.id}", params=params, commit=True)
+            audit.record(
+                "training.trigger", f"job {run.id}", params=params, segmentation=seg.name, commit=True
+            )
         headers = {"Location": url_for("training.Job", job_id=run.id)}
         return _job(run), (202 if created else 200), headers
 
@@ -91,7 +97,8 @@ class Jobs(MethodView):
     def get(self, args):
         """Recent training jobs, newest first"""
         fail_stale_runs()
-        return {"items": [_job(r) for r in latest_runs(args["limit"])]}
+        seg = segmentations.get(args["segmentation"])
+        return {"items": [_job(r) for r in latest_runs(args["limit"], seg.id)]}
 
 
 @blp.route("/jobs/<int:job_id>")
@@ -111,10 +118,17 @@ class Job(MethodView):
 @blp.route("/models")
 class Models(MethodView):
     @requires("viewer")
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, ModelListSchema)
-    def get(self):
-        """Every stored model version with its metrics, newest first"""
-        return {"items": list(db.session.scalars(select(ModelVersion).order_by(ModelVersion.id.desc())))}
+    def get(self, segmentation):
+        """Every stored model version of the segmentation with its metrics, newest first"""
+        seg = segmentations.get(segmentation)
+        query = (
+            select(ModelVersion)
+            .where(ModelVersion.segmentation_id == seg.id)
+            .order_by(ModelVersion.id.desc())
+        )
+        return {"items": list(db.session.scalars(query))}
 
 
 @blp.route("/models/<int:version>/activate")

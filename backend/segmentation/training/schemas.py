@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate, validates_schema
 
+from ..segmentations.schemas import SegmentationArgs
+
 
 class TriggerSchema(ma.Schema):
     class Meta:
@@ -74,7 +76,7 @@ class JobListSchema(ma.Schema):
     items = fields.List(fields.Nested(JobSchema), required=True)
 
 
-class JobListArgs(ma.Schema):
+class JobListArgs(SegmentationArgs):
     class Meta:
         unknown = ma.RAISE
 
@@ -98,6 +100,8 @@ class ModelVersionSchema(ma.Schema):
     created_at = fields.DateTime(required=True)
     activated_at = fields.DateTime(allow_none=True)
     rejection_reason = fields.String(allow_none=True)
+    k_reason = fields.String(allow_none=True, metadata={"description": "Why this number of segments"})
+    notes = fields.List(fields.String(), metadata={"description": "What training noticed"})
     training_run = fields.Integer(allow_none=True, attribute="training_run_id")
 
 

@@ -13,20 +13,13 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import numpy as np
 from flask import current_app
-from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import select, text
 
-from ..dataset import load_features
 from ..extensions import db
-from ..ml import artifacts
-from ..ml.features import features_for
-from ..ml.predictor import FastPredictor
-from ..ml.trainer import TrainOptions, fit
-from ..models import ModelVersion, TrainingRun
-from . import registry
-from .resegment import resegment
+from ..ml.trainer import TrainOptions
+from ..models import TrainingRun
+from .pipeline import TrainingRejected, train
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +31,6 @@ STAGES = {
     "publishing": (78, 88),
     "re-segmenting": (88, 100),
 }
-
-
-class TrainingRejected(Exception):
-    """The data or the new model failed the validation gate; nothing was activated."""
 
 
 @dataclass
@@ -92,8 +81,10 @@ class Progress:
             )
 
 
-def create_run(params: dict, trigger: str) -> TrainingRun:
-    run = TrainingRun(params=params, trigger=trigger, status="queued", progress=0)
+def create_run(params: dict, trigger: str, segmentation_id: int = 1) -> TrainingRun:
+    run = TrainingRun(
+        params=params, trigger=trigger, status="queued", progress=0, segmentation_id=segmentation_id
+    )
     db.session.add(run)
     db.session.commit()
     return run
@@ -112,7 +103,11 @@ def execute_run(run_id: int) -> TrainingRun:
     progress = Progress(run_id)
     try:
         with heartbeat(run_id):
-            version = _train(run_id, RunParams.from_dict(run.params or {}), progress)
+            params = RunParams.from_dict(run.params or {})
+            options = TrainOptions.from_config(
+                current_app.config, params.k, params.min_clusters, params.max_clusters
+            )
+            version = train(run, options, progress)
         status, error = "succeeded", None
     except TrainingRejected as exc:
         db.session.rollback()
@@ -191,24 +186,26 @@ def fail_stale_runs() -> list[int]:
     return [r.id for r in rows]
 
 
-def request_training(params: dict, trigger: str, queue) -> tuple[TrainingRun, bool]:
-    """Queue a training run, or return the one already queued or running.
+def request_training(params: dict, trigger: str, queue, segmentation_id: int = 1) -> tuple[TrainingRun, bool]:
+    """Queue a training run of a segmentation, or return the one already queued or running.
 
-    Returns ``(run, created)``. Serialised by an advisory lock so two triggers never
-    start two trainings."""
+    Returns ``(run, created)``. Serialised by an advisory lock per segmentation so two
+    triggers never start two trainings of it."""
     from ..jobs import TRAIN_TASK, defer
 
     fail_stale_runs()
-    db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": TRIGGER_LOCK})
+    db.session.execute(
+        text("SELECT pg_advisory_xact_lock(:k, :s)"), {"k": TRIGGER_LOCK, "s": segmentation_id}
+    )
     existing = db.session.scalars(
-        select(TrainingRun).where(TrainingRun.status.in_(ACTIVE_STATUSES)).order_by(TrainingRun.id)
+        select(TrainingRun)
+        .where(TrainingRun.status.in_(ACTIVE_STATUSES), TrainingRun.segmentation_id == segmentation_id)
+        .order_by(TrainingRun.id)
     ).first()
     if existing is not None:
         db.session.commit()
         return existing, False
-    run = TrainingRun(params=params, trigger=trigger, status="queued", progress=0)
-    db.session.add(run)
-    db.session.commit()
+    run = create_run(params, trigger, segmentation_id)
     try:
         run.queue_job_id = defer(queue, TRAIN_TASK, run_id=run.id)
     except Exception as exc:
@@ -219,90 +216,8 @@ def request_training(params: dict, trigger: str, queue) -> tuple[TrainingRun, bo
     return run, True
 
 
-def _train(run_id: int, params: RunParams, progress: Progress) -> int:
-    cfg = current_app.config
-    started = time.perf_counter()
-    options = TrainOptions.from_config(cfg, params.k, params.min_clusters, params.max_clusters)
-    feature_set = cfg["FEATURE_SET"]
-    features = list(features_for(feature_set))
-
-    progress("loading data", 0.0)
-    raw = db.engine.raw_connection()
-    try:
-        with raw.cursor() as cur:
-            ids, X = load_features(cur, features)
-        raw.commit()
-    finally:
-        raw.close()
-    needed = max(cfg["TRAIN_MIN_ROWS"], 10 * (options.k or options.max_clusters))
-    if len(ids) < needed:
-        raise TrainingRejected(
-            f"only {len(ids)} customers have spending profiles; at least {needed} are needed"
-        )
-    progress("loading data", 1.0)
-
-    model = fit(X, features, options, on_stage=progress)
-
-    progress("publishing", 0.0)
-    registry.lock_registry()
-    previous = registry.active_version()
-    segment_ids, described = registry.segment_ids_for(model, previous)
-    ari = _ari_vs(previous, X, features, segment_ids[model.labels])
-    mv, artifact = registry.publish(
-        model, run_id, feature_set, time.perf_counter() - started, previous, ari, segment_ids, described
-    )
-    reason = gate(mv, previous)
-    if reason:
-        mv.status, mv.rejection_reason = "rejected", reason
-        db.session.commit()
-        run = db.session.get(TrainingRun, run_id)
-        run.model_version_id = mv.id
-        db.session.commit()
-        raise TrainingRejected(f"model v{mv.id} not activated: {reason}")
-    db.session.commit()
-    progress("publishing", 0.5)
-    registry.activate(mv.id)
-    progress("publishing", 1.0)
-
-    progress("re-segmenting", 0.0)
-    resegment(mv.id, FastPredictor.from_artifact(artifact), lambda f: progress("re-segmenting", f))
-    progress("re-segmenting", 1.0)
-    return mv.id
-
-
-def gate(mv: ModelVersion, previous: ModelVersion | None) -> str | None:
-    """Why ``mv`` must not become active, or None when it passes."""
-    cfg = current_app.config
-    smallest = min(ms.share for ms in mv.segments)
-    if smallest < cfg["MIN_SEGMENT_SHARE"]:
-        return (
-            f"smallest segment holds {smallest:.2%} of customers, "
-            f"below the minimum of {cfg['MIN_SEGMENT_SHARE']:.2%}"
-        )
-    if previous is not None:
-        floor = previous.metrics["silhouette"] - cfg["MAX_SILHOUETTE_DROP"]
-        if mv.metrics["silhouette"] < floor:
-            return (
-                f"silhouette {mv.metrics['silhouette']:.3f} is more than {cfg['MAX_SILHOUETTE_DROP']} "
-                f"below the active model's {previous.metrics['silhouette']:.3f}"
-            )
-    return None
-
-
-def _ari_vs(
-    previous: ModelVersion | None, X: np.ndarray, features: list[str], new_segments: np.ndarray
-) -> float | None:
-    """Adjusted Rand index between the previous model's and the new model's assignments."""
-    if previous is None or not set(previous.features) <= set(features):
-        return None
-    try:
-        old = registry.predictor_for(previous)
-    except artifacts.ArtifactError as exc:
-        log.warning("cannot compare with v%s: %s", previous.id, exc)
-        return None
-    cols = [features.index(f) for f in old.features]
-    return round(float(adjusted_rand_score(old.predict(X[:, cols]), new_segments)), 6)
-
-
-def latest_runs(limit: int) -> list[TrainingRun]:
-    return list(db.session.scalars(select(TrainingRun).order_by(TrainingRun.id.desc()).limit(limit)))
+def latest_runs(limit: int, segmentation_id: int | None = None) -> list[TrainingRun]:
+    query = select(TrainingRun).order_by(TrainingRun.id.desc()).limit(limit)
+    if segmentation_id is not None:
+        query = query.where(TrainingRun.segmentation_id == segmentation_id)
+    return list(db.session.scalars(query))

@@ -1,0 +1,126 @@
+"""The fast predictor against scikit-learn and the k-prototypes cost (Flask-free, fast)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from segmentation.demo import generate
+from segmentation.ml import prep
+from segmentation.ml.features import CATEGORIES
+from segmentation.ml.kinds import FeatureData, FeatureSpec
+from segmentation.ml.predictor import FastPredictor, PredictorError
+from segmentation.ml.trainer import TrainOptions, fit
+
+SPECS = [FeatureSpec(c, "money") for c in CATEGORIES]
+FAST = TrainOptions(min_clusters=3, max_clusters=6, kselect_sample=3000, silhouette_sample=1000, n_init=4)
+
+
+def served(model, first_id=11):
+    artifact = model.artifact_payload() | {
+        "version": 1,
+        "segment_ids": list(range(first_id, first_id + model.k)),
+    }
+    return FastPredictor.from_artifact(artifact)
+
+
+@pytest.fixture(scope="module")
+def numeric_model():
+    model = fit(FeatureData.numeric(generate(3000, seed=5).spending, SPECS), FAST)
+    return model, served(model)
+
+
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 50), st.just(len(CATEGORIES))),
+        elements=st.floats(0, 1e7, allow_nan=False, allow_infinity=False),
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_numeric_labels_equal_scikit_learn_kmeans_on_prepared_data(numeric_model, X):
+    model, fast = numeric_model
+    expected = model.clustering.estimator.predict(prep.transform(X, model.preparation))
+    assert np.array_equal(fast.labels(X), expected)
+    assert np.array_equal(fast.predict(X), np.arange(11, 11 + model.k)[expected])
+
+
+def test_training_labels_are_what_the_predictor_serves(numeric_model):
+    model, fast = numeric_model
+    X = generate(3000, seed=5).spending
+    assert np.array_equal(fast.labels(X[model.kept]), model.labels)
+
+
+def test_missing_values_take_the_recorded_median(numeric_model):
+    model, fast = numeric_model
+    row = np.full((1, len(CATEGORIES)), np.nan)
+    medians = np.array([[model.imputation[c]["value"] for c in CATEGORIES]])
+    assert np.array_equal(fast.labels(row), fast.labels(medians))
+    assert all(model.imputation[c]["rule"] == "median" for c in CATEGORIES)
+
+
+def test_old_pipeline_artifacts_are_refused():
+    with pytest.raises(PredictorError, match="retrain"):
+        FastPredictor.from_artifact({"format": 1, "version": 1, "pipeline": object(), "segment_ids": [1]})
+
+
+def mixed_data(n=2400, seed=3):
+    """Two numeric features without structure; the segments live in two categorical ones."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 3, n)
+    channel = np.array(["branch", "mobile", "web"])[
+        np.where(rng.random(n) < 0.9, truth, rng.integers(0, 3, n))
+    ]
+    plan = np.array(["basic", "gold", "premium"])[np.where(rng.random(n) < 0.9, truth, rng.integers(0, 3, n))]
+    specs = [
+        FeatureSpec("balance", "money"),
+        FeatureSpec("channel", "categorical"),
+        FeatureSpec("age", "score"),
+        FeatureSpec("plan", "categorical"),
+    ]
+    columns = {
+        "balance": rng.lognormal(7, 0.5, n),
+        "channel": channel,
+        "age": rng.normal(45, 12, n),
+        "plan": plan,
+    }
+    return FeatureData.from_columns(columns, specs), truth
+
+
+def test_mixed_model_assigns_by_the_k_prototypes_cost():
+    data, _ = mixed_data()
+    model = fit(data, TrainOptions(k=3, kselect_sample=2000, silhouette_sample=800, n_init=4))
+    fast = served(model, first_id=1)
+    assert model.method == "kprototypes" and fast.categories["plan"] == ("basic", "gold", "premium")
+    Z = prep.transform(data.num, model.preparation)
+    num_centers = np.asarray(model.artifact_payload()["centers"])
+    modes = np.asarray(model.artifact_payload()["modes"])
+    cost = ((Z[:, None, :] - num_centers[None]) ** 2).sum(axis=2) + model.clustering.gamma * (
+        data.cat[:, None, :] != modes[None]
+    ).sum(axis=2)
+    assert np.allclose(fast.distances_sq(data.num, data.cat), cost)
+    assert np.array_equal(fast.labels(data.num, data.cat), np.argmin(cost, axis=1))
+    # categories by value give the same answer as codes; an unknown value is "missing"
+    values = np.array([[data.categories[j][c] for j, c in enumerate(row)] for row in data.cat[:20]])
+    assert np.array_equal(fast.predict(data.num[:20], values), fast.predict(data.num[:20], data.cat[:20]))
+    assert fast.codes([["nowhere", "gold"]]).tolist() == [[-1, 1]]
+
+
+@pytest.mark.parametrize("method", prep.METHODS)
+def test_preparation_does_not_depend_on_units_except_raw_log1p(method):
+    X = generate(2000, seed=9).spending
+    a = prep.transform(X, prep.fit(X, SPECS, method))
+    b = prep.transform(X * 100, prep.fit(X * 100, SPECS, method))
+    if method == "log1p":
+        assert not np.allclose(a, b, atol=1e-6)
+    else:
+        assert np.allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.parametrize("method", ["robust-log", "yeo-johnson", "quantile"])
+def test_inverse_maps_prepared_points_back_to_original_units(method):
+    X = generate(2000, seed=9).spending
+    params = prep.fit(X, SPECS, method)
+    Z = prep.transform(X[:50], params)
+    assert np.allclose(prep.transform(prep.inverse(Z, params), params), Z, atol=1e-6)
