@@ -124,7 +124,9 @@ describe('SegmentPredictorComponent', () => {
       );
       const labels = [...el.querySelectorAll('mat-label')].map((l) => l.textContent?.trim());
       expect(labels).toEqual(['Utilities', 'Online shopping', 'Travel']);
-      expect(fieldOf('Travel').textContent).toContain('€');
+      expect(
+        fieldOf('Travel').querySelector('.mat-mdc-form-field-text-prefix')?.textContent,
+      ).toContain('€');
       expect(el.querySelector('mat-select')).toBeNull();
     });
 
@@ -247,7 +249,9 @@ describe('SegmentPredictorComponent', () => {
       const labels = [...el.querySelectorAll('mat-label')].map((l) => l.textContent?.trim());
       expect(labels).toEqual(['Balance', 'Credit limit', 'Tenure', 'Channel']);
       expect(fieldOf('CREDIT_LIMIT').textContent).toContain('€');
-      expect(fieldOf('TENURE').textContent).toContain('months');
+      expect(
+        fieldOf('TENURE').querySelector('.mat-mdc-form-field-text-suffix')?.textContent,
+      ).toContain('months');
       expect(input('CHANNEL')).toBeNull();
       expect(fieldOf('CHANNEL').querySelector('mat-select')).not.toBeNull();
 
