@@ -1,4 +1,4 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpParams, httpResource } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
 import {
@@ -23,12 +23,21 @@ export class CustomerApi {
     return this.http.get<CustomerPage>(BASE, { params });
   }
 
-  get(id: string): Observable<Customer> {
-    return this.http.get<Customer>(`${BASE}/${encodeURIComponent(id)}`);
+  /** One customer, following `id()`. */
+  customerResource(id: () => string) {
+    return httpResource<Customer>(() => `${BASE}/${encodeURIComponent(id())}`);
   }
 
-  explain(id: string): Observable<Explanation> {
-    return this.http.get<Explanation>(`${BASE}/${encodeURIComponent(id)}/explanation`);
+  /** Why a customer is in their segment; nothing is asked while `id()` is undefined. */
+  explanationResource(id: () => string | undefined) {
+    return httpResource<Explanation>(() => {
+      const value = id();
+      return value === undefined ? undefined : `${BASE}/${encodeURIComponent(value)}/explanation`;
+    });
+  }
+
+  get(id: string): Observable<Customer> {
+    return this.http.get<Customer>(`${BASE}/${encodeURIComponent(id)}`);
   }
 
   create(customer: CustomerWrite): Observable<Customer> {
