@@ -11,6 +11,7 @@ import { AuthService } from '../core/auth/auth.service';
 import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { FeatureSpec } from '../core/segmentation/segmentation.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { isNumericKind } from '../shared/feature-format';
 import { applyApiErrors } from '../shared/form-errors';
 import { Profile, Segment } from '../shared/model.models';
 import { segmentColour } from '../shared/palette';
@@ -61,6 +62,10 @@ export class SegmentCardComponent {
   });
 
   protected readonly colour = computed(() => segmentColour(this.segment().id));
+  /** A segmentation on categories only has nothing to draw as bars. */
+  protected readonly hasNumeric = computed(() =>
+    this.features().some((f) => isNumericKind(f.kind)),
+  );
   protected readonly change = computed(() => {
     const { size, previous_size } = this.segment();
     return previous_size ? size - previous_size : null;
