@@ -19,7 +19,14 @@ threads = _settings["threads"]
 worker_class = "gthread"
 timeout = _settings["timeout"]
 graceful_timeout = 30
-keepalive = 15
+# nginx is the only client (compose: the internal api network; Kubernetes: the pod's own
+# nginx, gunicorn on 127.0.0.1) and absorbs slow clients. What one connection can hold
+# here is bounded anyway: small request lines and headers, few header fields, and an idle
+# keep-alive connection is dropped after 2 s (nginx reconnects at no cost).
+keepalive = 2
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
 loglevel = _settings["log_level"]
 errorlog = "-"
 accesslog = None  # the app logs one line per request, with its request id

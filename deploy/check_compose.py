@@ -4,7 +4,8 @@
 
 Compose itself checks the syntax; this checks the deployment habits of the style guide:
 pinned images, healthchecks with service_healthy ordering, only the web front publishes a
-port, secrets from files, named volumes, the API's container name and network alias, and
+port, secrets from files, named volumes, the API's container name, only nginx on gunicorn's
+networks (api-proxy holds the alias customer-segmentation-app), and
 that .env.example documents every ${VARIABLE} the file uses.
 """
 from __future__ import annotations
@@ -16,7 +17,22 @@ from pathlib import Path
 import yaml
 
 API = "data-segmentation-app"
+PROXY = "api-proxy"
+NGINX_SERVICES = {"web", PROXY}
 IMAGE = "hs-bank-customer-data-segmentation:latest"
+WEB_IMAGE = "hs-bank-customer-data-segmentation-web:latest"
+
+
+def _networks(service: dict) -> list[str]:
+    nets = service.get("networks") or {}
+    return list(nets) if isinstance(nets, (dict, list)) else []
+
+
+def _aliases(service: dict) -> list[str]:
+    nets = service.get("networks") or {}
+    if not isinstance(nets, dict):
+        return []
+    return [a for net in nets.values() for a in ((net or {}).get("aliases") or [])]
 
 
 def check(compose: dict, scale: dict, raw_compose: str, env_example: str) -> list[str]:
@@ -27,7 +43,7 @@ def check(compose: dict, scale: dict, raw_compose: str, env_example: str) -> lis
         if not ok:
             errors.append(message)
 
-    expect(set(services) == {"postgres", API, "segmentation-worker", "web"},
+    expect(set(services) == {"postgres", API, "segmentation-worker", "web", PROXY},
            f"unexpected services: {sorted(services)}")
     expect(re.search(r"^version:", raw_compose, flags=re.M) is None, "compose spec files have no `version:` key")
 
@@ -40,9 +56,22 @@ def check(compose: dict, scale: dict, raw_compose: str, env_example: str) -> lis
     api = services[API]
     expect(api.get("image") == IMAGE, f"{API} image must be {IMAGE}")
     expect(api.get("container_name") == API, f"{API} needs container_name: {API}")
-    aliases = [a for net in (api.get("networks") or {}).values() for a in ((net or {}).get("aliases") or [])]
-    expect("customer-segmentation-app" in aliases, f"{API} needs the network alias customer-segmentation-app")
     expect("5000" in [str(p) for p in api.get("expose", [])], f"{API} must expose 5000 inside the network")
+    # nothing but nginx reaches gunicorn: the API's networks are internal, and only the
+    # database's clients and the nginx services (web, api-proxy) share them
+    networks = compose.get("networks", {})
+    for net in _networks(api):
+        expect((networks.get(net) or {}).get("internal") is True, f"{API}'s network {net} must be internal")
+        for name, service in services.items():
+            if name != API and net in _networks(service):
+                allowed = {"postgres", "segmentation-worker"} if net == "database" else NGINX_SERVICES
+                expect(name in allowed, f"{name} shares {API}'s network {net}: only nginx may reach gunicorn")
+    expect(not _aliases(api), f"{API} must have no alias: callers go through {PROXY}")
+    expect("customer-segmentation-app" in _aliases(services[PROXY]),
+           f"{PROXY} needs the network alias customer-segmentation-app")
+    expect(services[PROXY].get("image") == WEB_IMAGE, f"{PROXY} runs the web image's nginx")
+    expect(str(services[PROXY]["environment"].get("LISTEN_PORT")) == "5000", f"{PROXY} listens on 5000")
+    expect(str(api["environment"].get("TRUSTED_PROXIES")) == "1", f"{API} trusts exactly one proxy (nginx)")
     expect("/ready" in " ".join(api["healthcheck"]["test"]), f"{API} healthcheck must use /ready")
     expect(api["environment"].get("SECRET_KEY_FILE", "").startswith("/run/secrets/"),
            f"{API} needs SECRET_KEY_FILE from a secret (one session key for every replica)")
@@ -55,7 +84,7 @@ def check(compose: dict, scale: dict, raw_compose: str, env_example: str) -> lis
 
     for name, service in services.items():
         if name != "postgres":
-            expect(service["depends_on"].get("postgres" if name != "web" else API, {}).get("condition")
+            expect(service["depends_on"].get("postgres" if name not in NGINX_SERVICES else API, {}).get("condition")
                    == "service_healthy", f"{name} must depend on a healthy service")
         if name != "web":
             expect(not service.get("ports"), f"{name} publishes a port; only web may")

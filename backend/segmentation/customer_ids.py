@@ -5,13 +5,12 @@ Integers are accepted on input (older callers send numbers) and stored as their 
 
 from __future__ import annotations
 
-import re
-
 import marshmallow as ma
 from marshmallow import fields
 
+from .values import control_error
+
 MAX_LENGTH = 64
-PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]+$")
 
 
 class CustomerId(fields.Field):
@@ -24,7 +23,7 @@ class CustomerId(fields.Field):
                     "type": "string",
                     "minLength": 1,
                     "maxLength": MAX_LENGTH,
-                    "pattern": r"^[^\x00-\x1f\x7f]+$",
+                    "pattern": r"^[^\x00-\x1f\x7f-\x9f]+$",
                 },
                 {"type": "integer", "minimum": 0},
             ],
@@ -41,8 +40,9 @@ class CustomerId(fields.Field):
             raise ma.ValidationError("Must not be negative.")
         if not text or len(text) > MAX_LENGTH:
             raise ma.ValidationError(f"Must be 1 to {MAX_LENGTH} characters.")
-        if not PRINTABLE.match(text):
-            raise ma.ValidationError("Must not contain control characters.")
+        problem = control_error(text)
+        if problem:
+            raise ma.ValidationError(problem)
         return text
 
     def _serialize(self, value, attr, obj, **kwargs):

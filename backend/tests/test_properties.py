@@ -6,13 +6,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
 from marshmallow import ValidationError
 
-from segmentation.demo import generate
 from segmentation.ml.features import CATEGORIES
-from segmentation.ml.predictor import FastPredictor
-from segmentation.ml.trainer import TrainOptions, fit
 from segmentation.predict.parsing import MAX_AMOUNT, parse_profiles
 
 amounts = st.floats(min_value=0, max_value=MAX_AMOUNT, allow_nan=False, allow_infinity=False)
@@ -94,34 +90,3 @@ def test_any_json_body_parses_or_is_a_validation_error(body):
     except ValidationError:
         return
     assert X.shape[1] == len(CATEGORIES) and np.isfinite(X).all() and (X >= 0).all()
-
-
-@pytest.fixture(scope="module")
-def model():
-    X = generate(3000, seed=5).spending
-    trained = fit(
-        X,
-        list(CATEGORIES),
-        TrainOptions(min_clusters=3, max_clusters=6, kselect_sample=3000, silhouette_sample=1000),
-    )
-    artifact = {
-        "version": 1,
-        "pipeline": trained.pipeline,
-        "features": list(CATEGORIES),
-        "segment_ids": list(range(11, 11 + trained.k)),
-    }
-    return trained.pipeline, FastPredictor.from_artifact(artifact), artifact["segment_ids"]
-
-
-@given(
-    arrays(
-        np.float64,
-        st.tuples(st.integers(1, 50), st.just(len(CATEGORIES))),
-        elements=st.floats(0, 1e7, allow_nan=False, allow_infinity=False),
-    )
-)
-@settings(max_examples=200, deadline=None)
-def test_fast_predictor_equals_the_scikit_learn_pipeline(model, X):
-    pipeline, fast, segment_ids = model
-    expected = np.asarray(segment_ids)[pipeline.predict(X)]
-    assert np.array_equal(fast.predict(X), expected)

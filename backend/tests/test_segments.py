@@ -111,7 +111,10 @@ def test_export_streams_every_assignment(trained_client):
 def test_export_of_a_million_rows_keeps_memory_flat(trained_app):
     with trained_app.app_context():
         db.session.execute(
-            text("INSERT INTO customers (customer_id) SELECT g FROM generate_series(100001, 1100000) g")
+            text(
+                "INSERT INTO customers (customer_id, external_id) "
+                "SELECT g, g::text FROM generate_series(100001, 1100000) g"
+            )
         )
         db.session.execute(
             text(
@@ -158,17 +161,18 @@ def test_drift_is_stable_on_training_data_and_flags_a_shift(trained_app, trained
 
 def test_predict_known_customers(trained_app, trained_client):
     body = trained_client.post(
-        f"{BASE}/predict-customers", json={"customer_ids": [5, 123456789, 2, 5]}
+        f"{BASE}/predict-customers", json={"customer_ids": [5, "123456789", "2", "5"]}
     ).get_json()
-    assert [p["customer_id"] for p in body["predictions"]] == [5, 2]
-    assert body["unknown_ids"] == [123456789]
+    # ids are the bank's (text); numbers are taken as their text
+    assert [p["customer_id"] for p in body["predictions"]] == ["5", "2"]
+    assert body["unknown_ids"] == ["123456789"]
     with trained_app.app_context():
         stored = dict(
             db.session.execute(
                 text("SELECT customer_id, segment_id FROM segment_assignments WHERE customer_id IN (2, 5)")
             ).all()
         )
-    assert {p["customer_id"]: p["segment_id"] for p in body["predictions"]} == stored
+    assert {int(p["customer_id"]): p["segment_id"] for p in body["predictions"]} == stored
     assert {s["id"] for s in body["segments"]} == set(stored.values())
 
 
@@ -176,7 +180,9 @@ def test_predict_known_customers(trained_app, trained_client):
     "body, field",
     [
         ({"customer_ids": []}, "customer_ids"),
-        ({"customer_ids": ["a"]}, "customer_ids"),
+        ({"customer_ids": [""]}, "customer_ids"),
+        ({"customer_ids": ["x" * 65]}, "customer_ids"),
+        ({"customer_ids": [1.5]}, "customer_ids"),
         ({"ids": [1]}, "ids"),
         ({"customer_ids": list(range(1, 10_002))}, "customer_ids"),
     ],

@@ -30,6 +30,10 @@ flask seed-demo --customers "${E2E_CUSTOMERS:-4000}" --seed 11 | tail -n 1
 flask train | tail -n 1
 export E2E_USER="${E2E_USER:-e2e-admin}" E2E_PASSWORD="${E2E_PASSWORD:-e2e-admin-password-123}"
 flask create-user "$E2E_USER" --role admin --password "$E2E_PASSWORD"
+# signing out ends every session of that user (session epoch), so the sign-out journey uses
+# an account of its own and the shared session of the other journeys lives on
+export E2E_SIGNOUT_USER="${E2E_SIGNOUT_USER:-e2e-signout}"
+flask create-user "$E2E_SIGNOUT_USER" --role admin --password "$E2E_PASSWORD"
 "$root/deploy/local/run-stack.sh" > "$tmp/stack.log" 2>&1 &
 stack=$!
 

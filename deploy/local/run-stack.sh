@@ -29,7 +29,10 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-GUNICORN_BIND="0.0.0.0:$API_PORT" "$venv/bin/gunicorn" -c gunicorn.conf.py &
+# gunicorn on the loopback only: browsers use nginx (slow clients stop there); the API port
+# stays open to this machine's own tools. TRUSTED_PROXIES=1: nginx's X-Forwarded-For names
+# the client for rate limits and the audit log.
+GUNICORN_BIND="127.0.0.1:$API_PORT" TRUSTED_PROXIES="${TRUSTED_PROXIES:-1}" "$venv/bin/gunicorn" -c gunicorn.conf.py &
 pids+=($!)
 "$venv/bin/flask" --app segmentation worker &
 pids+=($!)
@@ -45,6 +48,11 @@ else
     "$root/nginx/run-local.sh" "$VAR_DIR/nginx-$WEB_PORT" &
   pids+=($!)
   echo "Web app: http://localhost:$WEB_PORT   API: http://localhost:$API_PORT/api/v1/docs"
+fi
+
+if [[ -f "$VAR_DIR/initial-admin-password" ]]; then
+  # the path only: secrets never go to stdout, where process logs end up
+  echo "First admin: user 'admin', password in $VAR_DIR/initial-admin-password (readable by you only)"
 fi
 
 # stop everything as soon as one of them exits

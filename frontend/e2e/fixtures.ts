@@ -30,6 +30,8 @@ export const SCREENSHOTS = 'test-results/screenshots';
 /** The staff account the journeys use; deploy/local/e2e.sh creates it before Playwright runs. */
 export const E2E_USER = process.env['E2E_USER'] ?? 'e2e-admin';
 export const E2E_PASSWORD = process.env['E2E_PASSWORD'] ?? 'e2e-admin-password-123';
+/** Signing out ends every session of a user: the sign-out journey has its own account. */
+export const E2E_SIGNOUT_USER = process.env['E2E_SIGNOUT_USER'] ?? 'e2e-signout';
 
 /** Session cookies saved by auth.setup.ts and loaded by every journey (git-ignored). */
 export const STORAGE_STATE = 'e2e/.auth/session.json';

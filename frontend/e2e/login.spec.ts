@@ -1,7 +1,7 @@
-import { E2E_USER, SCREENSHOTS, expect, signIn, test } from './fixtures';
+import { E2E_SIGNOUT_USER, E2E_USER, SCREENSHOTS, expect, signIn, test } from './fixtures';
 
-// These journeys start signed out and sign in (and out) with their own session, so they
-// never end the shared session the other journeys use.
+// These journeys start signed out and sign in with their own session; the one that signs
+// out uses its own account (signing out ends every session of that user).
 test.use({ storageState: { cookies: [], origins: [] } });
 
 test.describe('Sign-in', () => {
@@ -19,12 +19,12 @@ test.describe('Sign-in', () => {
 
   test('signing in lands on Predict; signing out returns to the sign-in page', async ({ page }) => {
     await page.goto('/login');
-    await signIn(page);
+    await signIn(page, E2E_SIGNOUT_USER);
 
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByRole('button', { name: 'Get Segment' })).toBeVisible();
     const user = page.getByTestId('signed-in-user');
-    await expect(user).toContainText(E2E_USER);
+    await expect(user).toContainText(E2E_SIGNOUT_USER);
     await expect(user).toContainText(/admin/i);
 
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -12,12 +12,13 @@ from ..fields import SegmentRefSchema
 from ..ml.features import CATEGORIES
 from ..segmentations import service as segmentations
 from ..serving import holder
+from ..values import MONEY_MAX_FLOAT, NON_NEGATIVE_PATTERN
 from .parsing import InputPlan, parse_inputs
 
 _AMOUNT_DOC = {
     "oneOf": [
-        {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"},
+        {"type": "number", "minimum": 0, "maximum": MONEY_MAX_FLOAT},
+        {"type": "string", "pattern": NON_NEGATIVE_PATTERN},
     ],
     "example": "120.50",
 }

@@ -1,24 +1,19 @@
 """Streaming a model version's assignments as CSV (API download and CLI export).
 
-Cells a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return) are neutralised with a leading apostrophe: segment names are edited by staff.
+Cells a spreadsheet would run as a formula are neutralised (``csvsafe``): segment names
+are edited by staff and customer ids come from the bank's files.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 
+from .. import csvsafe
 from ..extensions import db
 
 API_COLUMNS = ("customer_id", "segment_id", "segment_name", "model_version", "assigned_at")
 CLI_COLUMNS = ("customer_id", "segment_id", "segment_name")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def assignment_chunks(
@@ -38,11 +33,11 @@ def assignment_chunks(
                 (version,),
             )
             buf = io.StringIO()
-            writer = csv.writer(buf)
+            writer = csvsafe.Writer(buf)
             writer.writerow(columns)
             full = len(columns) > 3
             for i, (cid, sid, name, at) in enumerate(cur, 1):
-                row = [safe_cell(cid), sid, safe_cell(name)]
+                row = [cid, sid, name]
                 if full:
                     row += [version, at.isoformat()]
                 writer.writerow(row)

@@ -1,0 +1,291 @@
+"""Issue 13 with real processes: nginx (the repository's template, run by nginx/run-local.sh)
+in front of gunicorn (4 workers), on a copy of the trained database. Slow clients, bodies
+over the limit, nginx's own errors, and API-key revocation across workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import KEYS, _create_db, _drop_db
+from procs import Stack, free_port
+
+REPO = Path(__file__).resolve().parents[2]
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+PREDICT = "/api/v1/segmentation/predict-segment"
+PROFILE = {
+    "Utilities": 180,
+    "Groceries": 300,
+    "Transport": 80,
+    "Dining": 60,
+    "Entertainment": 40,
+    "OnlineShopping": 90,
+    "Travel": 20,
+    "Healthcare": 30,
+}
+
+
+def admin() -> dict:
+    return {"Authorization": f"Bearer {KEYS['admin']}"}
+
+
+pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx)")
+
+
+class Nginx:
+    def __init__(self, upstream_port: int, wait_upstream: bool = True):
+        # a short, world-traversable prefix: nginx workers run as nobody when started as root
+        self.prefix = Path(f"/tmp/seghard-{uuid.uuid4().hex[:8]}")
+        self.prefix.mkdir(mode=0o755)
+        self.prefix.chmod(0o755)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "API_UPSTREAM": f"127.0.0.1:{upstream_port}",
+            "LISTEN_PORT": str(self.port),
+            "WEB_ROOT": str(self.prefix / "www"),
+            "PATH": f"{os.environ.get('PATH', '')}:/usr/sbin",
+        }
+        self.log = open(self.prefix / "run.log", "wb")
+        self.proc = subprocess.Popen(
+            [str(REPO / "nginx" / "run-local.sh"), str(self.prefix)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(f"{self.url}/ready", timeout=2).status_code == 200 or not wait_upstream:
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        log = (self.prefix / "run.log").read_text()
+        self.stop()
+        raise RuntimeError(log)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def stack(pg_admin_url, trained_template, tmp_path_factory):
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = _create_db(pg_admin_url, name, template=trained_template[0])
+    tmp = tmp_path_factory.mktemp("hardening-procs")
+    shutil.copytree(trained_template[1], tmp / "models")
+    api = Stack(url, tmp, web_workers=4, TRUSTED_PROXIES=1)
+    proxy = None
+    try:
+        api.start_web()
+        proxy = Nginx(api.port)
+        yield api, proxy
+    finally:
+        if proxy:
+            proxy.stop()
+        api.stop()
+        _drop_db(pg_admin_url, name)
+
+
+def raw_request(port: int, head: bytes, body_chunks=(), timeout: float = 20) -> tuple[int, dict, bytes]:
+    """Send ``head`` then each body chunk on one socket; the status, headers and body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(head)
+        try:
+            for chunk in body_chunks:
+                s.sendall(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered early and closed: read the answer
+        data = b""
+        try:
+            while b"\r\n\r\n" not in data or len(data.split(b"\r\n\r\n", 1)[1]) < _length(data):
+                part = s.recv(65536)
+                if not part:
+                    break
+                data += part
+        except (ConnectionResetError, TimeoutError):
+            pass
+    head_part, _, body = data.partition(b"\r\n\r\n")
+    lines = head_part.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def _length(data: bytes) -> int:
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+    for line in head.split("\r\n"):
+        if line.startswith("content-length:"):
+            return int(line.split(":")[1])
+    return 1 << 30
+
+
+def chunked(payload: bytes, size: int = 1 << 20):
+    for i in range(0, len(payload), size):
+        part = payload[i : i + size]
+        yield f"{len(part):x}\r\n".encode() + part + b"\r\n"
+    yield b"0\r\n\r\n"
+
+
+def big_predict_body() -> bytes:
+    row = json.dumps(PROFILE).encode()
+    return b"[" + b",".join([row] * (9 * 1024 * 1024 // len(row) + 10)) + b"]"
+
+
+# -- 1. slow clients -------------------------------------------------------------------------------
+def test_slow_clients_do_not_starve_other_callers_behind_nginx(stack):
+    api, proxy = stack
+    slow: list[socket.socket] = []
+    stop = threading.Event()
+
+    def trickle():
+        # 50 clients that never finish their headers: one header line every 2 s
+        for _ in range(50):
+            s = socket.create_connection(("127.0.0.1", proxy.port), timeout=30)
+            s.sendall(f"POST {PREDICT} HTTP/1.1\r\nHost: x\r\n".encode())
+            slow.append(s)
+        n = 0
+        while not stop.wait(2):
+            n += 1
+            for s in slow:
+                try:
+                    s.sendall(f"X-Slow-{n}: 1\r\n".encode())
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    time.sleep(1.0)
+    latencies, codes = [], []
+    try:
+        deadline = time.monotonic() + 12
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            r = requests.post(f"{proxy.url}{PREDICT}", json=[PROFILE], headers=admin(), timeout=5)
+            latencies.append(time.monotonic() - started)
+            codes.append(r.status_code)
+            time.sleep(0.1)
+        # nginx gave up on them (client_header_timeout 10 s): no gunicorn thread was ever held
+        closed = 0
+        for s in slow:
+            s.settimeout(3)
+            try:
+                closed += s.recv(1024) == b""
+            except OSError:
+                closed += 1
+    finally:
+        stop.set()
+        thread.join()
+        for s in slow:
+            s.close()
+    assert len(slow) == 50
+    assert set(codes) == {200} and len(codes) > 20
+    assert max(latencies) < 1.0, sorted(latencies)[-5:]
+    assert closed == 50
+
+
+def test_gunicorn_settings_bound_what_a_client_can_hold():
+    from importlib.util import module_from_spec, spec_from_file_location
+
+    spec = spec_from_file_location("gconf", REPO / "backend" / "gunicorn.conf.py")
+    conf = module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    assert conf.limit_request_line <= 8190 and conf.limit_request_fields <= 100
+    assert conf.limit_request_field_size <= 8190 and conf.keepalive <= 5
+    # nginx absorbs slow clients: header and body timeouts, whole bodies buffered before upstream
+    template = (REPO / "nginx" / "nginx.conf.template").read_text()
+    for directive in ("client_header_timeout 10s", "client_body_timeout 10s", "proxy_request_buffering on"):
+        assert directive in template
+
+
+# -- 8. 413 for any body over the limit ---------------------------------------------------------------
+@pytest.mark.parametrize("through", ["gunicorn", "nginx"])
+@pytest.mark.parametrize("mode", ["chunked", "content-length"])
+def test_body_over_the_limit_is_413_json(stack, through, mode):
+    api, proxy = stack
+    port = api.port if through == "gunicorn" else proxy.port
+    body = big_predict_body()
+    head = f"POST {PREDICT} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: {admin()['Authorization']}\r\n"
+    if mode == "chunked":
+        head += "Transfer-Encoding: chunked\r\n\r\n"
+        chunks = chunked(body)
+    else:
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        chunks = [body[i : i + (1 << 20)] for i in range(0, len(body), 1 << 20)]
+    status, headers, answer = raw_request(port, head.encode(), chunks)
+    assert status == 413
+    assert headers["content-type"].startswith("application/json")
+    assert json.loads(answer)["code"] == 413
+
+
+# -- 10. nginx's own errors in the JSON shape, Allow and Retry-After --------------------------------
+def test_nginx_errors_are_json_with_allow_and_retry_after(stack):
+    api, proxy = stack
+    trace = requests.request("TRACE", f"{proxy.url}/api/v1/customers/1", timeout=5)
+    assert trace.status_code == 405 and trace.json()["code"] == 405 and "GET" in trace.headers["Allow"]
+    put = requests.put(f"{proxy.url}/api/v1/customers/1", headers=admin(), timeout=5)
+    assert put.status_code == 405 and put.json()["code"] == 405
+    assert put.headers["Allow"].count("GET") == 1  # the API's Allow, not a second one
+    codes = []
+    for i in range(12):
+        r = requests.post(
+            f"{proxy.url}/api/v1/auth/login", json={"username": f"probe{i}", "password": "x"}, timeout=5
+        )
+        codes.append(r.status_code)
+    assert codes[-1] == 429 and int(r.headers["Retry-After"]) > 0 and r.json()["code"] == 429
+
+
+def test_nginx_answers_json_when_gunicorn_is_gone():
+    proxy = Nginx(free_port(), wait_upstream=False)  # an upstream nobody listens on
+    try:
+        r = requests.get(f"{proxy.url}/api/v1/segmentation/model", timeout=5)
+        assert r.status_code == 502
+        assert r.json() == {
+            "code": 502,
+            "status": "Bad Gateway",
+            "message": "The segmentation service is unavailable.",
+        }
+    finally:
+        proxy.stop()
+
+
+# -- 12. a revoked key stops working in every worker within 2 s ------------------------------------------
+def test_revoked_api_key_fails_in_every_worker_within_two_seconds(stack):
+    api, _ = stack
+    created = requests.post(
+        f"{api.url}/api/v1/auth/api-keys",
+        json={"name": "soon-revoked", "role": "viewer"},
+        headers=admin(),
+        timeout=5,
+    ).json()
+    headers = {"Authorization": f"Bearer {created['key']}"}
+    # every worker has seen (and cached) the key: new connections spread over the workers
+    assert {
+        requests.post(f"{api.url}{PREDICT}", json=[PROFILE], headers=headers, timeout=5).status_code
+        for _ in range(40)
+    } == {200}
+    revoked = requests.delete(f"{api.url}/api/v1/auth/api-keys/{created['id']}", headers=admin(), timeout=5)
+    assert revoked.status_code == 200
+    time.sleep(2.0)
+    codes = [
+        requests.post(f"{api.url}{PREDICT}", json=[PROFILE], headers=headers, timeout=5).status_code
+        for _ in range(40)
+    ]
+    assert set(codes) == {401}
