@@ -70,13 +70,11 @@ describe('SegmentsPageComponent', () => {
     fixture.detectChanges();
     backend.expectOne('/api/v1/segmentation/segments?segmentation=cards').flush(SEGMENTS);
     backend.expectOne('/api/v1/segmentation/model?segmentation=cards').flush(MODEL);
-    backend
-      .expectOne('/api/v1/segmentation/projection?segmentation=cards&sample=2000')
-      .flush({
-        model_version: 2,
-        points: [{ x: 0, y: 1, segment_id: 4 }],
-        explained_variance: [0.5, 0.2],
-      });
+    backend.expectOne('/api/v1/segmentation/projection?segmentation=cards&sample=2000').flush({
+      model_version: 2,
+      points: [{ x: 0, y: 1, segment_id: 4 }],
+      explained_variance: [0.5, 0.2],
+    });
     await fixture.whenStable();
   });
 
