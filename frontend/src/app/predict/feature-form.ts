@@ -1,31 +1,21 @@
 import { FormControl, FormGroup, ValidatorFn, Validators } from '@angular/forms';
 import { FeatureSpec } from '../core/segmentation/segmentation.models';
 import { isNumericKind } from '../shared/feature-format';
-import {
-  integerValidator,
-  maxNumber,
-  minNumber,
-  numberValidator,
-} from '../shared/number-validators';
+import { integerValidator, minNumber, numberValidator } from '../shared/number-validators';
 import { FeatureValues } from './predict.models';
 
 export type FeatureForm = FormGroup<Record<string, FormControl<string>>>;
 
-/** What the client can check per kind before asking the server (which checks everything). */
+/**
+ * What the client can check per kind before asking the server (which checks everything):
+ * numbers, whole counts, and no negative value unless the feature is signed (as the server).
+ */
 function validatorsFor(spec: FeatureSpec): ValidatorFn[] {
-  const validators: ValidatorFn[] = [Validators.required];
-  switch (spec.kind) {
-    case 'money':
-      return [...validators, numberValidator, minNumber(0)];
-    case 'count':
-      return [...validators, numberValidator, minNumber(0), integerValidator];
-    case 'ratio':
-      return [...validators, numberValidator, minNumber(0), maxNumber(1)];
-    case 'score':
-      return [...validators, numberValidator];
-    default:
-      return validators;
-  }
+  if (spec.kind === 'categorical' || spec.kind === 'binary') return [Validators.required];
+  const validators: ValidatorFn[] = [Validators.required, numberValidator];
+  if (!spec.signed) validators.push(minNumber(0));
+  if (spec.kind === 'count') validators.push(integerValidator);
+  return validators;
 }
 
 /** One control per feature, named like the feature; categorical and binary ones hold a choice. */

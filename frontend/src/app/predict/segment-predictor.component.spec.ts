@@ -45,7 +45,7 @@ const CARDS_MODEL = {
   segmentation: 'cards',
   features: ['BALANCE', 'CREDIT_LIMIT', 'CHANNEL'],
   feature_specs: [
-    { name: 'BALANCE', kind: 'money', label: 'Balance', unit: 'EUR' },
+    { name: 'BALANCE', kind: 'money', label: 'Balance', unit: 'EUR', signed: true },
     { name: 'CREDIT_LIMIT', kind: 'money', label: 'Credit limit', unit: 'EUR' },
     { name: 'TENURE', kind: 'count', label: 'Tenure', unit: 'months' },
     {
@@ -269,6 +269,13 @@ describe('SegmentPredictorComponent', () => {
       backend.expectNone((r) => r.url.endsWith('/predict-segment'));
       expect(errorOf('TENURE')).toBe('Tenure must be a whole number.');
       expect(errorOf('CHANNEL')).toBe('Channel is required.');
+    });
+
+    it('takes a negative amount only for a signed feature (an overdrawn balance)', async () => {
+      await type('BALANCE', '-250');
+      await type('CREDIT_LIMIT', '-5');
+      expect(fieldOf('BALANCE').querySelector('mat-error')).toBeNull();
+      expect(errorOf('CREDIT_LIMIT')).toBe('Credit limit must be 0 or more.');
     });
 
     it('posts numbers and the chosen category to that segmentation', async () => {

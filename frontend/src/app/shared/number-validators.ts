@@ -20,16 +20,6 @@ export function minNumber(min: number): ValidatorFn {
   };
 }
 
-/** Maximum for text inputs holding numbers. */
-export function maxNumber(max: number): ValidatorFn {
-  return (control) => {
-    const raw = control.value;
-    if (raw === null || raw === undefined || raw === '') return null;
-    const value = Number(String(raw).trim());
-    return Number.isFinite(value) && value > max ? { max: { max, actual: value } } : null;
-  };
-}
-
 /** Human message for the first error on a control (the server's "api" message wins). */
 export function errorMessage(control: AbstractControl | null, label: string): string {
   const errors = control?.errors;

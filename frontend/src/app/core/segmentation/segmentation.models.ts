@@ -17,6 +17,11 @@ export interface FeatureSpec {
   label: string;
   unit: string | null;
   categories?: string[];
+  /**
+   * Not in the contract yet: true when the feature had negative values in training (balances);
+   * predict-segment refuses negative values for every other numeric feature.
+   */
+  signed?: boolean;
 }
 
 export interface Segmentation {
