@@ -9,7 +9,7 @@ FLASK := cd backend && ../$(BIN)/flask --app segmentation
 NPM := cd frontend && NG_CLI_ANALYTICS=false timeout 900 npm
 DEMO_CUSTOMERS ?= 20000
 
-.PHONY: help install install-web build-web migrate bootstrap run stop test lint format test-backend \
+.PHONY: help install install-web build-web migrate bootstrap run stop test lint lint-web format test-backend \
         test-web test-e2e check-deploy bench clean
 
 help: ## list the targets
@@ -50,8 +50,12 @@ stop: install ## stop the embedded PostgreSQL
 
 test: lint test-backend test-web test-e2e ## the whole suite: lint, backend, web unit tests, browser journeys
 
-lint: install ## ruff check and format check (backend, bench)
+lint: install lint-web ## ruff check and format check (backend, bench); ESLint and Prettier (web app)
 	cd backend && ../$(BIN)/ruff check . ../bench && ../$(BIN)/ruff format --check . ../bench
+
+lint-web: install-web ## ESLint and the Prettier check for the web app
+	$(NPM) run lint
+	$(NPM) run format:check
 
 format: install ## apply ruff's fixes and formatting
 	cd backend && ../$(BIN)/ruff check --fix . ../bench && ../$(BIN)/ruff format . ../bench

@@ -24,7 +24,8 @@ export const test = base.extend<{ browserProblems: string[] }>({
 
 export { expect };
 
-export const SCREENSHOTS = 'e2e/screenshots';
+/** Screenshots of each journey: under test-results/ (git-ignored), so a run leaves the tree clean. */
+export const SCREENSHOTS = 'test-results/screenshots';
 
 /** The staff account the journeys use; deploy/local/e2e.sh creates it before Playwright runs. */
 export const E2E_USER = process.env['E2E_USER'] ?? 'e2e-admin';
@@ -36,7 +37,11 @@ export const E2E_SIGNOUT_USER = process.env['E2E_SIGNOUT_USER'] ?? 'e2e-signout'
 export const STORAGE_STATE = 'e2e/.auth/session.json';
 
 /** Signs in through the sign-in page using only the keyboard, as a person could. */
-export async function signIn(page: Page, username = E2E_USER, password = E2E_PASSWORD): Promise<void> {
+export async function signIn(
+  page: Page,
+  username = E2E_USER,
+  password = E2E_PASSWORD,
+): Promise<void> {
   const user = page.getByLabel('User name');
   await expect(user).toBeFocused();
   await user.fill(username);

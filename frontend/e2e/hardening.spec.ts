@@ -15,9 +15,15 @@ test.describe('Hardening', () => {
     });
   }
 
-  test('API errors keep the JSON error shape and no upstream details', async ({ playwright, baseURL }) => {
+  test('API errors keep the JSON error shape and no upstream details', async ({
+    playwright,
+    baseURL,
+  }) => {
     // no session cookie (the journeys project otherwise starts signed in)
-    const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+    const anonymous = await playwright.request.newContext({
+      baseURL,
+      storageState: { cookies: [], origins: [] },
+    });
     const response = await anonymous.get('/api/v1/customers/1');
     expect(response.status()).toBe(401);
     const body = await response.json();

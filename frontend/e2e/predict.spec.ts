@@ -34,11 +34,12 @@ test.describe('Predict', () => {
     await page.goto('/');
     const first = page.locator('input[data-feature]').first();
     await expect(first).toBeVisible();
-    const label = await page.locator('mat-form-field').first().locator('mat-label').innerText();
+    // The toolbar's segmentation switcher is a form field too: look inside the profile form.
+    const field = page.locator('form.profile-form mat-form-field').first();
+    const label = await field.locator('mat-label').innerText();
 
     await first.fill('abc');
     await first.blur();
-    const field = page.locator('mat-form-field').first();
     await expect(field.locator('mat-error')).toHaveText(`${label} must be a number.`);
 
     await first.fill('-5');

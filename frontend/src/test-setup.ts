@@ -13,7 +13,11 @@ function contextFor(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
         if (prop === 'measureText') return () => ({ width: 0 });
         if (prop === 'getImageData' || prop === 'createImageData') return () => ({ data: [] });
         if (prop === 'getTransform') return () => ({ a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 });
-        if (prop === 'createLinearGradient' || prop === 'createRadialGradient' || prop === 'createPattern') {
+        if (
+          prop === 'createLinearGradient' ||
+          prop === 'createRadialGradient' ||
+          prop === 'createPattern'
+        ) {
           return () => ({ addColorStop: () => undefined });
         }
         return () => undefined;
@@ -40,8 +44,8 @@ Object.defineProperty(HTMLCanvasElement.prototype, 'getContext', {
 // Chart.js watches its container for resizes; jsdom has no ResizeObserver.
 if (typeof globalThis.ResizeObserver === 'undefined') {
   globalThis.ResizeObserver = class {
-    observe(): void {}
-    unobserve(): void {}
-    disconnect(): void {}
+    observe = (): void => undefined;
+    unobserve = (): void => undefined;
+    disconnect = (): void => undefined;
   } as unknown as typeof ResizeObserver;
 }

@@ -1,5 +1,5 @@
 import { Routes } from '@angular/router';
-import { authGuard, signedOutGuard } from './core/auth/auth.guards';
+import { authGuard, roleGuard, signedOutGuard } from './core/auth/auth.guards';
 
 export const routes: Routes = [
   {
@@ -34,6 +34,13 @@ export const routes: Routes = [
       {
         path: 'customers',
         loadChildren: () => import('./customers/customers.routes').then((m) => m.CUSTOMER_ROUTES),
+      },
+      {
+        path: 'import',
+        title: 'Import customers',
+        canActivate: [roleGuard('analyst')],
+        loadComponent: () =>
+          import('./imports/import-page.component').then((m) => m.ImportPageComponent),
       },
       {
         path: 'forbidden',

@@ -48,8 +48,7 @@ export function toApiError(response: HttpErrorResponse): ApiError {
   const errors = isRecord(body['errors']) ? body['errors'] : {};
   const fieldErrors = flattenErrors(isRecord(errors['json']) ? errors['json'] : errors);
   const apiMessage = typeof body['message'] === 'string' ? body['message'].trim() : '';
-  const message =
-    apiMessage || FALLBACK_MESSAGES[status] || `The request failed (HTTP ${status}).`;
+  const message = apiMessage || FALLBACK_MESSAGES[status] || `The request failed (HTTP ${status}).`;
   return new ApiError(status, message, fieldErrors);
 }
 

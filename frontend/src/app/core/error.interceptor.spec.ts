@@ -10,7 +10,10 @@ describe('errorInterceptor', () => {
 
   beforeEach(() => {
     TestBed.configureTestingModule({
-      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting()],
+      providers: [
+        provideHttpClient(withInterceptors([errorInterceptor])),
+        provideHttpClientTesting(),
+      ],
     });
     http = TestBed.inject(HttpClient);
     backend = TestBed.inject(HttpTestingController);
@@ -30,7 +33,9 @@ describe('errorInterceptor', () => {
       code: 422,
       status: 'Unprocessable Entity',
       message: 'Invalid customer.',
-      errors: { json: { age: ['Must be at least 18.'], spending: { Travel: ['Must be 0 or more.'] } } },
+      errors: {
+        json: { age: ['Must be at least 18.'], spending: { Travel: ['Must be 0 or more.'] } },
+      },
     });
 
     expect(error).toBeInstanceOf(ApiError);

@@ -4,14 +4,23 @@ import { Component } from '@angular/core';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { Router, provideRouter } from '@angular/router';
 import { signInAs } from './auth/auth.testing';
+import { SegmentationContext } from './segmentation/segmentation-context.service';
 import { ShellComponent } from './shell.component';
 
 @Component({ template: '' })
 class StubPage {}
 
+const SEGMENTATIONS = {
+  items: [
+    { name: 'lifestyle', features: [], active_model_version: 3 },
+    { name: 'cards', features: [], active_model_version: null },
+  ],
+};
+
 describe('ShellComponent', () => {
   let fixture: ComponentFixture<ShellComponent>;
   let backend: HttpTestingController;
+  let router: Router;
   let el: HTMLElement;
 
   beforeEach(() => {
@@ -24,6 +33,7 @@ describe('ShellComponent', () => {
       ],
     });
     backend = TestBed.inject(HttpTestingController);
+    router = TestBed.inject(Router);
     fixture = TestBed.createComponent(ShellComponent);
     el = fixture.nativeElement;
   });
@@ -33,6 +43,14 @@ describe('ShellComponent', () => {
   const signOutButton = () =>
     [...el.querySelectorAll('button')].find((b) => b.textContent?.includes('Sign out'));
 
+  /** Signs in, answers the switcher's list of segmentations and renders. */
+  async function signedInAs(role: 'viewer' | 'analyst', username?: string): Promise<void> {
+    signInAs(role, username);
+    fixture.detectChanges();
+    backend.expectOne('/api/v1/segmentations').flush(SEGMENTATIONS);
+    await fixture.whenStable();
+  }
+
   it('hides the navigation and the account while signed out', async () => {
     await fixture.whenStable();
 
@@ -40,20 +58,75 @@ describe('ShellComponent', () => {
     expect(signOutButton()).toBeUndefined();
   });
 
-  it('shows the user name, role and navigation when signed in', async () => {
-    signInAs('analyst', 'alice');
-    await fixture.whenStable();
+  it('shows the user name, role and navigation (Import for analysts) when signed in', async () => {
+    await signedInAs('analyst', 'alice');
 
-    expect(el.querySelectorAll('nav a').length).toBe(4);
+    const labels = [...el.querySelectorAll('nav a')].map((a) => a.textContent?.trim());
+    expect(labels).toEqual([
+      'insightsPredict',
+      'donut_smallSegments',
+      'model_trainingTraining',
+      'peopleCustomers',
+      'upload_fileImport',
+    ]);
     const user = el.querySelector('[data-testid="signed-in-user"]')?.textContent ?? '';
     expect(user).toContain('alice');
     expect(user).toContain('Analyst');
   });
 
-  it('signs out and goes to the sign-in page', async () => {
-    const navigate = vi.spyOn(TestBed.inject(Router), 'navigate');
-    signInAs('viewer');
+  it('does not offer Import to a viewer', async () => {
+    await signedInAs('viewer');
+    expect(el.querySelectorAll('nav a').length).toBe(4);
+  });
+
+  it('switching segmentation puts ?segmentation= in the URL and in the navigation links', async () => {
+    await router.navigateByUrl('/segments?q=1');
+    await signedInAs('viewer');
+
+    el.querySelector<HTMLElement>(
+      '[data-testid="segmentation-switcher"] .mat-mdc-select-trigger',
+    )!.click();
     await fixture.whenStable();
+    const options = [...document.querySelectorAll<HTMLElement>('mat-option')];
+    expect(options.map((o) => o.textContent?.trim())).toEqual(['lifestyle', 'cards']);
+    options[1].click();
+    await fixture.whenStable();
+
+    expect(router.url).toBe('/segments?q=1&segmentation=cards');
+    expect(TestBed.inject(SegmentationContext).current()).toBe('cards');
+    const training = [...el.querySelectorAll('nav a')].find((a) =>
+      a.textContent?.includes('Training'),
+    );
+    expect(training?.getAttribute('href')).toBe('/training?segmentation=cards');
+
+    // An in-app link that names no segmentation keeps the chosen one.
+    await router.navigateByUrl('/customers');
+    await fixture.whenStable();
+    expect(router.url).toBe('/customers?segmentation=cards');
+
+    // Back to the default: the parameter leaves the URL.
+    el.querySelector<HTMLElement>(
+      '[data-testid="segmentation-switcher"] .mat-mdc-select-trigger',
+    )!.click();
+    await fixture.whenStable();
+    document.querySelectorAll<HTMLElement>('mat-option')[0].click();
+    await fixture.whenStable();
+    expect(router.url).toBe('/customers');
+  });
+
+  it('takes the segmentation from a link that names one', async () => {
+    await router.navigateByUrl('/training?segmentation=cards');
+    await signedInAs('viewer');
+
+    expect(TestBed.inject(SegmentationContext).current()).toBe('cards');
+    expect(el.querySelector('[data-testid="segmentation-switcher"]')?.textContent).toContain(
+      'cards',
+    );
+  });
+
+  it('signs out and goes to the sign-in page', async () => {
+    const navigate = vi.spyOn(router, 'navigate');
+    await signedInAs('viewer');
 
     signOutButton()!.click();
     backend.expectOne('/api/v1/auth/logout').flush(null, { status: 204, statusText: 'No Content' });

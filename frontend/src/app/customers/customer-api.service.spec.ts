@@ -8,7 +8,9 @@ describe('CustomerApi', () => {
   let backend: HttpTestingController;
 
   beforeEach(() => {
-    TestBed.configureTestingModule({ providers: [provideHttpClient(), provideHttpClientTesting()] });
+    TestBed.configureTestingModule({
+      providers: [provideHttpClient(), provideHttpClientTesting()],
+    });
     api = TestBed.inject(CustomerApi);
     backend = TestBed.inject(HttpTestingController);
   });
@@ -17,7 +19,9 @@ describe('CustomerApi', () => {
 
   it('lists customers with search and paging parameters', () => {
     let total = 0;
-    api.list({ q: ' 12 ', segment_id: 3, page: 2, per_page: 20 }).subscribe((p) => (total = p.total));
+    api
+      .list({ q: ' 12 ', segment_id: 3, page: 2, per_page: 20 })
+      .subscribe((p) => (total = p.total));
     const req = backend.expectOne((r) => r.url === '/api/v1/customers');
     expect(req.request.params.get('q')).toBe('12');
     expect(req.request.params.get('segment_id')).toBe('3');
@@ -35,21 +39,21 @@ describe('CustomerApi', () => {
     req.flush({ items: [], total: 0, page: 1, per_page: 20 });
   });
 
-  it('reads, explains, updates and deletes one customer', () => {
-    api.get(123).subscribe();
-    backend.expectOne('/api/v1/customers/123').flush({ customer_id: 123 });
+  it('reads, updates and deletes one customer by its text id', () => {
+    api.get('C10001').subscribe();
+    backend.expectOne('/api/v1/customers/C10001').flush({ customer_id: 'C10001' });
 
-    api.explain(123).subscribe();
-    backend.expectOne('/api/v1/customers/123/explanation').flush({ customer_id: 123, drivers: [] });
-
-    api.update(123, { age: 35 }).subscribe();
-    const patch = backend.expectOne('/api/v1/customers/123');
+    api.update('C10001', { age: 35 }).subscribe();
+    const patch = backend.expectOne('/api/v1/customers/C10001');
     expect(patch.request.method).toBe('PATCH');
     expect(patch.request.body).toEqual({ age: 35 });
-    patch.flush({ customer_id: 123, age: 35 });
+    patch.flush({ customer_id: 'C10001', age: 35 });
 
-    api.delete(123).subscribe();
-    const del = backend.expectOne('/api/v1/customers/123');
+    api.get('C 1/2').subscribe();
+    backend.expectOne('/api/v1/customers/C%201%2F2').flush({ customer_id: 'C 1/2' });
+
+    api.delete('C10001').subscribe();
+    const del = backend.expectOne('/api/v1/customers/C10001');
     expect(del.request.method).toBe('DELETE');
     del.flush(null, { status: 204, statusText: 'No Content' });
   });

@@ -1,7 +1,13 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient, HttpParams, httpResource } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import { Observable } from 'rxjs';
-import { Customer, CustomerPage, CustomerQuery, CustomerWrite, Explanation } from './customer.models';
+import {
+  Customer,
+  CustomerPage,
+  CustomerQuery,
+  CustomerWrite,
+  Explanation,
+} from './customer.models';
 
 const BASE = '/api/v1/customers';
 
@@ -17,23 +23,32 @@ export class CustomerApi {
     return this.http.get<CustomerPage>(BASE, { params });
   }
 
-  get(id: number): Observable<Customer> {
-    return this.http.get<Customer>(`${BASE}/${id}`);
+  /** One customer, following `id()`. */
+  customerResource(id: () => string) {
+    return httpResource<Customer>(() => `${BASE}/${encodeURIComponent(id())}`);
   }
 
-  explain(id: number): Observable<Explanation> {
-    return this.http.get<Explanation>(`${BASE}/${id}/explanation`);
+  /** Why a customer is in their segment; nothing is asked while `id()` is undefined. */
+  explanationResource(id: () => string | undefined) {
+    return httpResource<Explanation>(() => {
+      const value = id();
+      return value === undefined ? undefined : `${BASE}/${encodeURIComponent(value)}/explanation`;
+    });
+  }
+
+  get(id: string): Observable<Customer> {
+    return this.http.get<Customer>(`${BASE}/${encodeURIComponent(id)}`);
   }
 
   create(customer: CustomerWrite): Observable<Customer> {
     return this.http.post<Customer>(BASE, customer);
   }
 
-  update(id: number, changes: Partial<CustomerWrite>): Observable<Customer> {
-    return this.http.patch<Customer>(`${BASE}/${id}`, changes);
+  update(id: string, changes: Partial<CustomerWrite>): Observable<Customer> {
+    return this.http.patch<Customer>(`${BASE}/${encodeURIComponent(id)}`, changes);
   }
 
-  delete(id: number): Observable<void> {
-    return this.http.delete<void>(`${BASE}/${id}`);
+  delete(id: string): Observable<void> {
+    return this.http.delete<void>(`${BASE}/${encodeURIComponent(id)}`);
   }
 }

@@ -1,6 +1,5 @@
 import { DatePipe, DecimalPipe, TitleCasePipe } from '@angular/common';
-import { Component, DestroyRef, computed, effect, inject, input, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Component, computed, inject, input, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatDialog } from '@angular/material/dialog';
@@ -8,11 +7,12 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { Router, RouterLink } from '@angular/router';
-import { catchError, filter, of, switchMap } from 'rxjs';
+import { filter, switchMap } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
 import { confirmAction } from '../shared/confirm-dialog.component';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { fallbackSpecs } from '../shared/feature-format';
 import { CUSTOMER_COLOUR, featureLabel, segmentColour } from '../shared/palette';
 import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.component';
 import { CustomerApi } from './customer-api.service';
@@ -41,44 +41,50 @@ export class CustomerDetailComponent {
   private readonly dialog = inject(MatDialog);
   private readonly router = inject(Router);
   private readonly snackBar = inject(MatSnackBar);
-  private readonly destroyRef = inject(DestroyRef);
   protected readonly auth = inject(AuthService);
 
   /** Route parameter :id (component input binding). */
   readonly id = input.required<string>();
 
-  protected readonly customer = signal<Customer | null>(null);
-  protected readonly explanation = signal<Explanation | null>(null);
-  protected readonly error = signal<ApiError | null>(null);
+  private readonly customerResource = this.api.customerResource(this.id);
+  /** Asked once the customer is known to have a segment (a failure just leaves it out). */
+  private readonly explanationResource = this.api.explanationResource(() =>
+    this.customer()?.segment ? this.id() : undefined,
+  );
+  protected readonly customer = computed<Customer | null>(() =>
+    this.customerResource.hasValue() ? this.customerResource.value() : null,
+  );
+  protected readonly explanation = computed<Explanation | null>(() =>
+    this.explanationResource.hasValue() ? this.explanationResource.value() : null,
+  );
+  private readonly deleteError = signal<ApiError | null>(null);
+  protected readonly error = computed(() => {
+    const error = this.customerResource.error();
+    return error ? asApiError(error) : this.deleteError();
+  });
   protected readonly colour = segmentColour;
-  protected readonly categories = computed(() => Object.keys(this.customer()?.spending ?? {}));
+  protected readonly categories = computed(() =>
+    fallbackSpecs(Object.keys(this.customer()?.spending ?? {})),
+  );
+  /** Imported columns as label/value pairs, in the order the API gave them. */
+  protected readonly attributes = computed(() =>
+    Object.entries(this.customer()?.attributes ?? {}).map(([name, value]) => ({
+      name,
+      value: value === null || value === '' ? '—' : String(value),
+    })),
+  );
   protected readonly spendingSeries = computed<ProfileSeries[]>(() => [
     { label: 'Monthly spending', values: this.customer()?.spending ?? {}, colour: CUSTOMER_COLOUR },
   ]);
   protected readonly label = featureLabel;
 
-  constructor() {
-    effect(() => this.load(Number(this.id())));
-  }
-
   genderLabel(value: string): string {
     return GENDERS.find((g) => g.value === value)?.label ?? value;
   }
 
-  load(id: number): void {
-    this.error.set(null);
-    this.customer.set(null);
-    this.explanation.set(null);
-    this.api
-      .get(id)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (customer) => {
-          this.customer.set(customer);
-          if (customer.segment) this.loadExplanation(id);
-        },
-        error: (error: unknown) => this.error.set(asApiError(error)),
-      });
+  reload(): void {
+    this.deleteError.set(null);
+    this.customerResource.reload();
   }
 
   deleteCustomer(): void {
@@ -99,17 +105,7 @@ export class CustomerDetailComponent {
           this.snackBar.open(`Customer ${customer.customer_id} deleted.`, 'OK', { duration: 5000 });
           this.router.navigate(['/customers']);
         },
-        error: (error: unknown) => this.error.set(asApiError(error)),
+        error: (error: unknown) => this.deleteError.set(asApiError(error)),
       });
-  }
-
-  private loadExplanation(id: number): void {
-    this.api
-      .explain(id)
-      .pipe(
-        catchError(() => of(null)),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe((explanation) => this.explanation.set(explanation));
   }
 }

@@ -63,7 +63,7 @@ describe('CustomerFormComponent (edit)', () => {
     req.flush({ ...CUSTOMER, monthly_income: 4800.5 });
     await fixture.whenStable();
 
-    expect(router.navigate).toHaveBeenCalledWith(['/customers', 123]);
+    expect(router.navigate).toHaveBeenCalledWith(['/customers', '123']);
   });
 
   it('shows a validation message next to the field and sends nothing', async () => {
@@ -72,7 +72,9 @@ describe('CustomerFormComponent (edit)', () => {
 
     backend.expectNone('/api/v1/customers/123');
     const field = input('#monthly_income').closest('mat-form-field')!;
-    expect(field.querySelector('mat-error')?.textContent?.trim()).toBe('Monthly income must be 0 or more.');
+    expect(field.querySelector('mat-error')?.textContent?.trim()).toBe(
+      'Monthly income must be 0 or more.',
+    );
   });
 
   it('places nested API errors next to the spending field', async () => {
@@ -80,13 +82,19 @@ describe('CustomerFormComponent (edit)', () => {
     await save();
 
     backend.expectOne('/api/v1/customers/123').flush(
-      { code: 422, status: 'Unprocessable Entity', errors: { json: { spending: { Travel: ['Too high for this customer.'] } } } },
+      {
+        code: 422,
+        status: 'Unprocessable Entity',
+        errors: { json: { spending: { Travel: ['Too high for this customer.'] } } },
+      },
       { status: 422, statusText: 'Unprocessable Entity' },
     );
     await fixture.whenStable();
 
     const field = input('input[data-category="Travel"]').closest('mat-form-field')!;
-    expect(field.querySelector('mat-error')?.textContent?.trim()).toBe('Too high for this customer.');
+    expect(field.querySelector('mat-error')?.textContent?.trim()).toBe(
+      'Too high for this customer.',
+    );
     expect(router.navigate).not.toHaveBeenCalled();
   });
 });

@@ -12,6 +12,7 @@ import { Router, RouterLink } from '@angular/router';
 import { Observable } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { applyApiErrors } from '../shared/form-errors';
 import { errorMessage } from '../shared/number-validators';
 import { featureLabel } from '../shared/palette';
 import { CustomerApi } from './customer-api.service';
@@ -57,7 +58,7 @@ export class CustomerFormComponent {
   constructor() {
     effect(() => {
       const id = this.id();
-      if (id) this.load(Number(id));
+      if (id) this.load(id);
     });
   }
 
@@ -99,7 +100,7 @@ export class CustomerFormComponent {
     });
   }
 
-  private load(id: number): void {
+  private load(id: string): void {
     this.api
       .get(id)
       .pipe(takeUntilDestroyed(this.destroyRef))
@@ -119,13 +120,7 @@ export class CustomerFormComponent {
 
   private showApiError(error: ApiError): void {
     const form = this.form();
-    for (const [path, messages] of Object.entries(error.fieldErrors)) {
-      const control = form.get(path);
-      if (control) {
-        control.setErrors({ api: messages[0] });
-        control.markAsTouched();
-      }
-    }
+    applyApiErrors(form, error);
     if (error.status === 409) form.controls.customer_id.setErrors({ api: error.message });
     this.error.set(error);
   }

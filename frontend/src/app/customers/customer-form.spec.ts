@@ -33,7 +33,12 @@ describe('customer form rules', () => {
   });
 
   it('sends only the changed fields, and spending as a whole when one category changed', () => {
-    const edited = toCustomerWrite(formWith({ age: 35, spending: { Utilities: 120, Travel: 310 } }));
-    expect(changedFields(CUSTOMER, edited)).toEqual({ age: 35, spending: { Utilities: 120, Travel: 310 } });
+    const edited = toCustomerWrite(
+      formWith({ age: 35, spending: { Utilities: 120, Travel: 310 } }),
+    );
+    expect(changedFields(CUSTOMER, edited)).toEqual({
+      age: 35,
+      spending: { Utilities: 120, Travel: 310 },
+    });
   });
 });

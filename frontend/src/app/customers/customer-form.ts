@@ -5,7 +5,7 @@ import { Customer, CustomerWrite, EducationLevel, Gender } from './customer.mode
 type NumberControl = FormControl<number | null>;
 
 export type CustomerForm = FormGroup<{
-  customer_id: NumberControl;
+  customer_id: FormControl<string | null>;
   age: NumberControl;
   gender: FormControl<Gender | null>;
   monthly_income: NumberControl;
@@ -19,21 +19,39 @@ export type CustomerForm = FormGroup<{
   spending: FormGroup<Record<string, NumberControl>>;
 }>;
 
-const count = () => new FormControl<number | null>(0, [Validators.required, Validators.min(0), integerValidator]);
+const count = () =>
+  new FormControl<number | null>(0, [Validators.required, Validators.min(0), integerValidator]);
 
 /** The customer form: same rules as the API so most mistakes are caught before sending. */
 export function buildCustomerForm(categories: string[]): CustomerForm {
   const spending: Record<string, NumberControl> = {};
   for (const category of categories) {
-    spending[category] = new FormControl<number | null>(0, [Validators.required, Validators.min(0)]);
+    spending[category] = new FormControl<number | null>(0, [
+      Validators.required,
+      Validators.min(0),
+    ]);
   }
   return new FormGroup({
-    customer_id: new FormControl<number | null>(null, [Validators.required, Validators.min(1), integerValidator]),
-    age: new FormControl<number | null>(null, [Validators.required, Validators.min(18), Validators.max(120), integerValidator]),
+    customer_id: new FormControl<string | null>(null, [
+      Validators.required,
+      Validators.maxLength(64),
+      Validators.pattern(/^\S+$/),
+    ]),
+    age: new FormControl<number | null>(null, [
+      Validators.required,
+      Validators.min(18),
+      Validators.max(120),
+      integerValidator,
+    ]),
     gender: new FormControl<Gender | null>(null, Validators.required),
     monthly_income: new FormControl<number | null>(null, [Validators.required, Validators.min(0)]),
     account_balance: new FormControl<number | null>(null, Validators.required),
-    loyalty_score: new FormControl<number | null>(500, [Validators.required, Validators.min(1), Validators.max(1000), integerValidator]),
+    loyalty_score: new FormControl<number | null>(500, [
+      Validators.required,
+      Validators.min(1),
+      Validators.max(1000),
+      integerValidator,
+    ]),
     education_level: new FormControl<EducationLevel | null>(null, Validators.required),
     has_loan: new FormControl(false, { nonNullable: true }),
     online_interactions: count(),

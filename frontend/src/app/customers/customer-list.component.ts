@@ -51,7 +51,14 @@ export class CustomerListComponent {
   protected readonly search = new FormControl('', { nonNullable: true });
   protected readonly findId = new FormControl('', { nonNullable: true });
   protected readonly findError = signal('');
-  protected readonly columns = ['customer_id', 'age', 'gender', 'monthly_income', 'account_balance', 'segment'];
+  protected readonly columns = [
+    'customer_id',
+    'age',
+    'gender',
+    'monthly_income',
+    'account_balance',
+    'segment',
+  ];
   protected readonly colour = segmentColour;
 
   constructor() {
@@ -93,9 +100,9 @@ export class CustomerListComponent {
   }
 
   findCustomer(): void {
-    const id = Number(this.findId.value.trim());
-    if (!Number.isInteger(id) || id < 1) {
-      this.findError.set('Enter a customer ID (a whole number).');
+    const id = this.findId.value.trim();
+    if (!id) {
+      this.findError.set('Enter a customer ID, such as C10001.');
       return;
     }
     this.findError.set('');
@@ -103,10 +110,16 @@ export class CustomerListComponent {
   }
 
   retry(): void {
-    this.router.navigate([], { queryParams: { ...this.route.snapshot.queryParams, _: Date.now() } });
+    this.router.navigate([], {
+      queryParams: { ...this.route.snapshot.queryParams, _: Date.now() },
+    });
   }
 
   private navigate(changes: Record<string, unknown>): void {
-    this.router.navigate([], { relativeTo: this.route, queryParams: changes, queryParamsHandling: 'merge' });
+    this.router.navigate([], {
+      relativeTo: this.route,
+      queryParams: changes,
+      queryParamsHandling: 'merge',
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Customer } from './customer.models';
 
 /** A stored customer for tests. */
 export const CUSTOMER: Customer = {
-  customer_id: 123,
+  customer_id: '123',
   age: 34,
   gender: 'F',
   monthly_income: 4200,

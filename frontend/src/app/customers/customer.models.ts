@@ -1,4 +1,4 @@
-import { Rfm } from '../core/segmentation.models';
+import { Rfm } from '../shared/model.models';
 
 export type Gender = 'F' | 'M' | 'X';
 export type EducationLevel = 'primary' | 'secondary' | 'bachelor' | 'master' | 'doctorate';
@@ -9,7 +9,13 @@ export const GENDERS: { value: Gender; label: string }[] = [
   { value: 'X', label: 'Other / not stated' },
 ];
 
-export const EDUCATION_LEVELS: EducationLevel[] = ['primary', 'secondary', 'bachelor', 'master', 'doctorate'];
+export const EDUCATION_LEVELS: EducationLevel[] = [
+  'primary',
+  'secondary',
+  'bachelor',
+  'master',
+  'doctorate',
+];
 
 /** Spending categories used when the active model is not known yet. */
 export const DEFAULT_CATEGORIES = [
@@ -32,7 +38,8 @@ export interface CustomerSegment {
 
 /** Fields a client may send on POST (all) or PATCH (any subset). */
 export interface CustomerWrite {
-  customer_id: number;
+  /** The bank's own id, text such as "C10001" (the API also accepts integers on input). */
+  customer_id: string;
   age: number;
   gender: Gender;
   monthly_income: number;
@@ -50,6 +57,10 @@ export interface Customer extends CustomerWrite {
   rfm: Rfm | null;
   segment: CustomerSegment | null;
   previous_segment: CustomerSegment | null;
+  /** Imported columns: column -> value. */
+  attributes?: Record<string, string | number | boolean | null>;
+  /** The current segment in each segmentation. */
+  segments?: { segmentation: string; segment: CustomerSegment | null }[];
   created_at: string;
   updated_at: string;
 }
@@ -77,7 +88,7 @@ export interface Driver {
 }
 
 export interface Explanation {
-  customer_id: number;
+  customer_id: string;
   segment: CustomerSegment;
   distance: number;
   runner_up: (CustomerSegment & { distance: number }) | null;

@@ -16,7 +16,8 @@ export const CUSTOMER_ROUTES: Routes = [
   {
     path: ':id',
     title: 'Customer',
-    loadComponent: () => import('./customer-detail.component').then((m) => m.CustomerDetailComponent),
+    loadComponent: () =>
+      import('./customer-detail.component').then((m) => m.CustomerDetailComponent),
   },
   {
     path: ':id/edit',

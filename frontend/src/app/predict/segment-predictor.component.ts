@@ -1,23 +1,28 @@
-import { Component, DestroyRef, inject, signal } from '@angular/core';
+import { Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
-import { catchError, of } from 'rxjs';
+import { MatSelectModule } from '@angular/material/select';
 import { ApiError, asApiError } from '../core/api-error';
-import { SegmentationApi } from '../core/segmentation-api.service';
-import { ActiveModel, Segment } from '../core/segmentation.models';
+import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
+import { FeatureSpec } from '../core/segmentation/segmentation.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
-import { errorMessage, minNumber, numberValidator } from '../shared/number-validators';
-import { featureLabel } from '../shared/palette';
+import { featureSpecsOf, unitPrefix, unitSuffix } from '../shared/feature-format';
+import { applyApiErrors } from '../shared/form-errors';
+import { ModelApi } from '../shared/model-api.service';
+import { errorMessage } from '../shared/number-validators';
+import { FeatureForm, buildFeatureForm, featureValues } from './feature-form';
+import { PredictApi } from './predict-api.service';
 import { PredictionResultComponent, PredictionView } from './prediction-result.component';
 
-type ProfileForm = FormGroup<Record<string, FormControl<string>>>;
-
-/** Home page: one input per model feature, "Get Segment", and the predicted segment. */
+/**
+ * Home page: one field per feature of the active model of the current segmentation (a number
+ * with its unit, or a select of the trained categories), "Get Segment", and the predicted segment.
+ */
 @Component({
   selector: 'app-segment-predictor',
   imports: [
@@ -27,6 +32,7 @@ type ProfileForm = FormGroup<Record<string, FormControl<string>>>;
     MatFormFieldModule,
     MatInputModule,
     MatProgressSpinnerModule,
+    MatSelectModule,
     ErrorBannerComponent,
     PredictionResultComponent,
   ],
@@ -34,109 +40,88 @@ type ProfileForm = FormGroup<Record<string, FormControl<string>>>;
   styleUrl: './segment-predictor.component.css',
 })
 export class SegmentPredictorComponent {
-  private readonly api = inject(SegmentationApi);
+  private readonly predictApi = inject(PredictApi);
   private readonly destroyRef = inject(DestroyRef);
+  protected readonly context = inject(SegmentationContext);
+  private readonly modelApi = inject(ModelApi);
 
-  protected readonly model = signal<ActiveModel | null>(null);
-  protected readonly loadError = signal<ApiError | null>(null);
+  protected readonly modelResource = this.modelApi.activeModelResource(this.context.current);
+  private readonly segmentsResource = this.modelApi.segmentsResource(this.context.current);
+
+  protected readonly model = computed(() =>
+    this.modelResource.hasValue() ? this.modelResource.value() : null,
+  );
+  protected readonly loadError = computed(() => {
+    const error = this.modelResource.error();
+    return error ? asApiError(error) : null;
+  });
+  protected readonly specs = computed<FeatureSpec[]>(() => {
+    const model = this.model();
+    return model ? featureSpecsOf(model) : [];
+  });
+  protected readonly form = computed<FeatureForm>(() => buildFeatureForm(this.specs()));
   protected readonly submitError = signal<ApiError | null>(null);
   protected readonly submitting = signal(false);
   protected readonly result = signal<PredictionView | null>(null);
-  protected readonly form = signal<ProfileForm>(new FormGroup({}));
-  private segments: Segment[] = [];
 
-  protected readonly label = featureLabel;
+  protected readonly prefix = unitPrefix;
+  protected readonly suffix = unitSuffix;
 
   constructor() {
-    this.loadModel();
+    // A new model (another segmentation) makes the last answer meaningless.
+    effect(() => {
+      this.model();
+      untracked(() => {
+        this.result.set(null);
+        this.submitError.set(null);
+      });
+    });
   }
 
   loadModel(): void {
-    this.loadError.set(null);
-    this.api
-      .getActiveModel()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (model) => {
-          this.model.set(model);
-          this.form.set(buildProfileForm(model.features));
-          this.loadSegments();
-        },
-        error: (error: unknown) => this.loadError.set(asApiError(error)),
-      });
+    this.modelResource.reload();
   }
 
   getSegment(): void {
     const form = this.form();
+    const specs = this.specs();
     this.submitError.set(null);
     if (form.invalid) {
       form.markAllAsTouched();
       return;
     }
-    const features = this.model()?.features ?? [];
-    const profile = Object.fromEntries(features.map((f) => [f, Number(form.controls[f].value)]));
+    const values = featureValues(form, specs);
     this.submitting.set(true);
-    this.api
-      .predictSegment(profile)
+    this.predictApi
+      .predictSegment(this.context.current(), values)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (response) => {
           this.submitting.set(false);
           const id = response.predictions[0];
           const ref = response.segments.find((s) => s.id === id);
-          const detail = this.segments.find((s) => s.id === id);
+          const segments = this.segmentsResource.hasValue() ? this.segmentsResource.value() : null;
+          const detail = segments?.segments.find((s) => s.id === id);
           this.result.set({
             segmentId: id,
             name: ref?.name ?? detail?.name ?? `Segment ${id}`,
             strategy: ref?.strategy ?? detail?.strategy ?? '',
-            features,
-            entered: profile,
+            features: specs,
+            entered: values,
             typical: detail?.profile ?? null,
+            baseline: segments?.population_mean ?? null,
           });
         },
         error: (error: unknown) => {
           this.submitting.set(false);
-          this.showApiError(asApiError(error));
+          const apiError = asApiError(error);
+          const placed = applyApiErrors(form, apiError, '0.') || applyApiErrors(form, apiError);
+          this.submitError.set(placed ? null : apiError);
         },
       });
   }
 
-  errorFor(feature: string): string {
-    return errorMessage(this.form().controls[feature], featureLabel(feature));
+  errorFor(spec: FeatureSpec): string {
+    return errorMessage(this.form().controls[spec.name], spec.label);
   }
-
-  private showApiError(error: ApiError): void {
-    const form = this.form();
-    let placed = false;
-    for (const feature of Object.keys(form.controls)) {
-      const message = error.fieldMessage(`0.${feature}`) ?? error.fieldMessage(feature);
-      if (message) {
-        form.controls[feature].setErrors({ api: message });
-        form.controls[feature].markAsTouched();
-        placed = true;
-      }
-    }
-    this.submitError.set(placed ? null : error);
-  }
-
-  private loadSegments(): void {
-    this.api
-      .getSegments()
-      .pipe(
-        catchError(() => of(null)),
-        takeUntilDestroyed(this.destroyRef),
-      )
-      .subscribe((response) => (this.segments = response?.segments ?? []));
-  }
-}
-
-export function buildProfileForm(features: string[]): ProfileForm {
-  const controls: Record<string, FormControl<string>> = {};
-  for (const feature of features) {
-    controls[feature] = new FormControl('', {
-      nonNullable: true,
-      validators: [Validators.required, numberValidator, minNumber(0)],
-    });
-  }
-  return new FormGroup(controls);
 }

@@ -1,7 +1,8 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
 import { BaseChartDirective } from 'ng2-charts';
-import { ProjectionPoint, Segment } from '../core/segmentation.models';
+import { Segment } from '../shared/model.models';
+import { ProjectionPoint } from './segments.models';
 import { segmentColour } from '../shared/palette';
 
 /** Scatter plot of the projected sample, one coloured dataset per segment. */
@@ -13,7 +14,13 @@ import { segmentColour } from '../shared/palette';
       <canvas baseChart type="scatter" [data]="data()" [options]="options"></canvas>
     </div>
   `,
-  styles: `.chart { position: relative; height: 420px; width: 100%; }`,
+  styles: `
+    .chart {
+      position: relative;
+      height: 420px;
+      width: 100%;
+    }
+  `,
 })
 export class ProjectionChartComponent {
   readonly points = input.required<ProjectionPoint[]>();

@@ -8,11 +8,17 @@ import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
-import { SegmentationApi } from '../core/segmentation-api.service';
-import { Profile, Segment } from '../core/segmentation.models';
+import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
+import { FeatureSpec } from '../core/segmentation/segmentation.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { isNumericKind } from '../shared/feature-format';
+import { applyApiErrors } from '../shared/form-errors';
+import { Profile, Segment } from '../shared/model.models';
 import { segmentColour } from '../shared/palette';
 import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.component';
+import { SegmentDetailsComponent } from './segment-details.component';
+import { SegmentsApi } from './segments-api.service';
+import { SegmentChanges } from './segments.models';
 
 /** One segment: size, share, profile against the population, and an editable name/strategy. */
 @Component({
@@ -28,17 +34,19 @@ import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.co
     MatInputModule,
     ErrorBannerComponent,
     ProfileChartComponent,
+    SegmentDetailsComponent,
   ],
   templateUrl: './segment-card.component.html',
   styleUrl: './segment-card.component.css',
 })
 export class SegmentCardComponent {
-  private readonly api = inject(SegmentationApi);
+  private readonly api = inject(SegmentsApi);
+  private readonly context = inject(SegmentationContext);
   /** Analysts and admins rename segments and write strategies; viewers read them. */
   protected readonly canEdit = inject(AuthService).isAnalyst;
 
   readonly segment = input.required<Segment>();
-  readonly features = input.required<string[]>();
+  readonly features = input.required<FeatureSpec[]>();
   readonly populationMean = input<Profile>({});
   readonly saved = output<Segment>();
 
@@ -46,11 +54,18 @@ export class SegmentCardComponent {
   protected readonly saving = signal(false);
   protected readonly error = signal<ApiError | null>(null);
   protected readonly form = new FormGroup({
-    name: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(80)] }),
+    name: new FormControl('', {
+      nonNullable: true,
+      validators: [Validators.required, Validators.maxLength(80)],
+    }),
     strategy: new FormControl('', { nonNullable: true, validators: [Validators.maxLength(2000)] }),
   });
 
   protected readonly colour = computed(() => segmentColour(this.segment().id));
+  /** A segmentation on categories only has nothing to draw as bars. */
+  protected readonly hasNumeric = computed(() =>
+    this.features().some((f) => isNumericKind(f.kind)),
+  );
   protected readonly change = computed(() => {
     const { size, previous_size } = this.segment();
     return previous_size ? size - previous_size : null;
@@ -76,7 +91,7 @@ export class SegmentCardComponent {
       this.form.markAllAsTouched();
       return;
     }
-    const changes: { name?: string; strategy?: string } = {};
+    const changes: SegmentChanges = {};
     const { name, strategy } = this.form.getRawValue();
     if (name.trim() !== this.segment().name) changes.name = name.trim();
     if (strategy.trim() !== this.segment().strategy) changes.strategy = strategy.trim();
@@ -85,7 +100,7 @@ export class SegmentCardComponent {
       return;
     }
     this.saving.set(true);
-    this.api.updateSegment(this.segment().id, changes).subscribe({
+    this.api.updateSegment(this.context.current(), this.segment().id, changes).subscribe({
       next: (segment) => {
         this.saving.set(false);
         this.editing.set(false);
@@ -94,10 +109,7 @@ export class SegmentCardComponent {
       error: (error: unknown) => {
         this.saving.set(false);
         const apiError = asApiError(error);
-        for (const field of ['name', 'strategy'] as const) {
-          const message = apiError.fieldMessage(field);
-          if (message) this.form.controls[field].setErrors({ api: message });
-        }
+        applyApiErrors(this.form, apiError);
         this.error.set(apiError);
       },
     });

@@ -1,14 +1,17 @@
 import { DecimalPipe } from '@angular/common';
-import { Component, DestroyRef, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Component, computed, inject } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
-import { ApiError, asApiError } from '../core/api-error';
-import { SegmentationApi } from '../core/segmentation-api.service';
-import { ProjectionResponse, Segment, SegmentsResponse } from '../core/segmentation.models';
+import { asApiError } from '../core/api-error';
+import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { fallbackSpecs, featureSpecsOf } from '../shared/feature-format';
+import { ModelApi } from '../shared/model-api.service';
+import { Segment, SegmentsResponse } from '../shared/model.models';
 import { ProjectionChartComponent } from './projection-chart.component';
 import { SegmentCardComponent } from './segment-card.component';
+import { SegmentsApi } from './segments-api.service';
+import { ProjectionResponse } from './segments.models';
 
 /** All segments of the active model: cards with profiles and strategies, plus a 2-D map. */
 @Component({
@@ -25,60 +28,56 @@ import { SegmentCardComponent } from './segment-card.component';
   styleUrl: './segments-page.component.css',
 })
 export class SegmentsPageComponent {
-  private readonly api = inject(SegmentationApi);
-  private readonly destroyRef = inject(DestroyRef);
+  protected readonly context = inject(SegmentationContext);
+  private readonly modelApi = inject(ModelApi);
 
-  protected readonly data = signal<SegmentsResponse | null>(null);
-  protected readonly projection = signal<ProjectionResponse | null>(null);
-  protected readonly error = signal<ApiError | null>(null);
-  protected readonly projectionError = signal<ApiError | null>(null);
+  private readonly segments = this.modelApi.segmentsResource(this.context.current);
+  private readonly model = this.modelApi.activeModelResource(this.context.current);
+  private readonly projection = inject(SegmentsApi).projectionResource(this.context.current);
 
-  constructor() {
-    this.load();
-  }
+  protected readonly data = computed(() =>
+    this.segments.hasValue() ? this.segments.value() : null,
+  );
+  protected readonly error = computed(() => errorOf(this.segments.error()));
+  protected readonly points = computed(() =>
+    this.projection.hasValue() ? this.projection.value() : null,
+  );
+  protected readonly projectionError = computed(() => errorOf(this.projection.error()));
+  /** The model's features with labels and units; names only until the model has loaded. */
+  protected readonly features = computed(() => {
+    const model = this.model.hasValue() ? this.model.value() : null;
+    if (model) return featureSpecsOf(model);
+    const data = this.data();
+    const names = Object.keys(data?.population_mean ?? data?.segments[0]?.profile ?? {});
+    return fallbackSpecs(names);
+  });
 
   load(): void {
-    this.error.set(null);
-    this.projectionError.set(null);
-    this.api
-      .getSegments()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (data) => this.data.set(data),
-        error: (error: unknown) => this.error.set(asApiError(error)),
-      });
-    this.api
-      .getProjection(2000)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (projection) => this.projection.set(projection),
-        error: (error: unknown) => this.projectionError.set(asApiError(error)),
-      });
+    this.segments.reload();
+    this.model.reload();
+    this.projection.reload();
   }
 
   replaceSegment(updated: Segment): void {
-    this.data.update((data) =>
-      data && {
-        ...data,
-        segments: data.segments.map((s) => (s.id === updated.id ? updated : s)),
-      },
+    this.segments.update(
+      (data) =>
+        data && {
+          ...data,
+          segments: data.segments.map((s) => (s.id === updated.id ? { ...s, ...updated } : s)),
+        },
     );
   }
 
   totalCustomers(data: SegmentsResponse): number {
-    return totalOf(data);
+    return data.segments.reduce((sum, s) => sum + s.size, 0);
   }
 
   explained(projection: ProjectionResponse): string {
     const share = (projection.explained_variance ?? []).slice(0, 2).reduce((a, b) => a + b, 0);
     return `${Math.round(share * 100)}%`;
   }
-
-  features(data: SegmentsResponse): string[] {
-    return Object.keys(data.population_mean ?? data.segments[0]?.profile ?? {});
-  }
 }
 
-export function totalOf(data: SegmentsResponse): number {
-  return data.segments.reduce((sum, s) => sum + s.size, 0);
+function errorOf(error: unknown) {
+  return error ? asApiError(error) : null;
 }

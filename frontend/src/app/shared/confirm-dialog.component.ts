@@ -29,7 +29,11 @@ export interface ConfirmData {
       </button>
     </mat-dialog-actions>
   `,
-  styles: `.destructive { --mat-button-filled-container-color: #b3261e; }`,
+  styles: `
+    .destructive {
+      --mat-button-filled-container-color: #b3261e;
+    }
+  `,
 })
 export class ConfirmDialogComponent {
   protected readonly data = inject<ConfirmData>(MAT_DIALOG_DATA);

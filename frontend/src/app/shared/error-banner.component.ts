@@ -27,7 +27,9 @@ import { MatIconModule } from '@angular/material/icon';
       color: #8a1c1c;
       border: 1px solid #f5c2c0;
     }
-    .text { flex: 1; }
+    .text {
+      flex: 1;
+    }
   `,
 })
 export class ErrorBannerComponent {

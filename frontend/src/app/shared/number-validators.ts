@@ -30,6 +30,8 @@ export function errorMessage(control: AbstractControl | null, label: string): st
   if (errors['integer']) return `${label} must be a whole number.`;
   if (errors['min']) return `${label} must be ${errors['min'].min} or more.`;
   if (errors['max']) return `${label} must be ${errors['max'].max} or less.`;
+  if (errors['maxlength']) return `${label} is too long.`;
+  if (errors['pattern']) return `${label} is not in the expected form.`;
   return `${label} is not valid.`;
 }
 

@@ -16,7 +16,9 @@ export const SEGMENT_COLOURS = [
 export const CUSTOMER_COLOUR = '#f5a623';
 
 export function segmentColour(id: number): string {
-  return SEGMENT_COLOURS[((id % SEGMENT_COLOURS.length) + SEGMENT_COLOURS.length) % SEGMENT_COLOURS.length];
+  return SEGMENT_COLOURS[
+    ((id % SEGMENT_COLOURS.length) + SEGMENT_COLOURS.length) % SEGMENT_COLOURS.length
+  ];
 }
 
 /** "OnlineShopping" -> "Online shopping". */

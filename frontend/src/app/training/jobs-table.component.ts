@@ -1,7 +1,7 @@
 import { DatePipe } from '@angular/common';
 import { Component, input } from '@angular/core';
 import { MatTableModule } from '@angular/material/table';
-import { TrainingJob } from '../core/segmentation.models';
+import { TrainingJob } from './training.models';
 
 /** Recent training jobs, newest first. */
 @Component({
@@ -16,7 +16,9 @@ import { TrainingJob } from '../core/segmentation.models';
         </ng-container>
         <ng-container matColumnDef="status">
           <th mat-header-cell *matHeaderCellDef>Status</th>
-          <td mat-cell *matCellDef="let j"><span class="status status-{{ j.status }}">{{ j.status }}</span></td>
+          <td mat-cell *matCellDef="let j">
+            <span class="status status-{{ j.status }}">{{ j.status }}</span>
+          </td>
         </ng-container>
         <ng-container matColumnDef="k">
           <th mat-header-cell *matHeaderCellDef>Requested k</th>
@@ -36,11 +38,15 @@ import { TrainingJob } from '../core/segmentation.models';
         </ng-container>
         <ng-container matColumnDef="detail">
           <th mat-header-cell *matHeaderCellDef>Detail</th>
-          <td mat-cell *matCellDef="let j" class="detail">{{ j.error || (j.status === 'running' ? j.stage + ' (' + j.progress + '%)' : '') }}</td>
+          <td mat-cell *matCellDef="let j" class="detail">
+            {{ j.error || (j.status === 'running' ? j.stage + ' (' + j.progress + '%)' : '') }}
+          </td>
         </ng-container>
         <tr mat-header-row *matHeaderRowDef="columns"></tr>
         <tr mat-row *matRowDef="let row; columns: columns"></tr>
-        <tr class="mat-mdc-row" *matNoDataRow><td class="mat-mdc-cell empty" [attr.colspan]="columns.length">No training jobs yet.</td></tr>
+        <tr class="mat-mdc-row" *matNoDataRow>
+          <td class="mat-mdc-cell empty" [attr.colspan]="columns.length">No training jobs yet.</td>
+        </tr>
       </table>
     </div>
   `,
@@ -53,6 +59,8 @@ export class JobsTableComponent {
   duration(job: TrainingJob): string {
     if (!job.started_at || !job.finished_at) return '—';
     const seconds = (Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000;
-    return seconds < 60 ? `${seconds.toFixed(1)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+    return seconds < 60
+      ? `${seconds.toFixed(1)} s`
+      : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
   }
 }

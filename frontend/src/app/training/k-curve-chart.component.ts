@@ -1,18 +1,28 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
 import { BaseChartDirective } from 'ng2-charts';
-import { KCurvePoint } from '../core/segmentation.models';
+import { KCurvePoint } from '../shared/model.models';
 
 /** Silhouette (left axis) and inertia (right axis) for each candidate k. */
 @Component({
   selector: 'app-k-curve-chart',
   imports: [BaseChartDirective],
   template: `
-    <div class="chart" role="img" aria-label="Line chart of silhouette and inertia for each number of segments">
+    <div
+      class="chart"
+      role="img"
+      aria-label="Line chart of silhouette and inertia for each number of segments"
+    >
       <canvas baseChart type="line" [data]="data()" [options]="options()"></canvas>
     </div>
   `,
-  styles: `.chart { position: relative; height: 300px; width: 100%; }`,
+  styles: `
+    .chart {
+      position: relative;
+      height: 300px;
+      width: 100%;
+    }
+  `,
 })
 export class KCurveChartComponent {
   readonly curve = input.required<KCurvePoint[]>();
@@ -51,7 +61,9 @@ export class KCurveChartComponent {
 
   protected readonly options = computed<ChartConfiguration<'line'>['options']>(() => ({
     interaction: { mode: 'index', intersect: false },
-    plugins: { legend: { position: 'bottom', labels: { usePointStyle: true, pointStyle: 'line' } } },
+    plugins: {
+      legend: { position: 'bottom', labels: { usePointStyle: true, pointStyle: 'line' } },
+    },
     scales: {
       x: { title: { display: true, text: 'Number of segments (k)' }, grid: { display: false } },
       silhouette: { position: 'left', title: { display: true, text: 'Silhouette' } },

@@ -6,10 +6,11 @@ import { MatTableModule } from '@angular/material/table';
 import { filter, switchMap } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
-import { SegmentationApi } from '../core/segmentation-api.service';
-import { ModelVersion } from '../core/segmentation.models';
+import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { confirmAction } from '../shared/confirm-dialog.component';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { TrainingApi } from './training-api.service';
+import { ModelVersion } from './training.models';
 
 /** Every trained model version, with "Activate" to roll forward or back. */
 @Component({
@@ -19,7 +20,8 @@ import { ErrorBannerComponent } from '../shared/error-banner.component';
   styleUrl: './training-tables.css',
 })
 export class ModelsTableComponent {
-  private readonly api = inject(SegmentationApi);
+  private readonly api = inject(TrainingApi);
+  private readonly context = inject(SegmentationContext);
   private readonly dialog = inject(MatDialog);
 
   readonly models = input.required<ModelVersion[]>();
@@ -47,7 +49,7 @@ export class ModelsTableComponent {
         filter(Boolean),
         switchMap(() => {
           this.busyVersion.set(model.version);
-          return this.api.activateModel(model.version);
+          return this.api.activateModel(this.context.current(), model.version);
         }),
       )
       .subscribe({

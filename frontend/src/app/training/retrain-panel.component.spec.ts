@@ -4,7 +4,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { Role } from '../core/auth/auth.models';
 import { signInAs } from '../core/auth/auth.testing';
 import { errorInterceptor } from '../core/error.interceptor';
-import { TrainingJob } from '../core/segmentation.models';
+import { TrainingJob } from './training.models';
 import { RetrainPanelComponent } from './retrain-panel.component';
 import { job } from './training-job.fixture';
 
@@ -18,7 +18,10 @@ describe('RetrainPanelComponent', () => {
     vi.useFakeTimers();
     TestBed.configureTestingModule({
       imports: [RetrainPanelComponent],
-      providers: [provideHttpClient(withInterceptors([errorInterceptor])), provideHttpClientTesting()],
+      providers: [
+        provideHttpClient(withInterceptors([errorInterceptor])),
+        provideHttpClientTesting(),
+      ],
     });
     backend = TestBed.inject(HttpTestingController);
     signInAs('admin');
@@ -44,19 +47,28 @@ describe('RetrainPanelComponent', () => {
     expect(trigger.request.body).toEqual({});
     trigger.flush(job(), { status: 202, statusText: 'Accepted' });
     render();
-    expect(el.querySelector('[data-testid="training-job"]')?.getAttribute('data-status')).toBe('queued');
+    expect(el.querySelector('[data-testid="training-job"]')?.getAttribute('data-status')).toBe(
+      'queued',
+    );
     expect(retrainButton().disabled).toBe(true);
 
     vi.advanceTimersByTime(1000);
-    backend.expectOne('/api/v1/segmentation/jobs/12').flush(job({ status: 'running', stage: 'fitting', progress: 55 }));
+    backend
+      .expectOne('/api/v1/segmentation/jobs/12')
+      .flush(job({ status: 'running', stage: 'fitting', progress: 55 }));
     render();
     expect(el.querySelector('.stage')?.textContent?.trim()).toBe('fitting');
     expect(el.querySelector('mat-progress-bar')?.getAttribute('aria-valuenow')).toBe('55');
 
     vi.advanceTimersByTime(1000);
-    backend
-      .expectOne('/api/v1/segmentation/jobs/12')
-      .flush(job({ status: 'succeeded', progress: 100, model_version: 4, metrics: { silhouette: 0.634, inertia: 1, davies_bouldin: 1, calinski_harabasz: 1 } }));
+    backend.expectOne('/api/v1/segmentation/jobs/12').flush(
+      job({
+        status: 'succeeded',
+        progress: 100,
+        model_version: 4,
+        metrics: { silhouette: 0.634, inertia: 1, davies_bouldin: 1, calinski_harabasz: 1 },
+      }),
+    );
     render();
     expect(el.querySelector('.outcome')?.textContent).toContain('Model version 4');
     expect(el.querySelector('.outcome')?.textContent).toContain('0.634');
@@ -73,7 +85,9 @@ describe('RetrainPanelComponent', () => {
     expect(trigger.request.body).toEqual({ k: 6 });
     trigger.flush(job({ status: 'failed', error: 'Not enough data.' }));
     render();
-    expect(el.querySelector('.outcome')?.textContent).toContain('Training failed: Not enough data.');
+    expect(el.querySelector('.outcome')?.textContent).toContain(
+      'Training failed: Not enough data.',
+    );
   });
 
   it('refuses a k below 2 without calling the API', () => {
@@ -83,19 +97,29 @@ describe('RetrainPanelComponent', () => {
     retrainButton().click();
     render();
     backend.expectNone('/api/v1/segmentation/trigger-training');
-    expect(el.querySelector('mat-error')?.textContent?.trim()).toBe('Number of segments must be 2 or more.');
+    expect(el.querySelector('mat-error')?.textContent?.trim()).toBe(
+      'Number of segments must be 2 or more.',
+    );
   });
 
-  it.each<Role>(['viewer', 'analyst'])('offers no Retrain to a %s but still follows a running job', (role) => {
-    signInAs(role);
-    fixture.componentRef.setInput('runningJob', job({ status: 'running', stage: 'fitting', progress: 40 }));
-    render();
+  it.each<Role>(['viewer', 'analyst'])(
+    'offers no Retrain to a %s but still follows a running job',
+    (role) => {
+      signInAs(role);
+      fixture.componentRef.setInput(
+        'runningJob',
+        job({ status: 'running', stage: 'fitting', progress: 40 }),
+      );
+      render();
 
-    expect(retrainButton()).toBeUndefined();
-    expect(el.querySelector('#retrain-k')).toBeNull();
-    expect(el.textContent).toContain('Only an administrator can start training');
-    expect(el.querySelector('[data-testid="training-job"]')?.getAttribute('data-status')).toBe('running');
-  });
+      expect(retrainButton()).toBeUndefined();
+      expect(el.querySelector('#retrain-k')).toBeNull();
+      expect(el.textContent).toContain('Only an administrator can start training');
+      expect(el.querySelector('[data-testid="training-job"]')?.getAttribute('data-status')).toBe(
+        'running',
+      );
+    },
+  );
 
   it('offers Retrain to an admin', () => {
     expect(retrainButton()).toBeDefined();

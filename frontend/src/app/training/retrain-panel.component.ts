@@ -1,6 +1,15 @@
-import { Component, DestroyRef, effect, inject, input, output, signal } from '@angular/core';
+import {
+  Component,
+  DestroyRef,
+  effect,
+  inject,
+  input,
+  output,
+  signal,
+  untracked,
+} from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FormControl, ReactiveFormsModule, Validators } from '@angular/forms';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -10,11 +19,13 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { Subscription } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
-import { SegmentationApi } from '../core/segmentation-api.service';
-import { TrainingJob, TrainingParams } from '../core/segmentation.models';
+import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { applyApiErrors } from '../shared/form-errors';
 import { errorMessage, integerValidator } from '../shared/number-validators';
+import { TrainingApi } from './training-api.service';
 import { TrainingJobs, isFinished } from './training-jobs.service';
+import { TrainingJob, TrainingParams } from './training.models';
 
 /** "Retrain" with an optional k, then a live progress bar until the job finishes. */
 @Component({
@@ -33,7 +44,8 @@ import { TrainingJobs, isFinished } from './training-jobs.service';
   styleUrl: './retrain-panel.component.css',
 })
 export class RetrainPanelComponent {
-  private readonly api = inject(SegmentationApi);
+  private readonly api = inject(TrainingApi);
+  private readonly context = inject(SegmentationContext);
   private readonly jobs = inject(TrainingJobs);
   private readonly destroyRef = inject(DestroyRef);
   /** Only admins may start training; everyone can follow a running job. */
@@ -41,6 +53,8 @@ export class RetrainPanelComponent {
 
   /** A job already queued or running when the page opened; the panel follows it. */
   readonly runningJob = input<TrainingJob | null>(null);
+  /** False when the segmentation has no model yet: the button then says "Train". */
+  readonly hasModel = input(true);
   readonly finished = output<TrainingJob>();
 
   protected readonly job = signal<TrainingJob | null>(null);
@@ -58,11 +72,30 @@ export class RetrainPanelComponent {
       const running = this.runningJob();
       if (running && !isFinished(running) && !this.watching) this.follow(running);
     });
+    // Another segmentation: its jobs are not this one's; stop following and forget the last.
+    let shownFor = this.context.current();
+    effect(() => {
+      const name = this.context.current();
+      if (name === shownFor) return;
+      shownFor = name;
+      untracked(() => {
+        this.watching?.unsubscribe();
+        this.watching = undefined;
+        this.job.set(null);
+        this.error.set(null);
+      });
+    });
   }
 
   get active(): boolean {
     const job = this.job();
     return !!job && !isFinished(job);
+  }
+
+  /** " (silhouette 0.412)" when the finished job reports one. */
+  qualityNote(job: TrainingJob): string {
+    const silhouette = job.metrics?.silhouette;
+    return typeof silhouette === 'number' ? ` (silhouette ${silhouette.toFixed(3)})` : '';
   }
 
   kError(): string {
@@ -78,7 +111,7 @@ export class RetrainPanelComponent {
     const params: TrainingParams = k === null || (k as unknown) === '' ? {} : { k: Number(k) };
     this.error.set(null);
     this.starting.set(true);
-    this.api.triggerTraining(params).subscribe({
+    this.api.triggerTraining(this.context.current(), params).subscribe({
       next: (job) => {
         this.starting.set(false);
         this.follow(job);
@@ -86,8 +119,7 @@ export class RetrainPanelComponent {
       error: (error: unknown) => {
         this.starting.set(false);
         const apiError = asApiError(error);
-        const kMessage = apiError.fieldMessage('k');
-        if (kMessage) this.k.setErrors({ api: kMessage });
+        applyApiErrors(new FormGroup({ k: this.k }), apiError);
         this.error.set(apiError);
       },
     });
@@ -97,7 +129,7 @@ export class RetrainPanelComponent {
     this.watching?.unsubscribe();
     this.job.set(job);
     this.watching = this.jobs
-      .watch(job)
+      .watch(this.context.current(), job)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe({
         next: (current) => {

@@ -1,4 +1,4 @@
-import { TrainingJob } from '../core/segmentation.models';
+import { TrainingJob } from './training.models';
 
 /** A training job for tests, queued unless changed. */
 export function job(changes: Partial<TrainingJob> = {}): TrainingJob {

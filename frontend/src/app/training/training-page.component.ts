@@ -1,19 +1,25 @@
-import { Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Component, computed, inject } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { ApiError, asApiError } from '../core/api-error';
-import { SegmentationApi } from '../core/segmentation-api.service';
-import { ActiveModel, ModelVersion, TrainingJob } from '../core/segmentation.models';
+import { asApiError } from '../core/api-error';
+import { AuthService } from '../core/auth/auth.service';
+import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { ModelApi } from '../shared/model-api.service';
 import { JobsTableComponent } from './jobs-table.component';
 import { KCurveChartComponent } from './k-curve-chart.component';
 import { ModelMetricsComponent } from './model-metrics.component';
 import { ModelsTableComponent } from './models-table.component';
+import { NewSegmentationComponent } from './new-segmentation.component';
 import { RetrainPanelComponent } from './retrain-panel.component';
+import { TrainingApi } from './training-api.service';
 import { isFinished } from './training-jobs.service';
+import { ModelVersion, TrainingJob } from './training.models';
 
-/** Active model quality, retraining with live progress, job history and model rollback. */
+/**
+ * The current segmentation's model quality, (re)training with live progress, job history and
+ * model rollback; admins can also create a new segmentation from the customers' columns.
+ */
 @Component({
   selector: 'app-training-page',
   imports: [
@@ -23,75 +29,60 @@ import { isFinished } from './training-jobs.service';
     KCurveChartComponent,
     ModelMetricsComponent,
     ModelsTableComponent,
+    NewSegmentationComponent,
     RetrainPanelComponent,
   ],
   templateUrl: './training-page.component.html',
   styleUrl: './training-page.component.css',
 })
 export class TrainingPageComponent {
-  private readonly api = inject(SegmentationApi);
   private readonly snackBar = inject(MatSnackBar);
-  private readonly destroyRef = inject(DestroyRef);
+  protected readonly context = inject(SegmentationContext);
+  protected readonly isAdmin = inject(AuthService).isAdmin;
+  private readonly api = inject(TrainingApi);
 
-  protected readonly model = signal<ActiveModel | null>(null);
-  protected readonly modelError = signal<ApiError | null>(null);
-  protected readonly jobs = signal<TrainingJob[]>([]);
-  protected readonly models = signal<ModelVersion[]>([]);
-  protected readonly listError = signal<ApiError | null>(null);
+  private readonly modelResource = inject(ModelApi).activeModelResource(this.context.current);
+  private readonly jobsResource = this.api.jobsResource(this.context.current);
+  private readonly modelsResource = this.api.modelsResource(this.context.current);
+
+  protected readonly model = computed(() =>
+    this.modelResource.hasValue() ? this.modelResource.value() : null,
+  );
+  protected readonly modelError = computed(() => {
+    const error = this.modelResource.error();
+    return error ? asApiError(error) : null;
+  });
+  protected readonly jobs = computed<TrainingJob[]>(() =>
+    this.jobsResource.hasValue() ? (this.jobsResource.value()?.items ?? []) : [],
+  );
+  protected readonly models = computed<ModelVersion[]>(() =>
+    this.modelsResource.hasValue() ? (this.modelsResource.value()?.items ?? []) : [],
+  );
+  protected readonly listError = computed(() => {
+    const error = this.jobsResource.error() ?? this.modelsResource.error();
+    return error ? asApiError(error) : null;
+  });
   protected readonly runningJob = computed(() => this.jobs().find((j) => !isFinished(j)) ?? null);
-
-  constructor() {
-    this.reload();
-  }
+  /** Until the model has loaded, assume one exists (the button says "Retrain", as always). */
+  protected readonly hasModel = computed(() => this.modelError()?.status !== 404);
 
   reload(): void {
-    this.loadModel();
-    this.loadHistory();
+    this.modelResource.reload();
+    this.jobsResource.reload();
+    this.modelsResource.reload();
   }
 
   onTrainingFinished(job: TrainingJob): void {
     this.reload();
     if (job.status === 'succeeded') {
-      this.snackBar.open(`Model version ${job.model_version} is trained.`, 'OK', { duration: 5000 });
+      this.snackBar.open(`Model version ${job.model_version} is trained.`, 'OK', {
+        duration: 5000,
+      });
     }
   }
 
   onActivated(model: ModelVersion): void {
     this.snackBar.open(`Model version ${model.version} is now active.`, 'OK', { duration: 5000 });
     this.reload();
-  }
-
-  private loadModel(): void {
-    this.api
-      .getActiveModel()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (model) => {
-          this.model.set(model);
-          this.modelError.set(null);
-        },
-        error: (error: unknown) => {
-          this.model.set(null);
-          this.modelError.set(asApiError(error));
-        },
-      });
-  }
-
-  private loadHistory(): void {
-    this.listError.set(null);
-    this.api
-      .listJobs(20)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (jobs) => this.jobs.set(jobs),
-        error: (error: unknown) => this.listError.set(asApiError(error)),
-      });
-    this.api
-      .listModels()
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (models) => this.models.set(models),
-        error: (error: unknown) => this.listError.set(asApiError(error)),
-      });
   }
 }
