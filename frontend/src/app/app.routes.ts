@@ -36,6 +36,10 @@ export const routes: Routes = [
         loadChildren: () => import('./customers/customers.routes').then((m) => m.CUSTOMER_ROUTES),
       },
       {
+        path: 'admin',
+        loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),
+      },
+      {
         path: 'forbidden',
         title: 'Not allowed',
         loadComponent: () => import('./core/forbidden.component').then((m) => m.ForbiddenComponent),

@@ -45,9 +45,18 @@ describe('ShellComponent', () => {
     await fixture.whenStable();
 
     expect(el.querySelectorAll('nav a').length).toBe(4);
+    expect(el.querySelector('nav a[href="/admin"]')).toBeNull();
     const user = el.querySelector('[data-testid="signed-in-user"]')?.textContent ?? '';
     expect(user).toContain('alice');
     expect(user).toContain('Analyst');
+  });
+
+  it('shows the Admin link to admins only', async () => {
+    signInAs('admin', 'root');
+    await fixture.whenStable();
+
+    expect(el.querySelectorAll('nav a').length).toBe(5);
+    expect(el.querySelector('nav a[href="/admin"]')?.textContent).toContain('Admin');
   });
 
   it('signs out and goes to the sign-in page', async () => {

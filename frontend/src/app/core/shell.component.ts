@@ -1,4 +1,4 @@
-import { Component, inject, signal } from '@angular/core';
+import { Component, computed, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatIconModule } from '@angular/material/icon';
 import { MatToolbarModule } from '@angular/material/toolbar';
@@ -13,6 +13,14 @@ interface NavLink {
   exact: boolean;
 }
 
+/** Only admins see it; /admin itself also turns others away. */
+const ADMIN_LINK: NavLink = {
+  path: '/admin',
+  label: 'Admin',
+  icon: 'admin_panel_settings',
+  exact: false,
+};
+
 /** Application frame: toolbar with the main navigation, the signed-in user, and the routed page. */
 @Component({
   selector: 'app-root',
@@ -25,12 +33,13 @@ export class ShellComponent {
   private readonly router = inject(Router);
   protected readonly roleLabels = ROLE_LABELS;
   protected readonly signingOut = signal(false);
-  protected readonly links: NavLink[] = [
+  protected readonly links = computed<NavLink[]>(() => [
     { path: '/', label: 'Predict', icon: 'insights', exact: true },
     { path: '/segments', label: 'Segments', icon: 'donut_small', exact: false },
     { path: '/training', label: 'Training', icon: 'model_training', exact: false },
     { path: '/customers', label: 'Customers', icon: 'people', exact: false },
-  ];
+    ...(this.auth.isAdmin() ? [ADMIN_LINK] : []),
+  ]);
 
   signOut(): void {
     this.signingOut.set(true);
