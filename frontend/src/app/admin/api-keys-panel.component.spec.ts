@@ -68,7 +68,7 @@ describe('ApiKeysPanelComponent', () => {
     await fixture.whenStable();
 
     const shown = dialog()!;
-    expect(shown.querySelector<HTMLInputElement>('[data-testid="new-api-key"]')!.value).toBe(
+    expect(shown.querySelector<HTMLTextAreaElement>('[data-testid="new-api-key"]')!.value).toBe(
       NEW_API_KEY.key,
     );
     expect(shown.textContent).toContain('You will not see it again');

@@ -29,15 +29,17 @@ import { NewApiKey } from './admin.models';
       </p>
       <label class="key-label" for="new-api-key">API key</label>
       <div class="key-row">
-        <input
+        <textarea
           id="new-api-key"
           class="key"
           data-testid="new-api-key"
+          rows="2"
           readonly
-          [value]="data.key"
+          spellcheck="false"
           aria-describedby="new-key-warning"
+          [value]="data.key"
           (focus)="selectAll($event)"
-        />
+        ></textarea>
         <button mat-stroked-button type="button" (click)="copyKey()" cdkFocusInitial>
           <mat-icon>content_copy</mat-icon>Copy key
         </button>
@@ -99,7 +101,7 @@ export class NewApiKeyDialogComponent {
   }
 
   protected selectAll(event: FocusEvent): void {
-    (event.target as HTMLInputElement).select();
+    (event.target as HTMLTextAreaElement).select();
   }
 }
 
