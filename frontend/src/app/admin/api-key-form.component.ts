@@ -89,6 +89,6 @@ export class ApiKeyFormComponent {
   }
 
   protected message(name: 'name' | 'role'): string {
-    return controlMessage(this.form, name, MESSAGES);
+    return controlMessage(this.form.get(name), MESSAGES);
   }
 }

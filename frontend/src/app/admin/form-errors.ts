@@ -25,18 +25,17 @@ export function showApiErrors(form: FormGroup, error: ApiError, conflictField?: 
   return error.hasFieldErrors ? '' : error.message;
 }
 
-function setApiError(control: AbstractControl, message: string): void {
+export function setApiError(control: AbstractControl, message: string): void {
   control.setErrors({ ...control.errors, api: message });
   control.markAsTouched();
 }
 
 /** The message to show under a control: the API's, else the first matching validator's. */
 export function controlMessage(
-  form: FormGroup,
-  name: string,
+  control: AbstractControl | null,
   messages: Record<string, string>,
 ): string {
-  const errors = form.get(name)?.errors;
+  const errors = control?.errors;
   if (!errors) return '';
   if (typeof errors['api'] === 'string') return errors['api'];
   const key = Object.keys(messages).find((k) => k in errors);

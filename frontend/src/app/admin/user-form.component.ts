@@ -108,7 +108,7 @@ export class UserFormComponent {
   }
 
   protected message(field: Field): string {
-    return controlMessage(this.form, field, MESSAGES[field]);
+    return controlMessage(this.form.get(field), MESSAGES[field]);
   }
 
   private focusFirstInvalid(): void {

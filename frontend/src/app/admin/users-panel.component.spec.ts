@@ -104,6 +104,48 @@ describe('UsersPanelComponent', () => {
     );
   });
 
+  it('sets a new password in a dialog that shows the rules and the API answer', async () => {
+    expect(button(row(ADMIN_USER.username)!, 'Password').disabled).toBe(true);
+    button(row('alice')!, 'Password').click();
+    await fixture.whenStable();
+    const shown = dialog()!;
+    expect(shown.textContent).toContain('Set a new password for alice');
+    const input = shown.querySelector<HTMLInputElement>('#set-password')!;
+    expect(document.activeElement).toBe(input);
+    const submit = async (value: string) => {
+      input.value = value;
+      input.dispatchEvent(new Event('input'));
+      button(shown, 'Set password').click();
+      await fixture.whenStable();
+    };
+    const error = () => shown.querySelector('mat-error')?.textContent?.trim();
+
+    await submit('short');
+    backend.expectNone('/api/v1/auth/users/2');
+    expect(error()).toBe('At least 12 characters.');
+
+    await submit('password1234');
+    const refused = backend.expectOne('/api/v1/auth/users/2');
+    expect(refused.request.method).toBe('PATCH');
+    expect(refused.request.body).toEqual({ password: 'password1234' });
+    refused.flush(
+      {
+        code: 422,
+        status: 'Unprocessable Entity',
+        message: 'Invalid input.',
+        errors: { json: { password: ['Too common; choose another.'] } },
+      },
+      { status: 422, statusText: 'Unprocessable Entity' },
+    );
+    await fixture.whenStable();
+    expect(error()).toBe('Too common; choose another.');
+
+    await submit('a-much-better-passphrase');
+    backend.expectOne('/api/v1/auth/users/2').flush(ANALYST_USER);
+    await fixture.whenStable();
+    expect(dialog()).toBeNull();
+  });
+
   it('deletes a user only after confirming', async () => {
     button(row('alice')!, 'Delete').click();
     await fixture.whenStable();

@@ -17,10 +17,11 @@ import { confirmAction } from '../shared/confirm-dialog.component';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { AdminApi } from './admin-api.service';
 import { ROLES, StaffUser, StaffUserChange } from './admin.models';
+import { setUserPassword } from './set-password-dialog.component';
 import { UserFormComponent } from './user-form.component';
 
 /**
- * Staff accounts: add, change role, disable or enable, delete. The signed-in admin's own row
+ * Staff accounts: add, change role, set a password, disable or enable, delete. The signed-in admin's own row
  * cannot be demoted, disabled or deleted here, so nobody locks themselves out by a click.
  */
 @Component({
@@ -78,6 +79,13 @@ export class UsersPanelComponent {
   toggleDisabled(user: StaffUser): void {
     const disabled = !user.disabled;
     this.update(user, { disabled }, `${user.username} is ${disabled ? 'disabled' : 'enabled'}.`);
+  }
+
+  setPassword(user: StaffUser): void {
+    this.actionError.set('');
+    setUserPassword(this.dialog, user)
+      .pipe(filter(Boolean))
+      .subscribe(() => this.announcer.announce(`New password set for ${user.username}.`));
   }
 
   deleteUser(user: StaffUser): void {
