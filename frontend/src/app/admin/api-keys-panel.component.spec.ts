@@ -157,5 +157,6 @@ describe('ApiKeysPanelComponent', () => {
 
     expect(rows()[0].querySelector('[data-testid="key-status"]')!.textContent).toContain('Revoked');
     expect(rows()[0].querySelector('button')).toBeNull();
+    expect(document.activeElement?.id).toBe('api-keys-title');
   });
 });

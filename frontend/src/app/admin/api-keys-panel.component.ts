@@ -1,5 +1,5 @@
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, signal } from '@angular/core';
+import { Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -33,6 +33,7 @@ import { ApiKeyFormComponent } from './api-key-form.component';
 export class ApiKeysPanelComponent {
   private readonly api = inject(AdminApi);
   private readonly dialog = inject(MatDialog);
+  private readonly title = viewChild.required<ElementRef<HTMLElement>>('title');
 
   protected readonly keys = rxResource({ stream: () => this.api.listApiKeys() });
   protected readonly rows = computed(() => (this.keys.hasValue() ? this.keys.value() : []));
@@ -73,7 +74,10 @@ export class ApiKeysPanelComponent {
         switchMap(() => this.api.revokeApiKey(key.id)),
       )
       .subscribe({
-        next: (revoked) => this.replaceOrAppend(revoked),
+        next: (revoked) => {
+          this.replaceOrAppend(revoked);
+          this.title().nativeElement.focus(); // the focused Revoke button is gone
+        },
         error: (error: unknown) => this.actionError.set(asApiError(error).message),
       });
   }

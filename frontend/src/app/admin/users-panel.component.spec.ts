@@ -165,6 +165,7 @@ describe('UsersPanelComponent', () => {
 
     expect(row('alice')).toBeNull();
     expect(row(ADMIN_USER.username)).not.toBeNull();
+    expect(document.activeElement?.id).toBe('users-title');
   });
 
   it('adds a user and lists it', async () => {

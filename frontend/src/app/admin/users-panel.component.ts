@@ -1,6 +1,6 @@
 import { LiveAnnouncer } from '@angular/cdk/a11y';
 import { DatePipe } from '@angular/common';
-import { Component, computed, inject, signal } from '@angular/core';
+import { Component, ElementRef, computed, inject, signal, viewChild } from '@angular/core';
 import { rxResource } from '@angular/core/rxjs-interop';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
@@ -45,6 +45,7 @@ export class UsersPanelComponent {
   private readonly dialog = inject(MatDialog);
   private readonly announcer = inject(LiveAnnouncer);
   private readonly me = inject(AuthService).user;
+  private readonly title = viewChild.required<ElementRef<HTMLElement>>('title');
 
   protected readonly users = rxResource({ stream: () => this.api.listUsers() });
   protected readonly rows = computed(() => (this.users.hasValue() ? this.users.value() : []));
@@ -107,6 +108,7 @@ export class UsersPanelComponent {
         next: () => {
           this.busy.set(null);
           this.edit((list) => list.filter((u) => u.id !== user.id));
+          this.title().nativeElement.focus(); // the focused Delete button is gone with its row
           this.announcer.announce(`User ${user.username} deleted.`);
         },
         error: (error: unknown) => this.fail(error),
