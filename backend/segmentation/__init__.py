@@ -37,6 +37,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=normalise_url(app.config["DATABASE_URL"]),
         SQLALCHEMY_ENGINE_OPTIONS={
             "pool_pre_ping": True,
+            # failed statements never carry their parameters (customer data) into messages
+            "hide_parameters": True,
             "pool_size": 5,
             "max_overflow": 5,
             "connect_args": {"connect_timeout": 5, "application_name": "segmentation"},
@@ -61,6 +63,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     errors.register(app)
     _request_logging(app)
     _security(app)
+    errors.register_input_checks(app)
     _docs_assets(app)
 
     from .jobs import build_queue
@@ -136,14 +139,7 @@ def _security(app: Flask) -> None:
 
     auth.init_app(app)
     limiter.init_app(app)
-    # Flask-Limiter checks every request; only writes and sign-in carry limits, so check
-    # just those (the predict hot path, a POST that writes nothing, skips the bookkeeping)
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
-
-    @app.before_request
-    def rate_limit():
-        if request.method in auth.UNSAFE_METHODS and not (request.endpoint or "").startswith("predict."):
-            limiter._check_request_limit()
+    app.wsgi_app = errors.BodyLimit(proxies(app), app.config["MAX_CONTENT_LENGTH"])
 
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "API key: flask create-api-key"}
@@ -168,6 +164,18 @@ def _security(app: Flask) -> None:
             else:
                 response.delete_cookie("XSRF-TOKEN")
         return response
+
+
+def proxies(app: Flask):
+    """The WSGI app behind TRUSTED_PROXIES proxies: the client address (rate limits,
+    audit) is the one the nearest trusted proxy saw (X-Forwarded-For counted from the
+    right), never a value the client wrote itself."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if not hops:
+        return app.wsgi_app
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    return ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _docs_assets(app: Flask) -> None:

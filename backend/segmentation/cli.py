@@ -80,29 +80,10 @@ def bootstrap(customers: int) -> None:
     if count_customers() == 0:
         result = run_seed(customers, 42)
         click.echo(f"Seeded {result['customers']:,} demo customers in {result['seconds']:.1f}s")
-    from .auth.users import ensure_first_admin
+    from .auth.cli import first_run_secrets
 
-    first = ensure_first_admin()
-    if first:
-        path = Path(current_app.config["VAR_DIR"]) / "initial-admin-password"
-        path.write_text(first[1] + "\n")
-        path.chmod(0o600)
-        click.echo(
-            f"Created the first admin. Sign in as '{first[0]}' with password '{first[1]}' "
-            f"(also in {path}; change it by creating your own admin)."
-        )
-        from .auth import create_api_key as new_key
-        from .extensions import db
-
-        _, key = new_key("local-demo", "viewer")
-        db.session.commit()
-        key_path = Path(current_app.config["VAR_DIR"]) / "initial-api-key"
-        key_path.write_text(key + "\n")
-        key_path.chmod(0o600)
-        click.echo(
-            f"Created a viewer API key for trying the API (also in {key_path}):\n  "
-            f"curl -H 'Authorization: Bearer {key}' ..."
-        )
+    for line in first_run_secrets():  # paths only: secrets never reach the process log
+        click.echo(line)
     if active_version() is None:
         run = execute_run(create_run({}, trigger="cli").id)
         click.echo(f"Trained model v{run.model_version_id}: {run.status}")
@@ -136,7 +117,6 @@ def embedded_db_stop() -> None:
 @with_appcontext
 def worker() -> None:
     """Run queued jobs (training, re-segmentation) until stopped (SIGINT/SIGTERM)."""
-    from pathlib import Path
 
     from .jobs import QUEUE
     from .training.service import fail_stale_runs

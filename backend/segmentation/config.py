@@ -96,6 +96,10 @@ class Config:
     LOGIN_LOCK_MINUTES: int = 15
     RATE_LIMIT_LOGIN: str = "10 per minute"
     RATE_LIMIT_WRITES: str = "600 per minute"
+    # sign-in attempts per named account (known or not), besides RATE_LIMIT_LOGIN per client
+    RATE_LIMIT_LOGIN_ACCOUNT: str = "10 per minute"
+    # proxies in front of gunicorn whose X-Forwarded-For / -Proto are trusted (nginx: 1)
+    TRUSTED_PROXIES: int = 0
     API_KEY_CACHE_SECONDS: float = 30.0
     extra: dict = field(default_factory=dict)
 
@@ -134,6 +138,8 @@ class Config:
             LOGIN_LOCK_MINUTES=_int("LOGIN_LOCK_MINUTES", 15),
             RATE_LIMIT_LOGIN=env("RATE_LIMIT_LOGIN", "10 per minute"),
             RATE_LIMIT_WRITES=env("RATE_LIMIT_WRITES", "600 per minute"),
+            RATE_LIMIT_LOGIN_ACCOUNT=env("RATE_LIMIT_LOGIN_ACCOUNT", "10 per minute"),
+            TRUSTED_PROXIES=_int("TRUSTED_PROXIES", 0),
             API_KEY_CACHE_SECONDS=_float("API_KEY_CACHE_SECONDS", 30.0),
         )
         values.update(overrides)
@@ -146,6 +152,8 @@ class Config:
             raise ValueError(
                 f"need 2 <= MIN_CLUSTERS <= MAX_CLUSTERS, got {self.MIN_CLUSTERS}..{self.MAX_CLUSTERS}"
             )
+        if not 0 <= self.TRUSTED_PROXIES <= 5:
+            raise ValueError(f"TRUSTED_PROXIES must be between 0 and 5, got {self.TRUSTED_PROXIES}")
         if self.MAX_CLUSTERS > 50:
             raise ValueError("MAX_CLUSTERS must be at most 50")
         from .ml.features import FEATURE_SETS

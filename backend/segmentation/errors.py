@@ -2,20 +2,30 @@
 
 flask-smorest already renders HTTP errors (including webargs validation errors) in this
 shape; here unexpected exceptions and an unreachable database get it too, after the
-session is rolled back, without leaking a traceback.
+session is rolled back, without leaking a traceback. A 500 is logged as its reference id,
+the exception class and the code locations it passed through: never the exception's
+message (a failed statement's message quotes its parameters: customer data), never the
+request body. 405 answers carry ``Allow`` and 429 answers ``Retry-After``; bodies over
+MAX_CONTENT_LENGTH get 413 whether or not they are chunked.
 """
 
 from __future__ import annotations
 
+import io
 import logging
+import math
+import time
+import traceback
 from http import HTTPStatus
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
+from flask_smorest import abort
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import InternalServerError, MethodNotAllowed, TooManyRequests
 
-from .extensions import db
+from .extensions import api, db
 from .logs import context_id
+from .values import CONTROL_EXCEPT_LINES, NO_CONTROL
 
 log = logging.getLogger(__name__)
 
@@ -27,17 +37,35 @@ def error_body(code: int, message: str, errors: dict | None = None) -> dict:
     return body
 
 
+def _json_error(code: int, message: str, headers: dict | None = None):
+    response = jsonify(error_body(code, message))
+    response.status_code = code
+    response.headers.update(headers or {})
+    return response
+
+
+def where(exc: BaseException) -> str:
+    """The code locations of a traceback (file:line function), without any message."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-8:]))
+
+
+def log_unhandled(exc: BaseException) -> None:
+    log.error("unhandled %s, reference %s, at %s", type(exc).__name__, context_id.get(), where(exc))
+
+
 def register(app: Flask) -> None:
+    # Flask would log the whole traceback (with the statement's parameters) before our
+    # handler runs; internal_error logs the sanitised version instead
+    app.log_exception = lambda exc_info: None
+
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):
         db.session.rollback()
-        log.error("database unavailable: %s", str(exc.orig).strip().splitlines()[0] if exc.orig else exc)
-        response = jsonify(
-            error_body(503, "The database is unavailable; nothing was changed. Try again shortly.")
+        log.error("database unavailable: %s", type(exc.orig or exc).__name__)
+        return _json_error(
+            503, "The database is unavailable; nothing was changed. Try again shortly.", {"Retry-After": "5"}
         )
-        response.status_code = 503
-        response.headers["Retry-After"] = "5"
-        return response
 
     @app.errorhandler(DBAPIError)
     def database_error(exc):
@@ -50,7 +78,128 @@ def register(app: Flask) -> None:
         db.session.rollback()
         original = getattr(exc, "original_exception", None)
         if original is not None:
-            log.error("unhandled %s", type(original).__name__, exc_info=original)
-        response = jsonify(error_body(500, f"Internal error; reference {context_id.get()}."))
-        response.status_code = 500
+            log_unhandled(original)
+        return _json_error(500, f"Internal error; reference {context_id.get()}.")
+
+    @app.errorhandler(MethodNotAllowed)
+    def method_not_allowed(exc):
+        allowed = sorted(set(exc.valid_methods or ()) | {"OPTIONS"})
+        return _json_error(
+            405, f"The method {request.method} is not allowed here.", {"Allow": ", ".join(allowed)}
+        )
+
+    @app.errorhandler(TooManyRequests)
+    def too_many_requests(exc):
+        response = app.make_response(api.handle_http_exception(exc))
+        if "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(_retry_after())
         return response
+
+
+def register_input_checks(app: Flask) -> None:
+    """After authorization: NUL and other control characters are refused in every JSON
+    string and query parameter (JSON strings may hold line breaks and tabs, for
+    multi-line text; fields that are one line refuse them in their schema)."""
+
+    @app.before_request
+    def refuse_control_characters():
+        errors = {}
+        for name, value in request.args.items(multi=True):
+            if CONTROL_EXCEPT_LINES.search(name) or CONTROL_EXCEPT_LINES.search(value):
+                errors.setdefault("query", {})[name] = [NO_CONTROL]
+        if request.is_json and _may_hold_control(request.get_data(cache=True)):
+            found = _control_paths(request.get_json(silent=True))
+            if found:
+                errors["json"] = found
+        if errors:
+            abort(422, message="Control characters are not accepted.", errors=errors)
+
+
+def _retry_after() -> int:
+    from .auth.ratelimit import limiter
+
+    current = limiter.current_limit
+    if current is not None:
+        return max(1, math.ceil(current.reset_at - time.time()))
+    return 60
+
+
+def _may_hold_control(raw: bytes) -> bool:
+    """JSON can only carry control characters as escapes (``\\u0000``, ``\\n``...) or as
+    raw DEL / C1 bytes; most bodies have neither and skip the walk."""
+    return b"\\" in raw or b"\x7f" in raw or any(b"\xc2" + bytes([c]) in raw for c in range(0x80, 0xA0))
+
+
+def _control_paths(value, path: tuple = ()) -> dict:
+    """Nested {key: {...: [message]}} for every string (or key) holding control characters."""
+    found: dict = {}
+
+    def put(where_: tuple) -> None:
+        node = found
+        for part in where_[:-1]:
+            node = node.setdefault(part, {})
+        node[where_[-1]] = [NO_CONTROL]
+
+    def walk(v, at: tuple) -> None:
+        if isinstance(v, str):
+            if CONTROL_EXCEPT_LINES.search(v):
+                put(at or ("_schema",))
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                if CONTROL_EXCEPT_LINES.search(k):
+                    put((*at, k))
+                else:
+                    walk(item, (*at, k))
+        elif isinstance(v, list):
+            for i, item in enumerate(v):
+                walk(item, (*at, i))
+
+    walk(value, path)
+    return found
+
+
+class BodyLimit:
+    """WSGI middleware: a body without Content-Length (chunked) is read up to
+    ``limit`` + 1 bytes; over the limit the answer is 413 in the error shape, otherwise the
+    app sees the body with its length. gunicorn would otherwise hand Flask a stream that
+    silently stops at the limit."""
+
+    def __init__(self, wsgi_app, limit: int):
+        self.wsgi_app = wsgi_app
+        self.limit = limit
+
+    def __call__(self, environ, start_response):
+        if (
+            not environ.get("CONTENT_LENGTH")
+            and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        ):
+            stream = environ["wsgi.input"]
+            body = bytearray()
+            while len(body) <= self.limit:
+                chunk = stream.read(min(65536, self.limit + 1 - len(body)))
+                if not chunk:
+                    break
+                body += chunk
+            if len(body) > self.limit:
+                return _too_large(start_response, self.limit)
+            environ["wsgi.input"] = io.BytesIO(bytes(body))
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            environ["wsgi.input_terminated"] = True
+        elif (environ.get("CONTENT_LENGTH") or "").isascii() and (
+            environ.get("CONTENT_LENGTH") or "0"
+        ).isdigit():
+            if int(environ.get("CONTENT_LENGTH") or 0) > self.limit:
+                return _too_large(start_response, self.limit)
+        return self.wsgi_app(environ, start_response)
+
+
+def _too_large(start_response, limit: int):
+    import orjson
+
+    body = orjson.dumps(error_body(413, f"The request body is larger than {limit} bytes."))
+    start_response(
+        "413 Request Entity Too Large",
+        [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close")],
+    )
+    return [body]

@@ -8,10 +8,7 @@ import marshmallow as ma
 from marshmallow import fields
 
 from .ml.features import CATEGORIES
-from .predict.parsing import NUMERIC
-
-LIMIT = Decimal("1e12")
-CENT = Decimal("0.01")
+from .values import CENT, MONEY_MAX, NON_NEGATIVE_PATTERN, NUMERIC, NUMERIC_PATTERN, control_error
 
 
 class Amount(fields.Field):
@@ -20,8 +17,12 @@ class Amount(fields.Field):
 
     def __init__(self, *, minimum: Decimal | None = Decimal(0), **kwargs):
         self.minimum = minimum
+        low = -MONEY_MAX if minimum is None else minimum
         doc = {
-            "oneOf": [{"type": "number"}, {"type": "string", "pattern": NUMERIC.pattern}],
+            "oneOf": [
+                {"type": "number", "minimum": float(low), "maximum": float(MONEY_MAX)},
+                {"type": "string", "pattern": NUMERIC_PATTERN if minimum is None else NON_NEGATIVE_PATTERN},
+            ],
             "example": "120.50",
         }
         if minimum is not None:
@@ -42,12 +43,30 @@ class Amount(fields.Field):
             raise ma.ValidationError("Must be a finite number.")
         if self.minimum is not None and amount < self.minimum:
             raise ma.ValidationError(f"Must be greater than or equal to {self.minimum}.")
-        if abs(amount) > LIMIT:
-            raise ma.ValidationError(f"Must be at most {LIMIT:f} in absolute value.")
-        return amount.quantize(CENT)
+        if abs(amount) > MONEY_MAX or abs(amount := amount.quantize(CENT)) > MONEY_MAX:
+            raise ma.ValidationError(f"Must be at most {MONEY_MAX:f} in absolute value.")
+        return amount
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else float(value)
+
+
+class Text(fields.String):
+    """A string without control characters (``multiline`` allows line breaks and tabs),
+    at most ``max_length`` characters: the length of its column."""
+
+    def __init__(self, max_length: int, *, min_length: int = 1, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        validators = [ma.validate.Length(min_length, max_length)]
+        validators += list(kwargs.pop("validate", None) or [])
+        super().__init__(validate=validators, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        error = control_error(text, self.multiline)
+        if error:
+            raise ma.ValidationError(error)
+        return text
 
 
 _SpendingFields = ma.Schema.from_dict(

@@ -1,4 +1,9 @@
-"""One log line per event on stdout, tagged with the request or job id."""
+"""One log line per event on stdout, tagged with the request or job id.
+
+Messages are escaped: a line break, a control character or a backslash in logged input
+(a user name, a path) is written as ``\\n``, ``\\x00``, ``\\\\``..., so input can never
+start a line of its own and forge an event.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,25 @@ import sys
 from contextvars import ContextVar
 
 context_id: ContextVar[str] = ContextVar("context_id", default="-")
+
+
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape(text: str) -> str:
+    """``text`` on one line: backslashes, control characters and line separators escaped
+    (other characters, accented letters included, are kept as they are)."""
+    if text.isprintable() and "\\" not in text:
+        return text
+    return "".join(
+        ch if ch.isprintable() and ch != "\\" else _ESCAPES.get(ch) or f"\\u{ord(ch):04x}" for ch in text
+    )
+
+
+class EscapingFormatter(logging.Formatter):
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape(record.message)
+        return super().formatMessage(record)
 
 
 class ContextFilter(logging.Filter):
@@ -23,7 +47,7 @@ def configure(level: str) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler._segmentation = True  # type: ignore[attr-defined]
     handler.addFilter(ContextFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(context_id)s] %(message)s"))
+    handler.setFormatter(EscapingFormatter("%(asctime)s %(levelname)s %(name)s [%(context_id)s] %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("pgserver").setLevel(logging.WARNING)

@@ -14,7 +14,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     SmallInteger,
     String,
     Text,
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 from .ml.features import CATEGORY_COLUMNS
+from .values import money_type
 
 GENDERS = ("F", "M", "X")
 EDUCATION_LEVELS = ("primary", "secondary", "bachelor", "master", "doctorate")
@@ -60,8 +60,8 @@ class Customer(db.Model):
     customer_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     age: Mapped[int | None] = mapped_column(SmallInteger)
     gender: Mapped[str | None] = mapped_column(String(1))
-    monthly_income: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
-    account_balance: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    monthly_income: Mapped[Decimal | None] = mapped_column(money_type())
+    account_balance: Mapped[Decimal | None] = mapped_column(money_type())
     loyalty_score: Mapped[int | None] = mapped_column(SmallInteger)
     education_level: Mapped[str | None] = mapped_column(String(16))
     has_loan: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
@@ -94,17 +94,17 @@ class SpendingProfile(db.Model):
     customer_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("customers.customer_id", ondelete="CASCADE"), primary_key=True
     )
-    utilities: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
-    groceries: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
-    transport: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
-    dining: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
-    entertainment: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
-    online_shopping: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
-    travel: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
-    healthcare: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default=text("0"))
+    utilities: Mapped[Decimal] = mapped_column(money_type(), server_default=text("0"))
+    groceries: Mapped[Decimal] = mapped_column(money_type(), server_default=text("0"))
+    transport: Mapped[Decimal] = mapped_column(money_type(), server_default=text("0"))
+    dining: Mapped[Decimal] = mapped_column(money_type(), server_default=text("0"))
+    entertainment: Mapped[Decimal] = mapped_column(money_type(), server_default=text("0"))
+    online_shopping: Mapped[Decimal] = mapped_column(money_type(), server_default=text("0"))
+    travel: Mapped[Decimal] = mapped_column(money_type(), server_default=text("0"))
+    healthcare: Mapped[Decimal] = mapped_column(money_type(), server_default=text("0"))
     recency_days: Mapped[int | None] = mapped_column(Integer)
     frequency: Mapped[int | None] = mapped_column(Integer)
-    monetary: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
+    monetary: Mapped[Decimal | None] = mapped_column(money_type())
     source: Mapped[str] = mapped_column(String(16), server_default=text("'declared'"))
     updated_at: Mapped[datetime] = _now_column(onupdate=func.now())
 
@@ -125,7 +125,7 @@ class Transaction(db.Model):
         BigInteger, ForeignKey("customers.customer_id", ondelete="CASCADE"), nullable=False
     )
     booked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(money_type(), nullable=False)
     category: Mapped[str] = mapped_column(String(32), nullable=False)
     channel: Mapped[str] = mapped_column(String(16), nullable=False)
     created_at: Mapped[datetime] = _now_column()
@@ -268,6 +268,8 @@ class User(db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     disabled: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # bumped by sign-out, password, role and disable changes: ends every session at once
+    session_epoch: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
     created_at: Mapped[datetime] = _now_column()
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

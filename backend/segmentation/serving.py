@@ -149,11 +149,10 @@ class ModelHolder:
         interval = self.app.config["MODEL_POLL_SECONDS"]
         keys = self.app.extensions["api_keys"]
         keys.background = True
-        keys._refresh_quietly()
+        keys.poll()
         while not self._stop.wait(interval):
             self.refresh_quietly()
-            if time.monotonic() - keys.loaded_at > self.app.config["API_KEY_CACHE_SECONDS"]:
-                keys._refresh_quietly()
+            keys.poll()  # API-key revocations reach every worker within one interval
 
 
 def holder(app: Flask) -> ModelHolder:

@@ -286,22 +286,26 @@ def test_audit_log_records_writes_training_and_activation(trained_app):
     assert details == {}  # no customer data in the log
 
 
-def test_bootstrap_creates_the_first_admin_once(app, tmp_path):
+def test_first_run_secrets_only_in_0600_files_never_printed(app, tmp_path):
+    """Finding 13: bootstrap prints where the first admin password and API key are, not
+    the secrets themselves (process output ends up in logs)."""
     runner = app.test_cli_runner()
     runner.invoke(args=["seed-demo", "--customers", "400"])
     result = runner.invoke(args=["bootstrap"])
     assert result.exit_code == 0, result.output
-    assert "Sign in as 'admin' with password" in result.output
-    key = (tmp_path / "initial-api-key").read_text().strip()
-    assert key in result.output and oct((tmp_path / "initial-api-key").stat().st_mode)[-3:] == "600"
+    key_file, password_file = tmp_path / "initial-api-key", tmp_path / "initial-admin-password"
+    key, password = key_file.read_text().strip(), password_file.read_text().strip()
+    assert key not in result.output and password not in result.output
+    assert str(key_file) in result.output and str(password_file) in result.output
+    assert "Sign in as 'admin' with the password in" in result.output
+    for path in (key_file, password_file):
+        assert oct(path.stat().st_mode)[-3:] == "600"
     assert (
         app.test_client()
         .get(f"{BASE}/segmentation/model", headers={"Authorization": f"Bearer {key}"})
         .status_code
         == 200
     )
-    password = (tmp_path / "initial-admin-password").read_text().strip()
-    assert oct((tmp_path / "initial-admin-password").stat().st_mode)[-3:] == "600"
     client = app.test_client()
     assert (
         client.post(f"{BASE}/auth/login", json={"username": "admin", "password": password}).status_code == 200

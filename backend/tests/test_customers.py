@@ -86,7 +86,7 @@ def test_duplicate_id_is_409_and_changes_nothing(trained_app, trained_client):
         (
             {"branch_visits": -2},
             ["branch_visits"],
-            "Must be greater than or equal to 0 and less than or equal to 1000000.",
+            "Must be greater than or equal to 0 and less than or equal to 2147483647.",
         ),
         ({"nickname": "Al"}, ["nickname"], "Unknown field."),
         (

@@ -90,7 +90,7 @@ BAD_ROWS = [
     ({"Utilities": None}, "Utilities", "Field may not be null."),
     ({"Utilities": True}, "Utilities", "Must be a number or a numeric string."),
     ({"Utilities": [1]}, "Utilities", "Must be a number or a numeric string."),
-    ({"Utilities": 2e12}, "Utilities", "Must be at most 1000000000000."),
+    ({"Utilities": 2e12}, "Utilities", "Must be at most 999999999999.99."),
     ({"Bitcoin": 5}, "Bitcoin", "Unknown field."),
     ({"utilities": 5}, "utilities", "Given more than once (field names are case-insensitive)."),
 ]

@@ -89,20 +89,44 @@ def revoke_api_key(row: ApiKey) -> None:
         audit.record("apikey.revoke", f"{row.name} ({row.prefix})")
 
 
+# changes whenever a key is created, revoked or deleted: one index-only look at a tiny table
+KEYS_STAMP = text("SELECT count(*), max(id), max(revoked_at) FROM api_keys")
+
+
 class KeyCache:
-    """Every active API key's hash, held in memory and refreshed every
-    API_KEY_CACHE_SECONDS (by the model watcher thread in web workers), so checking a key
-    needs no database round trip and keeps working while the database is down. A key
-    created since the last refresh triggers one early refresh; a revoked key stops
-    working in every worker within API_KEY_CACHE_SECONDS (at once in the worker that
-    revoked it)."""
+    """Every active API key's hash, held in memory, so checking a key needs no database
+    round trip and keeps working while the database is down. The model watcher thread
+    of each web worker calls ``poll`` every MODEL_POLL_SECONDS (0.5 s): a cheap stamp of
+    the api_keys table, and a reload when it changed, so a revoked key stops working in
+    every worker within about a second (at once in the worker that revoked it). The
+    whole cache is also reloaded every API_KEY_CACHE_SECONDS. A key created since the
+    last reload triggers one early reload."""
 
     def __init__(self, app: Flask):
         self.app = app
         self.keys: dict[str, tuple[str, Principal]] = {}
         self.loaded_at = float("-inf")
+        self.polled_at = float("-inf")
+        self.stamp: tuple | None = None
         self.used: set[int] = set()
         self.background = False
+
+    def poll(self) -> None:
+        """Reload when a key was created or revoked since the last look (or the cache is
+        older than API_KEY_CACHE_SECONDS); keep what we know if the database is down."""
+        self.polled_at = time.monotonic()
+        try:
+            with self.app.app_context():
+                try:
+                    stamp = tuple(db.session.execute(KEYS_STAMP).one())
+                finally:
+                    db.session.remove()
+        except Exception:
+            return
+        stale = time.monotonic() - self.loaded_at > self.app.config["API_KEY_CACHE_SECONDS"]
+        if stamp != self.stamp or stale:
+            self._refresh_quietly()
+            self.stamp = stamp
 
     def refresh(self) -> None:
         with self.app.app_context():
@@ -132,9 +156,8 @@ class KeyCache:
         parts = key.split("_", 2)
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             return None
-        age = time.monotonic() - self.loaded_at
-        if not self.background and age > self.app.config["API_KEY_CACHE_SECONDS"]:
-            self._refresh_quietly()
+        if not self.background and time.monotonic() - self.polled_at > self.app.config["MODEL_POLL_SECONDS"]:
+            self.poll()
         entry = self.keys.get(parts[1])
         if entry is None and time.monotonic() - self.loaded_at > 1.0:
             self._refresh_quietly()  # perhaps created a moment ago
@@ -146,6 +169,8 @@ class KeyCache:
 
     def forget(self) -> None:
         self.loaded_at = float("-inf")
+        self.polled_at = float("-inf")
+        self.stamp = None
         self.keys = {}
 
 
@@ -164,7 +189,7 @@ def _caller() -> Principal | None:
     if uid is None:
         return None
     user = db.session.get(User, uid)
-    if user is None or user.disabled or session.get("ver") != user.password_hash[-12:]:
+    if user is None or user.disabled or session.get("epoch") != user.session_epoch:
         session.clear()
         return None
     if request.method in UNSAFE_METHODS and request.path not in XSRF_EXEMPT:
@@ -266,5 +291,8 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=8 * 3600,
     )
     app.extensions["api_keys"] = KeyCache(app)
+    from .cli import register
+
+    register(app)
     app.before_request(authorize)
     app.after_request(cors)

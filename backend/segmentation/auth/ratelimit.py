@@ -17,6 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
 
 class PostgresStorage(Storage):
     STORAGE_SCHEME = ["segmentation+postgresql"]
@@ -71,10 +73,34 @@ class PostgresStorage(Storage):
         self._run("DELETE FROM rate_limits WHERE key = :key", key=key)
 
 
+def client_key() -> str:
+    """The client's address: with TRUSTED_PROXIES set, the one the nearest trusted proxy
+    saw (ProxyFix in create_app), not the proxy's own and not a header the client wrote."""
+    return f"ip:{request.remote_addr}"
+
+
 def caller_key() -> str:
     """Limit per caller when known (API key or user), else per client address."""
     principal = g.get("principal")
-    return principal.label if principal else f"ip:{request.remote_addr}"
+    return principal.label if principal else client_key()
+
+
+def account_key() -> str:
+    """The account a sign-in attempt names (known or not: both are limited alike)."""
+    body = request.get_json(silent=True)
+    name = body.get("username") if isinstance(body, dict) else None
+    return f"account:{name.strip().lower()[:64]}" if isinstance(name, str) else "account:-"
+
+
+def login_limits() -> list:
+    """Sign-in is limited per client address and per account, whatever else the request
+    carries (an API key header does not open a fresh bucket)."""
+    from flask import current_app
+
+    return [
+        limiter.limit(lambda: current_app.config["RATE_LIMIT_LOGIN"], key_func=client_key),
+        limiter.limit(lambda: current_app.config["RATE_LIMIT_LOGIN_ACCOUNT"], key_func=account_key),
+    ]
 
 
 def write_limit():
@@ -91,3 +117,10 @@ limiter = Limiter(
     swallow_errors=True,
     headers_enabled=False,
 )
+
+
+@limiter.request_filter
+def _not_limited() -> bool:
+    """Only writes and sign-in carry limits: reads and the predict hot path (a POST that
+    writes nothing) skip the bookkeeping."""
+    return request.method not in WRITE_METHODS or (request.endpoint or "").startswith("predict.")

@@ -13,7 +13,7 @@ from .. import audit
 from ..extensions import Blueprint, db
 from ..models import ApiKey, User
 from . import PUBLIC, Principal, create_api_key, requires, revoke_api_key
-from .ratelimit import limiter
+from .ratelimit import login_limits
 from .schemas import (
     ApiKeyCreateSchema,
     ApiKeyListSchema,
@@ -23,9 +23,20 @@ from .schemas import (
     NewApiKeySchema,
     UserCreateSchema,
     UserListSchema,
+    UserPatchSchema,
     UserSchema,
 )
-from .users import Exists, Locked, authenticate, create_user
+from .users import (
+    Exists,
+    Locked,
+    Refused,
+    authenticate,
+    change_user,
+    create_user,
+    delete_user,
+    end_sessions,
+    normalise,
+)
 
 blp = Blueprint(
     "auth",
@@ -37,7 +48,7 @@ blp = Blueprint(
 
 @blp.route("/login")
 class Login(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATE_LIMIT_LOGIN"])]
+    decorators = login_limits()
 
     @requires(PUBLIC)
     @blp.arguments(LoginSchema)
@@ -49,18 +60,19 @@ class Login(MethodView):
         try:
             user = authenticate(creds["username"], creds["password"])
         except Locked as exc:
-            audit.record("auth.locked", creds["username"][:64], commit=True)
+            audit.record("auth.locked", normalise(creds["username"]), commit=True)
             abort(
                 429,
                 message=f"Too many failed sign-ins; try again in {exc.minutes} minutes.",
                 headers={"Retry-After": str(exc.minutes * 60)},
             )
         if user is None:
-            audit.record("auth.login_failed", creds["username"][:64], commit=True)
+            audit.record("auth.login_failed", normalise(creds["username"]), commit=True)
             abort(401, message="Wrong user name or password.")
         session.clear()
         session.permanent = True
-        session.update(uid=user.id, ver=user.password_hash[-12:], xsrf=secrets.token_urlsafe(24))
+        # the epoch, not anything derived from the password: the cookie is signed, not secret
+        session.update(uid=user.id, epoch=user.session_epoch, xsrf=secrets.token_urlsafe(24))
         g.xsrf_cookie = session["xsrf"]
         g.principal = Principal("user", user.id, user.username, user.role)
         audit.record("auth.login", user.username, commit=True)
@@ -72,10 +84,11 @@ class Logout(MethodView):
     @requires(PUBLIC)
     @blp.response(204)
     def post(self):
-        """Sign out"""
+        """Sign out: ends every session of this user, on every device, at once"""
         user = db.session.get(User, session["uid"]) if session.get("uid") else None
-        if user is not None:
+        if user is not None and session.get("epoch") == user.session_epoch:
             g.principal = Principal("user", user.id, user.username, user.role)
+            end_sessions(user)
             audit.record("auth.logout", user.username, commit=True)
         session.clear()
         g.xsrf_cookie = ""
@@ -111,6 +124,49 @@ class Users(MethodView):
             abort(409, message=str(exc))
         db.session.commit()
         return user
+
+
+@blp.route("/users/<int:user_id>")
+class UserItem(MethodView):
+    def _user(self, user_id: int) -> User:
+        user = db.session.get(User, user_id, with_for_update=True)
+        if user is None:
+            abort(404, message=f"User {user_id} does not exist.")
+        return user
+
+    @requires("admin")
+    @blp.arguments(UserPatchSchema)
+    @blp.response(200, UserSchema)
+    @blp.alt_response(404, description="No such user")
+    @blp.alt_response(409, description="Would disable or demote yourself or the last active admin")
+    def patch(self, data, user_id):
+        """Change a staff account's role, disabled state or password (ends its sessions)"""
+        user = self._user(user_id)
+        try:
+            change_user(user, **data, actor_id=_actor_user_id())
+        except Refused as exc:
+            db.session.rollback()
+            abort(409, message=str(exc))
+        db.session.commit()
+        return user
+
+    @requires("admin")
+    @blp.response(204)
+    @blp.alt_response(404, description="No such user")
+    @blp.alt_response(409, description="Would delete yourself or the last active admin")
+    def delete(self, user_id):
+        """Delete a staff account (its audit events stay)"""
+        user = self._user(user_id)
+        try:
+            delete_user(user, actor_id=_actor_user_id())
+        except Refused as exc:
+            db.session.rollback()
+            abort(409, message=str(exc))
+        db.session.commit()
+
+
+def _actor_user_id() -> int | None:
+    return g.principal.id if g.principal.kind == "user" else None
 
 
 @blp.route("/api-keys")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from ..fields import Text
 from ..models import ROLES
 
 
@@ -12,8 +13,8 @@ class LoginSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    username = fields.String(required=True, validate=validate.Length(1, 64))
-    password = fields.String(required=True, validate=validate.Length(1, 256), load_only=True)
+    username = Text(64, required=True)
+    password = Text(256, required=True, load_only=True)
 
 
 class MeSchema(ma.Schema):
@@ -25,15 +26,30 @@ class UserCreateSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    username = fields.String(
+    username = Text(
+        64,
+        min_length=3,
         required=True,
-        validate=[
-            validate.Length(3, 64),
-            validate.Regexp(r"^[a-z0-9._-]+$", error="Lower-case letters, digits, . _ - only."),
-        ],
+        validate=[validate.Regexp(r"^[a-z0-9._-]+$", error="Lower-case letters, digits, . _ - only.")],
     )
-    password = fields.String(required=True, load_only=True, validate=validate.Length(12, 256))
+    password = Text(256, min_length=12, required=True, load_only=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class UserPatchSchema(ma.Schema):
+    """Any of role, disabled, password; each change ends the user's sessions."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    role = fields.String(validate=validate.OneOf(ROLES))
+    disabled = fields.Boolean(truthy={True}, falsy={False})
+    password = Text(256, min_length=12, load_only=True)
+
+    @ma.validates_schema
+    def not_empty(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("Give at least one of role, disabled, password.")
 
 
 class UserSchema(ma.Schema):
@@ -53,7 +69,7 @@ class ApiKeyCreateSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    name = fields.String(required=True, validate=validate.Length(1, 80))
+    name = Text(80, required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
 

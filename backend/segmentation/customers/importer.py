@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from ..extensions import db
 from ..ml.features import CATEGORIES
 from ..models import CHANNELS
-from ..predict.parsing import NUMERIC
+from ..values import CENT, CUSTOMER_ID_MAX, MONEY_MAX, MONEY_PRECISION, MONEY_SCALE, NUMERIC, ascii_int
 from .service import assign, recompute_profiles
 
 COLUMNS = ("customer_id", "booked_at", "amount", "category", "channel")
@@ -32,7 +32,7 @@ class ImportResult:
 def parse_row(row: dict) -> tuple[tuple, str | None]:
     """The staged values of one CSV row, or the reason it is rejected."""
     raw_id = (row.get("customer_id") or "").strip()
-    if not raw_id.isdigit() or int(raw_id) < 1 or int(raw_id) > 2**63 - 1:
+    if not ascii_int(raw_id) or int(raw_id) < 1 or int(raw_id) > CUSTOMER_ID_MAX:
         return (), f"customer_id: not a positive integer ({raw_id!r})"
     try:
         booked = datetime.fromisoformat((row.get("booked_at") or "").strip().replace("Z", "+00:00"))
@@ -44,11 +44,12 @@ def parse_row(row: dict) -> tuple[tuple, str | None]:
     if not NUMERIC.fullmatch(raw_amount):
         return (), f"amount: not a number ({raw_amount!r})"
     try:
-        amount = Decimal(raw_amount).quantize(Decimal("0.01"))
+        amount = Decimal(raw_amount)
+        amount = amount.quantize(CENT) if abs(amount) <= MONEY_MAX else amount
     except InvalidOperation:
         return (), f"amount: not a number ({raw_amount!r})"
-    if amount <= 0 or amount > Decimal("1e10"):
-        return (), f"amount: must be greater than 0 and at most 10000000000 ({raw_amount})"
+    if amount <= 0 or amount > MONEY_MAX:
+        return (), f"amount: must be greater than 0 and at most {MONEY_MAX} ({raw_amount})"
     category = CATEGORY_BY_LOWER.get((row.get("category") or "").strip().lower())
     if category is None:
         return (), f"category: must be one of {', '.join(CATEGORIES)} ({row.get('category')!r})"
@@ -69,7 +70,7 @@ def import_transactions(stream: io.TextIOBase, chunk_rows: int = 50_000) -> Impo
         with raw.cursor() as cur:
             cur.execute(
                 "CREATE TEMP TABLE _tx (line int8, customer_id int8, booked_at timestamptz, "
-                "amount numeric(12,2), category text, channel text) ON COMMIT DROP"
+                f"amount numeric({MONEY_PRECISION},{MONEY_SCALE}), category text, channel text) ON COMMIT DROP"
             )
             buf, pending = io.StringIO(), 0
             writer = csv.writer(buf)

@@ -8,8 +8,8 @@ from marshmallow import fields, validate
 from ..fields import Amount, SegmentRefSchema, SpendingPatchSchema, SpendingSchema
 from ..ml.features import CATEGORIES
 from ..models import CHANNELS, EDUCATION_LEVELS, GENDERS
-
-MAX_ID = 2**63 - 1
+from ..values import COUNT_MAX
+from ..values import CUSTOMER_ID_MAX as MAX_ID
 
 
 class CustomerWriteSchema(ma.Schema):
@@ -25,9 +25,9 @@ class CustomerWriteSchema(ma.Schema):
     loyalty_score = fields.Integer(allow_none=True, strict=True, validate=validate.Range(1, 1000))
     education_level = fields.String(allow_none=True, validate=validate.OneOf(EDUCATION_LEVELS))
     has_loan = fields.Boolean(truthy={True}, falsy={False})
-    online_interactions = fields.Integer(strict=True, validate=validate.Range(0, 1_000_000))
-    branch_visits = fields.Integer(strict=True, validate=validate.Range(0, 1_000_000))
-    call_center_calls = fields.Integer(strict=True, validate=validate.Range(0, 1_000_000))
+    online_interactions = fields.Integer(strict=True, validate=validate.Range(0, COUNT_MAX))
+    branch_visits = fields.Integer(strict=True, validate=validate.Range(0, COUNT_MAX))
+    call_center_calls = fields.Integer(strict=True, validate=validate.Range(0, COUNT_MAX))
 
 
 class CustomerCreateSchema(CustomerWriteSchema):
@@ -90,7 +90,7 @@ class CustomerListArgs(ma.Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(1, 200))
     segment_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
     q = fields.String(
-        validate=[validate.Length(1, 19), validate.Regexp(r"^\d+$", error="Digits only.")],
+        validate=[validate.Length(1, 19), validate.Regexp(r"^[0-9]+$", error="Digits only.")],
         metadata={"description": "Customer ids starting with these digits"},
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +13,7 @@ from ..extensions import db
 from ..ml.features import CATEGORIES, CATEGORY_COLUMNS
 from ..models import Customer, SpendingProfile, Transaction
 from ..serving import holder
+from ..values import MONEY_MAX
 
 ATTRIBUTES = (
     "age",
@@ -86,8 +87,16 @@ def _view(row) -> dict:
     return data
 
 
-def get_view(customer_id: int) -> dict | None:
-    row = db.session.execute(text(VIEW_SQL + " WHERE c.customer_id = :id"), {"id": customer_id}).first()
+def get_view(customer_id: int, version: int | None = None) -> dict | None:
+    """The customer, with the segment of ``version``; default: the model that segmented
+    this request's write (``assign``), else the active model. During a model switch the
+    active model's assignment may not exist yet: a write still answers with a segment."""
+    if version is None and has_request_context():
+        version = g.get("segmented_with")
+    sql = VIEW_SQL if version is None else VIEW_SQL.replace("ON mv.is_active", "ON mv.id = :v")
+    row = db.session.execute(
+        text(sql + " WHERE c.customer_id = :id"), {"id": customer_id, "v": version}
+    ).first()
     return _view(row) if row else None
 
 
@@ -179,6 +188,8 @@ def assign(customer_ids: list[int]) -> int | None:
         ),
         {"ids": ids.tolist(), "segs": segments.tolist(), "v": snapshot.version},
     )
+    if has_request_context():
+        g.segmented_with = snapshot.version
     return snapshot.version
 
 
@@ -198,7 +209,7 @@ def recompute_profiles(customer_ids: list[int] | None) -> int:
     window = current_app.config["TRANSACTION_WINDOW_DAYS"]
     months = window / 30.4375
     sums = ", ".join(
-        f"round(coalesce(sum(amount) FILTER (WHERE category = '{c}'), 0) / :months, 2) AS {col}"
+        f"LEAST(round(coalesce(sum(amount) FILTER (WHERE category = '{c}'), 0) / :months, 2), :max) AS {col}"
         for c, col in CATEGORY_COLUMNS.items()
     )
     cols = ", ".join(CATEGORY_COLUMNS.values())
@@ -210,11 +221,11 @@ def recompute_profiles(customer_ids: list[int] | None) -> int:
     result = db.session.execute(
         text(
             f"INSERT INTO spending_profiles (customer_id, {cols}, recency_days, frequency, monetary, source) "
-            f"SELECT customer_id, {sums}, (current_date - max(booked_at)::date), count(*), sum(amount), "
+            f"SELECT customer_id, {sums}, (current_date - max(booked_at)::date), count(*), LEAST(sum(amount), :max), "
             "'transactions' FROM transactions "
             f"WHERE booked_at >= now() - make_interval(days => :window) {only} GROUP BY customer_id "
             f"ON CONFLICT (customer_id) DO UPDATE SET {updates}, updated_at = now()"
         ),
-        {"months": months, "window": window, "ids": customer_ids},
+        {"months": months, "window": window, "ids": customer_ids, "max": MONEY_MAX},
     )
     return result.rowcount

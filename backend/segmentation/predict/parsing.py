@@ -9,14 +9,14 @@ per field in marshmallow's error layout; nothing is guessed.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 
 import numpy as np
 from marshmallow import ValidationError
 
-MAX_AMOUNT = 1e12
-NUMERIC = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
+from ..values import MONEY_MAX_FLOAT as MAX_AMOUNT
+from ..values import NUMERIC
+
 MAX_REPORTED_ROWS = 100
 
 MISSING = "Missing data for required field."
@@ -24,7 +24,7 @@ UNKNOWN = "Unknown field."
 NOT_NUMBER = "Must be a number or a numeric string."
 NOT_FINITE = "Must be a finite number."
 NEGATIVE = "Must be greater than or equal to 0."
-TOO_LARGE = f"Must be at most {MAX_AMOUNT:.0f}."
+TOO_LARGE = f"Must be at most {MAX_AMOUNT:.2f}."
 NULL = "Field may not be null."
 DUPLICATE = "Given more than once (field names are case-insensitive)."
 

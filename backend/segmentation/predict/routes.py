@@ -19,6 +19,8 @@ from .schemas import (
     ProfileSchema,
 )
 
+NON_EMPTY_PROFILES = {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Profile"}}
+
 blp = Blueprint(
     "predict",
     __name__,
@@ -39,6 +41,7 @@ class PredictSegment(MethodView):
             "A list of profiles (at most MAX_BATCH_ROWS, default 10,000) or one bare profile object."
         ),
     )
+    @blp.doc(requestBody={"content": {"application/json": {"schema": NON_EMPTY_PROFILES}}})  # [] is a 422
     @blp.response(200, PredictResponseSchema)
     @blp.alt_response(422, description="Invalid profiles: errors.json[row][field] lists the reasons")
     @blp.alt_response(503, description="No model is active yet")

@@ -10,12 +10,13 @@ from marshmallow import fields
 from ..fields import SegmentRefSchema
 from ..ml.features import CATEGORIES
 from ..serving import holder
+from ..values import MONEY_MAX_FLOAT, NON_NEGATIVE_PATTERN
 from .parsing import parse_profiles
 
 _AMOUNT_DOC = {
     "oneOf": [
-        {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$"},
+        {"type": "number", "minimum": 0, "maximum": MONEY_MAX_FLOAT},
+        {"type": "string", "pattern": NON_NEGATIVE_PATTERN},
     ],
     "example": "120.50",
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response, current_app, stream_with_context
@@ -10,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
-from .. import audit, dataset
+from .. import audit, csvsafe, dataset
 from ..auth import requires
 from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint, db
@@ -146,7 +145,7 @@ class Assignments(MethodView):
                         (version,),
                     )
                     buf = io.StringIO()
-                    writer = csv.writer(buf)
+                    writer = csvsafe.Writer(buf)  # segment names are staff text: no formulas
                     writer.writerow(
                         ["customer_id", "segment_id", "segment_name", "model_version", "assigned_at"]
                     )
