@@ -79,6 +79,8 @@ import { NewApiKey } from './admin.models';
       border: 1px solid #9aa3ad;
       border-radius: 4px;
       background: #f4f6f9;
+      word-break: break-all;
+      resize: none;
     }
     .copy-status {
       min-height: 1.4em;
