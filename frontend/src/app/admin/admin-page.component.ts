@@ -7,7 +7,10 @@ import { UsersPanelComponent } from './users-panel.component';
 
 const TABS = ['users', 'api-keys'] as const;
 
-/** /admin: staff accounts and API keys, one tab each; ?tab=api-keys opens the second. */
+/**
+ * /admin: staff accounts and API keys, one tab each; ?tab=api-keys opens the second. Each tab
+ * loads its list when opened (lazy tab content), so switching shows fresh data.
+ */
 @Component({
   selector: 'app-admin-page',
   imports: [MatCardModule, MatTabsModule, UsersPanelComponent, ApiKeysPanelComponent],
@@ -24,10 +27,14 @@ const TABS = ['users', 'api-keys'] as const;
         mat-stretch-tabs="false"
       >
         <mat-tab label="Users">
-          <div class="tab-body"><app-users-panel /></div>
+          <ng-template matTabContent>
+            <div class="tab-body"><app-users-panel /></div>
+          </ng-template>
         </mat-tab>
         <mat-tab label="API keys">
-          <div class="tab-body"><app-api-keys-panel /></div>
+          <ng-template matTabContent>
+            <div class="tab-body"><app-api-keys-panel /></div>
+          </ng-template>
         </mat-tab>
       </mat-tab-group>
     </mat-card>
