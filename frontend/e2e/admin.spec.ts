@@ -1,5 +1,5 @@
 import { type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_USER, expect, test } from './fixtures';
+import { E2E_USER, expect, signIn, test } from './fixtures';
 
 /** Under the ignored test-results/ folder: these pictures change every run (dates, names). */
 const SHOTS = 'test-results/screenshots';
@@ -24,6 +24,7 @@ async function confirm(page: Page, title: string, action: string): Promise<void>
 test.describe('Admin', () => {
   test('create an API key and see it once, revoke it; add a user and disable it', async ({
     page,
+    browser,
     playwright,
     baseURL,
   }) => {
@@ -77,7 +78,7 @@ test.describe('Admin', () => {
     await expect.poll(() => statusWithKey(api, key), { timeout: 5_000 }).toBe(401);
     await page.screenshot({ path: `${SHOTS}/admin-api-keys.png`, fullPage: true });
 
-    // --- Users: add one, who can sign in until disabled; delete it ---
+    // --- Users: add an analyst, who can sign in until disabled; then delete them ---
     await page.getByRole('tab', { name: 'Users' }).click();
     const me = page.getByRole('row').filter({ hasText: E2E_USER });
     await expect(me).toContainText('(you)');
@@ -96,13 +97,28 @@ test.describe('Admin', () => {
       'Analyst',
     );
     await expect(page.getByLabel('User name')).toHaveValue('');
-    const signIn = () => api.post('/api/v1/auth/login', { data: { username, password } });
-    expect((await signIn()).status()).toBe(200);
 
+    // The new analyst signs in elsewhere: no Admin link, and /admin is not allowed.
+    const elsewhere = await browser.newContext({ baseURL, storageState: NO_SESSION });
+    const analyst = await elsewhere.newPage();
+    await analyst.goto('/login');
+    await signIn(analyst, username, password);
+    await expect(analyst.getByTestId('signed-in-user')).toContainText(username);
+    const nav = analyst.getByRole('navigation', { name: 'Main' });
+    await expect(nav.getByRole('link', { name: 'Customers' })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+    await analyst.goto('/admin');
+    await expect(analyst.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+
+    // Disabling ends their session at once and refuses their sign-in.
     await userRow.getByRole('button', { name: `Disable ${username}` }).click();
     await expect(userRow).toContainText('Disabled');
     await expect(userRow.getByRole('button', { name: `Enable ${username}` })).toBeEnabled();
-    expect((await signIn()).status()).toBe(401);
+    await analyst.goto('/segments');
+    await expect(analyst).toHaveURL(/\/login\?returnUrl=%2Fsegments$/);
+    const again = await api.post('/api/v1/auth/login', { data: { username, password } });
+    expect(again.status()).toBe(401);
+    await elsewhere.close();
     await page.screenshot({ path: `${SHOTS}/admin-users.png`, fullPage: true });
 
     await page.getByLabel('User name').fill(username);
