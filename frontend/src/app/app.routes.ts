@@ -43,6 +43,10 @@ export const routes: Routes = [
           import('./imports/import-page.component').then((m) => m.ImportPageComponent),
       },
       {
+        path: 'admin',
+        loadChildren: () => import('./admin/admin.routes').then((m) => m.ADMIN_ROUTES),
+      },
+      {
         path: 'forbidden',
         title: 'Not allowed',
         loadComponent: () => import('./core/forbidden.component').then((m) => m.ForbiddenComponent),

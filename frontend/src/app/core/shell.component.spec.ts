@@ -44,7 +44,10 @@ describe('ShellComponent', () => {
     [...el.querySelectorAll('button')].find((b) => b.textContent?.includes('Sign out'));
 
   /** Signs in, answers the switcher's list of segmentations and renders. */
-  async function signedInAs(role: 'viewer' | 'analyst', username?: string): Promise<void> {
+  async function signedInAs(
+    role: 'viewer' | 'analyst' | 'admin',
+    username?: string,
+  ): Promise<void> {
     signInAs(role, username);
     fixture.detectChanges();
     backend.expectOne('/api/v1/segmentations').flush(SEGMENTATIONS);
@@ -69,9 +72,16 @@ describe('ShellComponent', () => {
       'peopleCustomers',
       'upload_fileImport',
     ]);
+    expect(el.querySelector('nav a[href="/admin"]')).toBeNull();
     const user = el.querySelector('[data-testid="signed-in-user"]')?.textContent ?? '';
     expect(user).toContain('alice');
     expect(user).toContain('Analyst');
+  });
+
+  it('shows the Admin link to admins only', async () => {
+    await signedInAs('admin', 'root');
+    expect(el.querySelectorAll('nav a').length).toBe(6);
+    expect(el.querySelector('nav a[href="/admin"]')?.textContent).toContain('Admin');
   });
 
   it('does not offer Import to a viewer', async () => {

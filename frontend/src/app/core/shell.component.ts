@@ -44,6 +44,7 @@ export class ShellComponent {
     { path: '/training', label: 'Training', icon: 'model_training', exact: false },
     { path: '/customers', label: 'Customers', icon: 'people', exact: false },
     { path: '/import', label: 'Import', icon: 'upload_file', exact: false, role: 'analyst' },
+    { path: '/admin', label: 'Admin', icon: 'admin_panel_settings', exact: false, role: 'admin' },
   ];
   protected readonly links = computed(() =>
     this.allLinks.filter((link) => !link.role || this.auth.can(link.role)),

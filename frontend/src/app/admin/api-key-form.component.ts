@@ -1,0 +1,94 @@
+import { Component, ElementRef, inject, output, signal, viewChild } from '@angular/core';
+import {
+  FormControl,
+  FormGroup,
+  FormGroupDirective,
+  ReactiveFormsModule,
+  Validators,
+} from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatIconModule } from '@angular/material/icon';
+import { MatInputModule } from '@angular/material/input';
+import { MatSelectModule } from '@angular/material/select';
+import { asApiError } from '../core/api-error';
+import { ROLE_LABELS, Role } from '../core/auth/auth.models';
+import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { AdminApi } from './admin-api.service';
+import { ApiKey, ROLES } from './admin.models';
+import { controlMessage, showApiErrors } from './form-errors';
+import { showNewApiKey } from './new-api-key-dialog.component';
+
+const MESSAGES = {
+  required: 'Enter a name.',
+  pattern: 'Enter a name.',
+  maxlength: 'At most 80 characters.',
+};
+
+/**
+ * Creates an API key and shows it once in a dialog. The key goes from the API's answer straight
+ * into the dialog; only the row without it is handed on to the list.
+ */
+@Component({
+  selector: 'app-api-key-form',
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatIconModule,
+    MatInputModule,
+    MatSelectModule,
+    ErrorBannerComponent,
+  ],
+  templateUrl: './api-key-form.component.html',
+  styleUrl: './admin-forms.css',
+})
+export class ApiKeyFormComponent {
+  private readonly api = inject(AdminApi);
+  private readonly dialog = inject(MatDialog);
+  private readonly nameInput = viewChild.required<ElementRef<HTMLInputElement>>('nameInput');
+  private readonly formDirective = viewChild.required(FormGroupDirective);
+
+  /** The new key's row, without the key. */
+  readonly created = output<ApiKey>();
+
+  protected readonly roles = ROLES;
+  protected readonly roleLabels = ROLE_LABELS;
+  protected readonly saving = signal(false);
+  protected readonly error = signal('');
+  protected readonly form = new FormGroup({
+    name: new FormControl('', {
+      nonNullable: true,
+      validators: [Validators.required, Validators.pattern(/\S/), Validators.maxLength(80)],
+    }),
+    role: new FormControl<Role>('viewer', { nonNullable: true }),
+  });
+
+  createKey(): void {
+    this.error.set('');
+    if (this.form.invalid) {
+      this.form.markAllAsTouched();
+      this.nameInput().nativeElement.focus();
+      return;
+    }
+    const { name, role } = this.form.getRawValue();
+    this.saving.set(true);
+    this.api.createApiKey({ name: name.trim(), role }).subscribe({
+      next: ({ key, ...row }) => {
+        this.saving.set(false);
+        this.formDirective().resetForm({ name: '', role: 'viewer' });
+        this.created.emit(row);
+        showNewApiKey(this.dialog, { ...row, key }).subscribe();
+      },
+      error: (error: unknown) => {
+        this.saving.set(false);
+        this.error.set(showApiErrors(this.form, asApiError(error)));
+      },
+    });
+  }
+
+  protected message(name: 'name' | 'role'): string {
+    return controlMessage(this.form.get(name), MESSAGES);
+  }
+}
