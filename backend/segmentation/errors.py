@@ -127,7 +127,9 @@ def _retry_after() -> int:
 def _may_hold_control(raw: bytes) -> bool:
     """JSON can only carry control characters as escapes (``\\u0000``, ``\\n``...) or as
     raw DEL / C1 bytes; most bodies have neither and skip the walk."""
-    return b"\\" in raw or b"\x7f" in raw or any(b"\xc2" + bytes([c]) in raw for c in range(0x80, 0xA0))
+    if b"\\" in raw or b"\x7f" in raw:
+        return True
+    return b"\xc2" in raw and any(b"\xc2" + bytes([c]) in raw for c in range(0x80, 0xA0))
 
 
 def _control_paths(value, path: tuple = ()) -> dict:
