@@ -12,6 +12,7 @@ MAX_CONTENT_LENGTH get 413 whether or not they are chunked.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import math
 import time
@@ -25,7 +26,7 @@ from werkzeug.exceptions import InternalServerError, MethodNotAllowed, TooManyRe
 
 from .extensions import api, db
 from .logs import context_id
-from .values import CONTROL_EXCEPT_LINES, NO_CONTROL
+from .values import CONTROL_EXCEPT_LINES, DIGITS, NO_CONTROL
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,9 @@ def _retry_after() -> int:
 def _may_hold_control(raw: bytes) -> bool:
     """JSON can only carry control characters as escapes (``\\u0000``, ``\\n``...) or as
     raw DEL / C1 bytes; most bodies have neither and skip the walk."""
-    return b"\\" in raw or b"\x7f" in raw or any(b"\xc2" + bytes([c]) in raw for c in range(0x80, 0xA0))
+    if b"\\" in raw or b"\x7f" in raw:
+        return True
+    return b"\xc2" in raw and any(b"\xc2" + bytes([c]) in raw for c in range(0x80, 0xA0))
 
 
 def _control_paths(value, path: tuple = ()) -> dict:
@@ -186,18 +189,13 @@ class BodyLimit:
             environ["CONTENT_LENGTH"] = str(len(body))
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             environ["wsgi.input_terminated"] = True
-        elif (environ.get("CONTENT_LENGTH") or "").isascii() and (
-            environ.get("CONTENT_LENGTH") or "0"
-        ).isdigit():
-            if int(environ.get("CONTENT_LENGTH") or 0) > self.limit:
-                return _too_large(start_response, self.limit)
+        elif DIGITS.fullmatch(length := environ.get("CONTENT_LENGTH") or "0") and int(length) > self.limit:
+            return _too_large(start_response, self.limit)  # before reading any of it
         return self.wsgi_app(environ, start_response)
 
 
 def _too_large(start_response, limit: int):
-    import orjson
-
-    body = orjson.dumps(error_body(413, f"The request body is larger than {limit} bytes."))
+    body = json.dumps(error_body(413, f"The request body is larger than {limit} bytes.")).encode()
     start_response(
         "413 Request Entity Too Large",
         [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close")],

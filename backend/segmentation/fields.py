@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 import marshmallow as ma
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from .ml.features import CATEGORIES
 from .values import CENT, MONEY_MAX, NON_NEGATIVE_PATTERN, NUMERIC, NUMERIC_PATTERN, control_error
@@ -58,7 +58,7 @@ class Text(fields.String):
 
     def __init__(self, max_length: int, *, min_length: int = 1, multiline: bool = False, **kwargs):
         self.multiline = multiline
-        validators = [ma.validate.Length(min_length, max_length)]
+        validators = [validate.Length(min_length, max_length)]
         validators += list(kwargs.pop("validate", None) or [])
         super().__init__(validate=validators, **kwargs)
 

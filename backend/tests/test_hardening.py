@@ -242,18 +242,18 @@ def test_csv_cells_neutralised():
 
 # -- 5. logged input cannot forge lines -------------------------------------------------------------
 def test_logged_user_input_is_escaped(trained_app):
-    from segmentation.logs import EscapingFormatter
-
+    # the service's own stdout handler (logs.configure), pointed at a buffer
+    handler = next(h for h in logging.getLogger().handlers if getattr(h, "_segmentation", False))
+    logging.getLogger("segmentation.http").disabled = False  # (before 0005h, migrations disabled it)
     out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(EscapingFormatter("%(levelname)s %(name)s %(message)s"))
-    logging.getLogger().addHandler(handler)
+    stdout = handler.setStream(out)
     try:
         authorized(trained_app).get(f"{BASE}/customers/1%0a2026-11-23 INFO segmentation.audit FORGED")
     finally:
-        logging.getLogger().removeHandler(handler)
+        handler.setStream(stdout)
     lines = [line for line in out.getvalue().splitlines() if "FORGED" in line]
-    assert len(lines) == 1 and lines[0].startswith("INFO segmentation.http GET /api/v1/customers/1\\n2026")
+    assert len(lines) == 1 and "INFO segmentation.http [" in lines[0]
+    assert "GET /api/v1/customers/1\\n2026-11-23 INFO segmentation.audit FORGED 404" in lines[0]
 
 
 # -- 6. unknown and locked names look alike ---------------------------------------------------------
@@ -281,7 +281,6 @@ def proxied_app(trained_database_url, tmp_path):
         TRUSTED_PROXIES=1,
         RATE_LIMIT_LOGIN="3 per minute",
         RATE_LIMIT_LOGIN_ACCOUNT="5 per minute",
-        RATE_LIMIT_WRITES="2 per minute",
     )
     yield app
     close(app)
@@ -314,12 +313,28 @@ def test_sign_in_is_limited_per_account_across_clients(proxied_app):
     assert codes[-1] == 429
 
 
-def test_every_429_has_retry_after(proxied_app):
-    client = authorized(proxied_app, "analyst")
-    codes = [client.patch(f"{BASE}/customers/1", json={"age": 40 + i}).status_code for i in range(3)]
-    assert codes == [200, 200, 429]
-    limited = client.patch(f"{BASE}/customers/1", json={"age": 50})
-    assert limited.status_code == 429 and 0 < int(limited.headers["Retry-After"]) <= 61
+def test_sign_in_limit_ignores_api_key_headers(trained_database_url, tmp_path):
+    app = make_app(trained_database_url, tmp_path, RATE_LIMIT_LOGIN="3 per minute")
+    try:
+        codes = [_login(app, "-", f"u{i}").status_code for i in range(4)]
+        assert codes == [401, 401, 401, 429]
+        keyed = _login(app, "-", "u5", Authorization=f"Bearer {KEYS['admin']}")
+        assert keyed.status_code == 429 and int(keyed.headers["Retry-After"]) > 0
+    finally:
+        close(app)
+
+
+def test_every_429_has_retry_after(trained_database_url, tmp_path):
+    app = make_app(trained_database_url, tmp_path, RATE_LIMIT_WRITES="2 per minute")
+    try:
+        client = authorized(app, "analyst")
+        codes = [client.patch(f"{BASE}/customers/1", json={"age": 40 + i}).status_code for i in range(3)]
+        assert codes == [200, 200, 429]
+        limited = client.patch(f"{BASE}/customers/1", json={"age": 50})
+        assert limited.status_code == 429 and 0 < int(limited.headers["Retry-After"]) <= 61
+        assert limited.get_json()["code"] == 429
+    finally:
+        close(app)
 
 
 # -- 8. bodies over the limit are 413, chunked or not -------------------------------------------------
