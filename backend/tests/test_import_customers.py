@@ -362,3 +362,20 @@ def test_reader_agrees_with_python_csv():
     assert fast.lines.tolist() == slow.lines.tolist() == [2, 6, 8]
     assert [c.to_pylist() for c in fast.columns] == [c.to_pylist() for c in slow.columns]
     assert fast.malformed == slow.malformed == [(7, ["3"])]
+
+
+def test_uploads_may_exceed_the_api_body_limit(app):
+    from conftest import authorized
+
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    body = b"customer_id,x\n" + b"".join(b"C%d,%d\n" % (i, i) for i in range(1000))
+    analyst = authorized(app, "analyst")
+    big = analyst.post(
+        "/api/v1/imports", data={"file": (io.BytesIO(body), "a.csv")}, content_type="multipart/form-data"
+    )
+    assert big.status_code == 202, big.get_json()
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    too_big = analyst.post(
+        "/api/v1/imports", data={"file": (io.BytesIO(body), "a.csv")}, content_type="multipart/form-data"
+    )
+    assert too_big.status_code == 413

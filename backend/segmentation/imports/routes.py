@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
@@ -19,6 +19,12 @@ blp = Blueprint(
     url_prefix="/api/v1/imports",
     description="Bulk import of the bank's customers (CSV or Parquet) as a background job.",
 )
+
+
+@blp.before_request
+def allow_large_files():
+    """Bank files are large: uploads here may reach IMPORT_MAX_BYTES (streamed to disk)."""
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
 
 
 @blp.route("")

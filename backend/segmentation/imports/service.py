@@ -223,10 +223,12 @@ def run_import(import_id: int) -> ImportResult:
     try:
         with heartbeat(import_id):
             result = _execute(import_id, path, id_column, types, progress)
+        _forget_upload(path)
     except FileError as exc:
         db.session.rollback()
         result = ImportResult(import_id, "failed", error=str(exc))
         _finish(result)
+        _forget_upload(path)
     except Exception as exc:
         db.session.rollback()
         log.exception("import %s failed", import_id)
@@ -240,6 +242,13 @@ def run_import(import_id: int) -> ImportResult:
         "import %s %s in %.1fs: %s", import_id, result.status, time.perf_counter() - started, result.summary
     )
     return result
+
+
+def _forget_upload(path: str) -> None:
+    """An uploaded file is a copy of customer data: gone once imported (a CLI file is the user's)."""
+    p = Path(path)
+    if p.name.startswith("upload-") and p.parent == imports_dir():
+        p.unlink(missing_ok=True)
 
 
 def _finish(result: ImportResult) -> None:
@@ -309,6 +318,16 @@ def _execute(import_id: int, path: str, id_column: str, types: dict, progress: P
     result.status = "succeeded"
     _finish(result)  # commits the data and the outcome together
     return result
+
+
+def _type_of(column: Column) -> str:
+    if column.type:
+        return column.type
+    if column.target == "builtin":
+        from ..customers.columns import BUILTINS
+
+        return next(b[1] for b in BUILTINS if b[0] == column.key)
+    return "text" if column.target == "id" else "number"
 
 
 def _segment(customer_ids: list[int], on_progress) -> None:
