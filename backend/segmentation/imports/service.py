@@ -149,6 +149,14 @@ class Progress:
 
     def __init__(self, import_id: int):
         self.import_id, self.last = import_id, (None, -1, 0.0)
+        self.started, self.step, self.seconds = time.perf_counter(), None, {}
+
+    def mark(self, step: str) -> None:
+        """Time the import's steps (logged at the end: where a slow import spends its time)."""
+        now = time.perf_counter()
+        if self.step:
+            self.seconds[self.step] = round(now - self.started, 2)
+        self.step, self.started = step, now
 
     def __call__(self, stage: str, fraction: float) -> None:
         lo, hi = STAGES[stage]
@@ -270,7 +278,9 @@ def _finish(result: ImportResult) -> None:
 
 def _execute(import_id: int, path: str, id_column: str, types: dict, progress: Progress) -> ImportResult:
     progress("reading", 0.0)
+    progress.mark("read")
     source = read(path)
+    progress.mark("check")
     progress("checking", 0.0)
     existing = {name.lower(): name for name in db.session.scalars(select(CustomerColumn.name))}
     columns = plan(source.names, source.columns, id_column, types, existing)
@@ -299,13 +309,16 @@ def _execute(import_id: int, path: str, id_column: str, types: dict, progress: P
 
     progress("writing", 0.0)
     with session_cursor() as cur:
+        progress.mark("stage (COPY)")
         writing.stage(cur, columns, keep, source.lines, lambda f: progress("writing", 0.5 * f))
         progress("writing", 0.5)
-        writing.upsert_customers(cur, columns)
+        progress.mark("upsert customers")
+        last_key, result.imported = writing.upsert_customers(cur, columns)
         progress("writing", 0.75)
+        progress.mark("profiles and columns")
         profile_changed = writing.upsert_profiles(cur, columns)
         incomplete = writing.incomplete_profiles(cur, columns)
-        result.imported, result.updated = writing.changed_counts(cur, profile_changed)
+        result.updated = writing.updated_count(cur, profile_changed, last_key)
         writing.record_columns(cur, columns)
     result.unchanged = len(keep) - result.imported - result.updated
     if incomplete:
@@ -314,9 +327,13 @@ def _execute(import_id: int, path: str, id_column: str, types: dict, progress: P
             "profile is kept for them (never zero-filled), so the lifestyle segmentation leaves them out"
         )
     progress("segmenting", 0.0)
+    progress.mark("segment")
     _segment(profile_changed, lambda f: progress("segmenting", f))
+    progress.mark("commit")
     result.status = "succeeded"
     _finish(result)  # commits the data and the outcome together
+    progress.mark("")
+    log.info("import %s seconds per step: %s", import_id, progress.seconds)
     return result
 
 
