@@ -11,6 +11,7 @@ from ..auth import requires
 from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint
 from . import service
+from .rejects import neutralised
 from .schemas import ImportFileSchema, ImportFormSchema, ImportListArgs, ImportListSchema, ImportSchema
 
 blp = Blueprint(
@@ -89,7 +90,7 @@ class ImportRejects(MethodView):
         if not imp.rejects_path:
             abort(404, message=f"Import {import_id} rejected no lines.")
         return Response(
-            service.neutralised_rejects(imp.rejects_path),
+            neutralised(imp.rejects_path),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'},
         )
