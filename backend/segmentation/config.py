@@ -73,6 +73,8 @@ class Config:
     # web workers watch the database for a new active model (off for CLI commands)
     MODEL_WATCH: bool = False
     MAX_CONTENT_LENGTH: int = 8 * 1024 * 1024
+    # customers files uploaded to POST /imports may be this large (the rest of the API keeps the limit above)
+    IMPORT_MAX_BYTES: int = 1024 * 1024 * 1024
     # which features new models use: "spending" or "spending+rfm"
     FEATURE_SET: str = "spending"
     # validation gate a new model must pass before it becomes active
@@ -128,6 +130,7 @@ class Config:
             MODEL_POLL_SECONDS=_float("MODEL_POLL_SECONDS", 0.5),
             MODEL_WATCH=_bool("MODEL_WATCH", False),
             MAX_CONTENT_LENGTH=_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
+            IMPORT_MAX_BYTES=_int("IMPORT_MAX_BYTES", 1024 * 1024 * 1024),
             FEATURE_SET=env("FEATURE_SET", "spending"),
             TRAIN_MIN_ROWS=_int("TRAIN_MIN_ROWS", 100),
             MIN_SEGMENT_SHARE=_float("MIN_SEGMENT_SHARE", 0.01),

@@ -362,3 +362,70 @@ def test_reader_agrees_with_python_csv():
     assert fast.lines.tolist() == slow.lines.tolist() == [2, 6, 8]
     assert [c.to_pylist() for c in fast.columns] == [c.to_pylist() for c in slow.columns]
     assert fast.malformed == slow.malformed == [(7, ["3"])]
+
+
+def test_uploads_may_exceed_the_api_body_limit(app):
+    from conftest import authorized
+
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    body = b"customer_id,x\n" + b"".join(b"C%d,%d\n" % (i, i) for i in range(1000))
+    analyst = authorized(app, "analyst")
+    big = analyst.post(
+        "/api/v1/imports", data={"file": (io.BytesIO(body), "a.csv")}, content_type="multipart/form-data"
+    )
+    assert big.status_code == 202, big.get_json()
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    too_big = analyst.post(
+        "/api/v1/imports", data={"file": (io.BytesIO(body), "a.csv")}, content_type="multipart/form-data"
+    )
+    assert too_big.status_code == 413
+
+
+def test_an_import_killed_mid_write_leaves_no_rows(app, database_url, tmp_path):
+    """A real `flask import-customers` process, SIGKILLed once it is writing."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    body = "customer_id,a,b,c\n" + "".join(f"K{i},{i},{i % 7},x{i % 5}\n" for i in range(300_000))
+    path = write(tmp_path, body)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "VAR_DIR": str(tmp_path),
+        "MODEL_DIR": str(tmp_path / "m"),
+    }
+    flask = Path(sys.executable).with_name("flask")
+    proc = subprocess.Popen(
+        [str(flask), "--app", "segmentation", "import-customers", str(path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            stage = rows(app, "SELECT stage, progress FROM imports")
+            if stage and stage[0][0] == "writing" and stage[0][1] >= 40:
+                break
+            assert proc.poll() is None, "the import finished before it could be killed"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert rows(app, "SELECT count(*) FROM customers") == [(0,)]
+    assert rows(app, "SELECT count(*) FROM customer_columns") == [(0,)]
+    # once its heartbeat is stale the import reads as failed
+    app.config["RUN_STALE_SECONDS"] = 0.0
+    time.sleep(0.1)
+    imp = authorized_get(app, "/api/v1/imports/1")
+    assert imp["status"] == "failed" and "nothing was written" in imp["error"]
+
+
+def authorized_get(app, url):
+    from conftest import authorized
+
+    return authorized(app, "viewer").get(url).get_json()

@@ -88,6 +88,7 @@ class Column:
     type: str | None = None  # attribute type
     categories: list[str] | None = None
     notes: list[str] = field(default_factory=list)
+    reasons: np.ndarray | None = None  # per row, when the reason differs by row (the id column)
 
 
 def _trimmed(arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
@@ -257,9 +258,7 @@ def _id_column(name: str, text: pa.Array, blank: np.ndarray) -> Column:
     too_long = _np(pc.greater(pc.utf8_length(text), MAX_ID_LENGTH))
     invalid = blank | too_long
     reason = np.where(blank, "blank id", f"id longer than {MAX_ID_LENGTH} characters")
-    column = Column(name, "id", "external_id", "text", text, invalid, "")
-    column.reasons = reason  # type: ignore[attr-defined]
-    return column
+    return Column(name, "id", "external_id", "text", text, invalid, reasons=reason)
 
 
 def _attribute(name, text, blank, forced: str | None, existing: dict[str, str]) -> Column:

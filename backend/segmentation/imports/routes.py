@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
@@ -11,6 +11,7 @@ from ..auth import requires
 from ..auth.ratelimit import write_limit
 from ..extensions import Blueprint
 from . import service
+from .rejects import neutralised
 from .schemas import ImportFileSchema, ImportFormSchema, ImportListArgs, ImportListSchema, ImportSchema
 
 blp = Blueprint(
@@ -19,6 +20,12 @@ blp = Blueprint(
     url_prefix="/api/v1/imports",
     description="Bulk import of the bank's customers (CSV or Parquet) as a background job.",
 )
+
+
+@blp.before_request
+def allow_large_files():
+    """Bank files are large: uploads here may reach IMPORT_MAX_BYTES (streamed to disk)."""
+    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
 
 
 @blp.route("")
@@ -83,7 +90,7 @@ class ImportRejects(MethodView):
         if not imp.rejects_path:
             abort(404, message=f"Import {import_id} rejected no lines.")
         return Response(
-            service.neutralised_rejects(imp.rejects_path),
+            neutralised(imp.rejects_path),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'},
         )

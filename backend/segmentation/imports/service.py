@@ -9,7 +9,6 @@ pass, and an error (or a kill) before the commit leaves no rows behind.
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import threading
@@ -19,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from flask import current_app
 from sqlalchemy import select, text
 
@@ -28,12 +26,13 @@ from ..extensions import db
 from ..models import CustomerColumn, Import
 from . import writing
 from .columns import Column, plan
-from .reading import FileError, Source, read
+from .reading import FileError, read
+from .rejects import find as find_rejects
+from .rejects import write as write_rejects
 
 log = logging.getLogger(__name__)
 
 STAGES = {"reading": (0, 20), "checking": (20, 35), "writing": (35, 90), "segmenting": (90, 99)}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -149,6 +148,14 @@ class Progress:
 
     def __init__(self, import_id: int):
         self.import_id, self.last = import_id, (None, -1, 0.0)
+        self.started, self.step, self.seconds = time.perf_counter(), None, {}
+
+    def mark(self, step: str) -> None:
+        """Time the import's steps (logged at the end: where a slow import spends its time)."""
+        now = time.perf_counter()
+        if self.step:
+            self.seconds[self.step] = round(now - self.started, 2)
+        self.step, self.started = step, now
 
     def __call__(self, stage: str, fraction: float) -> None:
         lo, hi = STAGES[stage]
@@ -223,10 +230,12 @@ def run_import(import_id: int) -> ImportResult:
     try:
         with heartbeat(import_id):
             result = _execute(import_id, path, id_column, types, progress)
+        _forget_upload(path)
     except FileError as exc:
         db.session.rollback()
         result = ImportResult(import_id, "failed", error=str(exc))
         _finish(result)
+        _forget_upload(path)
     except Exception as exc:
         db.session.rollback()
         log.exception("import %s failed", import_id)
@@ -240,6 +249,13 @@ def run_import(import_id: int) -> ImportResult:
         "import %s %s in %.1fs: %s", import_id, result.status, time.perf_counter() - started, result.summary
     )
     return result
+
+
+def _forget_upload(path: str) -> None:
+    """An uploaded file is a copy of customer data: gone once imported (a CLI file is the user's)."""
+    p = Path(path)
+    if p.name.startswith("upload-") and p.parent == imports_dir():
+        p.unlink(missing_ok=True)
 
 
 def _finish(result: ImportResult) -> None:
@@ -261,11 +277,13 @@ def _finish(result: ImportResult) -> None:
 
 def _execute(import_id: int, path: str, id_column: str, types: dict, progress: Progress) -> ImportResult:
     progress("reading", 0.0)
+    progress.mark("read")
     source = read(path)
+    progress.mark("check")
     progress("checking", 0.0)
     existing = {name.lower(): name for name in db.session.scalars(select(CustomerColumn.name))}
     columns = plan(source.names, source.columns, id_column, types, existing)
-    rejects, bad_rows = _rejects(source, columns)
+    rejects, bad_rows = find_rejects(source, columns)
     result = ImportResult(import_id, "running", rejected=len({line for line, _, _ in rejects}))
     result.rejects = rejects
     result.notes = [note for c in columns for note in c.notes]
@@ -273,7 +291,7 @@ def _execute(import_id: int, path: str, id_column: str, types: dict, progress: P
         {"name": c.name, "type": c.type or "builtin", "stored_as": c.target, "key": c.key} for c in columns
     ]
     if rejects:
-        result.rejects_path = str(_write_rejects(import_id, source, columns, rejects))
+        result.rejects_path = str(write_rejects(imports_dir(), import_id, source, columns, rejects))
     keep = np.flatnonzero(~bad_rows)
     db.session.execute(
         text("UPDATE imports SET rows_total = :n WHERE id = :id"),
@@ -290,13 +308,16 @@ def _execute(import_id: int, path: str, id_column: str, types: dict, progress: P
 
     progress("writing", 0.0)
     with session_cursor() as cur:
+        progress.mark("stage (COPY)")
         writing.stage(cur, columns, keep, source.lines, lambda f: progress("writing", 0.5 * f))
         progress("writing", 0.5)
-        writing.upsert_customers(cur, columns)
+        progress.mark("upsert customers")
+        last_key, result.imported = writing.upsert_customers(cur, columns)
         progress("writing", 0.75)
+        progress.mark("profiles and columns")
         profile_changed = writing.upsert_profiles(cur, columns)
         incomplete = writing.incomplete_profiles(cur, columns)
-        result.imported, result.updated = writing.changed_counts(cur, profile_changed)
+        result.updated = writing.updated_count(cur, profile_changed, last_key)
         writing.record_columns(cur, columns)
     result.unchanged = len(keep) - result.imported - result.updated
     if incomplete:
@@ -305,10 +326,24 @@ def _execute(import_id: int, path: str, id_column: str, types: dict, progress: P
             "profile is kept for them (never zero-filled), so the lifestyle segmentation leaves them out"
         )
     progress("segmenting", 0.0)
+    progress.mark("segment")
     _segment(profile_changed, lambda f: progress("segmenting", f))
+    progress.mark("commit")
     result.status = "succeeded"
     _finish(result)  # commits the data and the outcome together
+    progress.mark("")
+    log.info("import %s seconds per step: %s", import_id, progress.seconds)
     return result
+
+
+def _type_of(column: Column) -> str:
+    if column.type:
+        return column.type
+    if column.target == "builtin":
+        from ..customers.columns import BUILTINS
+
+        return next(b[1] for b in BUILTINS if b[0] == column.key)
+    return "text" if column.target == "id" else "number"
 
 
 def _segment(customer_ids: list[int], on_progress) -> None:
@@ -319,81 +354,3 @@ def _segment(customer_ids: list[int], on_progress) -> None:
     for start in range(0, len(customer_ids), chunk):
         assign(customer_ids[start : start + chunk])
         on_progress((start + chunk) / len(customer_ids))
-
-
-def _rejects(source: Source, columns: list[Column]) -> tuple[list[tuple[int, str, str]], np.ndarray]:
-    """Every bad cell as (line, column, reason), and which rows are rejected."""
-    n = source.n_rows
-    bad = np.zeros(n, dtype=bool)
-    found: list[tuple[np.ndarray, str, object]] = []
-    for c in columns:
-        if c.target == "id":
-            continue
-        rows = np.flatnonzero(c.invalid)
-        if len(rows):
-            found.append((rows, c.name, c.reason))
-            bad[rows] = True
-    id_col = next(c for c in columns if c.target == "id")
-    rows = np.flatnonzero(id_col.invalid)
-    if len(rows):
-        found.append((rows, id_col.name, id_col.reasons[rows]))
-        bad[rows] = True
-    ids = pd.Series(id_col.values.to_numpy(zero_copy_only=False), dtype=object)
-    dup = (ids.duplicated(keep="first") & ~pd.Series(id_col.invalid)).to_numpy()
-    if dup.any():
-        first_lines = pd.Series(
-            source.lines[~dup & ~id_col.invalid], index=ids[~dup & ~id_col.invalid].to_numpy()
-        )
-        rows = np.flatnonzero(dup)
-        firsts = first_lines.loc[ids[rows].to_numpy()].to_numpy()
-        found.append((rows, id_col.name, np.array([f"id also on line {f}" for f in firsts], dtype=object)))
-        bad[rows] = True
-    out = [
-        (int(line), "", f"wrong number of fields: {len(fields)} instead of {len(source.names)}")
-        for line, fields in source.malformed
-    ]
-    for rows, name, reason in found:
-        reasons = reason if isinstance(reason, np.ndarray) else np.full(len(rows), reason, dtype=object)
-        out += [(int(line), name, str(r)) for line, r in zip(source.lines[rows], reasons, strict=True)]
-    out.sort(key=lambda r: r[0])
-    return out, bad
-
-
-def _write_rejects(import_id: int, source: Source, columns: list[Column], rejects) -> Path:
-    """line,column,reason and then the row as it was in the file; readable by its owner only."""
-    path = imports_dir() / f"import-{import_id}-rejects.csv"
-    row_of = {int(line): i for i, line in enumerate(source.lines)}
-    wanted = sorted({row_of[line] for line, _, _ in rejects if line in row_of})
-    cells = (
-        dict(
-            zip(
-                wanted,
-                zip(*[arr.take(wanted).to_pylist() for arr in source.columns], strict=True),
-                strict=True,
-            )
-        )
-        if wanted
-        else {}
-    )
-    malformed = dict(source.malformed)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["line", "column", "reason", *source.names])
-        for line, column, reason in rejects:
-            row = cells.get(row_of[line]) if line in row_of else malformed.get(line, ())
-            writer.writerow([line, column, reason, *row])
-    os.chmod(path, 0o600)
-    return path
-
-
-def neutralised_rejects(path: str):
-    """The rejects file for download: a cell that a spreadsheet would run as a formula
-    (= + - @ tab CR at the start) gets a leading apostrophe."""
-    import io
-
-    with open(path, newline="", encoding="utf-8") as fh:
-        for row in csv.reader(fh):
-            buf = io.StringIO()
-            csv.writer(buf).writerow(["'" + c if c.startswith(FORMULA_START) else c for c in row])
-            yield buf.getvalue()

@@ -54,8 +54,9 @@ def _staged(columns: list[Column], target: str) -> list[tuple[int, Column]]:
     return [(i, c) for i, c in enumerate(columns) if c.target == target]
 
 
-def upsert_customers(cur, columns: list[Column]) -> None:
-    """Insert new customers and update changed ones; their keys go to ``_changed``.
+def upsert_customers(cur, columns: list[Column]) -> tuple[int, int]:
+    """Update changed customers (their keys go to ``_changed``) and insert new ones;
+    returns (largest key before the import, customers inserted).
 
     The table is locked against other writers (readers go on) for the rest of the
     transaction, so the staged rows can be split without a race: a hash join compares each
@@ -93,22 +94,25 @@ def upsert_customers(cur, columns: list[Column]) -> None:
         sql.SQL("{0} = src.{0}").format(b) for b in b_cols
     ]
     cur.execute("LOCK TABLE customers IN SHARE ROW EXCLUSIVE MODE")
-    cur.execute("CREATE TEMP TABLE _changed (customer_id int8, inserted bool) ON COMMIT DROP")
+    cur.execute("CREATE TEMP TABLE _changed (customer_id int8) ON COMMIT DROP")
     cur.execute(
         sql.SQL(
             "WITH upd AS (UPDATE customers k SET {sets}, updated_at = now(), row_version = k.row_version + 1 "
             "FROM {src} src WHERE k.external_id = src.external_id AND ({differs}) RETURNING k.customer_id) "
-            "INSERT INTO _changed SELECT customer_id, false FROM upd"
+            "INSERT INTO _changed SELECT customer_id FROM upd"
         ).format(sets=comma.join(sets), src=src, differs=differs)
     )
+    # keys come from a sequence and nobody else inserts while the lock is held: the new
+    # customers are exactly those above the current largest key (no 1M-row RETURNING list)
+    cur.execute("SELECT coalesce(max(customer_id), 0) FROM customers")
+    last_key = cur.fetchone()[0]
     cur.execute(
         sql.SQL(
-            "WITH ins AS (INSERT INTO customers (external_id, attributes{b}) "
-            "SELECT external_id, attributes{b} FROM {src} src "
-            "WHERE NOT EXISTS (SELECT 1 FROM customers k WHERE k.external_id = src.external_id) "
-            "RETURNING customer_id) INSERT INTO _changed SELECT customer_id, true FROM ins"
+            "INSERT INTO customers (external_id, attributes{b}) SELECT external_id, attributes{b} FROM {src} src "
+            "WHERE NOT EXISTS (SELECT 1 FROM customers k WHERE k.external_id = src.external_id)"
         ).format(b=b_list, src=src)
     )
+    return last_key, cur.rowcount
 
 
 def _id_index(columns: list[Column]) -> int:
@@ -178,16 +182,14 @@ def incomplete_profiles(cur, columns: list[Column]) -> int:
     return cur.fetchone()[0]
 
 
-def changed_counts(cur, profile_changed: list[int]) -> tuple[int, int]:
-    """(inserted, updated): a customer whose row or profile changed counts once."""
-    cur.execute("SELECT count(*) FILTER (WHERE inserted) FROM _changed")
-    inserted = cur.fetchone()[0]
+def updated_count(cur, profile_changed: list[int], last_key: int) -> int:
+    """Existing customers whose row or profile changed (each once)."""
     cur.execute(
-        "SELECT count(*) FROM (SELECT customer_id FROM _changed WHERE NOT inserted "
-        "UNION SELECT unnest(%s::int8[]) EXCEPT SELECT customer_id FROM _changed WHERE inserted) u",
-        (profile_changed,),
+        "SELECT count(*) FROM (SELECT customer_id FROM _changed UNION SELECT unnest(%s::int8[])) u "
+        "WHERE customer_id <= %s",
+        (profile_changed, last_key),
     )
-    return inserted, cur.fetchone()[0]
+    return cur.fetchone()[0]
 
 
 def record_columns(cur, columns: list[Column]) -> None:
