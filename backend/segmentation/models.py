@@ -126,6 +126,7 @@ class Transaction(db.Model):
         CheckConstraint(_in("category", tuple(CATEGORY_COLUMNS)), name="category"),
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
         Index("ix_transactions_customer_booked", "customer_id", "booked_at"),
+        Index("ix_transactions_booked_at", "booked_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import text
 
 from segmentation.extensions import db
-from segmentation.ml.features import CATEGORIES
 
 URL = "/api/v1/customers"
 TRAVELLER = {
@@ -203,12 +202,9 @@ def test_delete_removes_from_lookups_and_training(trained_app, trained_client):
     assert trained_client.get(f"{URL}/3").status_code == 404
     assert rows(trained_app, "SELECT count(*) FROM segment_assignments WHERE customer_id = 3") == [(0,)]
     with trained_app.app_context():
-        from segmentation.dataset import load_features
+        from segmentation.segmentations import service as segmentations
 
-        raw = db.engine.raw_connection()
-        with raw.cursor() as cur:
-            ids, _ = load_features(cur, CATEGORIES)
-        raw.close()
+        ids = segmentations.load(segmentations.get("lifestyle")).ids
     assert 3 not in set(ids.tolist()) and len(ids) == 5999
 
 

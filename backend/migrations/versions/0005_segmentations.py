@@ -160,6 +160,8 @@ def upgrade():
     op.alter_column("transactions", "category", nullable=True)
     op.alter_column("transactions", "channel", nullable=True)
     op.add_column("transactions", sa.Column("dedupe_key", sa.String(64)))
+    # the RFM window ends at the latest transaction: found by an index, not a scan
+    op.create_index("ix_transactions_booked_at", "transactions", ["booked_at"])
     op.create_index(
         "uq_transactions_dedupe",
         "transactions",
@@ -170,6 +172,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_transactions_booked_at", table_name="transactions")
     op.drop_index("uq_transactions_dedupe", table_name="transactions")
     op.drop_column("transactions", "dedupe_key")
     op.execute("DELETE FROM transactions WHERE category IS NULL OR channel IS NULL")
