@@ -43,6 +43,10 @@ export class ImportPageComponent {
   protected readonly recent = computed(() =>
     this.recentResource.hasValue() ? (this.recentResource.value()?.items ?? []) : [],
   );
+  protected readonly listError = computed(() => {
+    const error = this.recentResource.error();
+    return error ? asApiError(error) : null;
+  });
   protected readonly file = signal<File | null>(null);
   protected readonly fileError = signal('');
   protected readonly form = new FormGroup({
@@ -94,6 +98,10 @@ export class ImportPageComponent {
           this.error.set(placed || fileMessage ? null : apiError);
         },
       });
+  }
+
+  reloadList(): void {
+    this.recentResource.reload();
   }
 
   private follow(item: CustomerImport): void {
