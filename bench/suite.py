@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import importing
 import psycopg2
 import report
 import requests
@@ -153,6 +154,22 @@ def phase_training(stack: Stack, var: Path, results: dict) -> None:
     log(f"  {results['train_1m_baseline']}")
 
 
+def phase_import(stack: Stack, var: Path, results: dict) -> None:
+    """1M customers x 15 columns (text ids, blanks) from CSV into an empty database, then again."""
+    stack.env |= {
+        "DATABASE_URL": database(stack.env["BASE_URL"], "bench_import"),
+        "MODEL_DIR": str(var / "m_imp"),
+    }
+    stack.flask("db", "upgrade")
+    csv_path = var / "bank_1m.csv"
+    log("writing a 1M x 15 bank CSV")
+    importing.generate(csv_path, 1_000_000)
+    log("import-customers: first import, then the same file again (nothing changes)")
+    results["import_1m"] = importing.measure(stack.flask, csv_path)
+    log(f"  {results['import_1m']}")
+    csv_path.unlink()
+
+
 def main() -> None:
     var, base_url = Path(sys.argv[1]), sys.argv[2]
     started = time.perf_counter()
@@ -169,6 +186,7 @@ def main() -> None:
     try:
         phase_serving(stack, var, results)
         phase_training(stack, var, results)
+        phase_import(stack, var, results)
     finally:
         stack.stop_all()
     results["runtime_s"] = round(time.perf_counter() - started, 1)

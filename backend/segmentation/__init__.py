@@ -98,12 +98,13 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.routes import blp as auth
     from .customers.routes import blp as customers
     from .health.routes import blp as health
+    from .imports.routes import blp as imports
     from .predict.routes import blp as predict
     from .segmentations.routes import blp as segmentations
     from .segments.routes import blp as segments
     from .training.routes import blp as training
 
-    for blp in (health, predict, training, segments, segmentations, customers, auth):
+    for blp in (health, predict, training, segments, segmentations, customers, imports, auth):
         api.register_blueprint(blp)
 
 

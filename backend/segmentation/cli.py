@@ -23,6 +23,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(worker)
     app.cli.add_command(register_model)
     app.cli.add_command(import_transactions)
+    app.cli.add_command(import_customers)
+    app.cli.add_command(recompute_profiles)
     app.cli.add_command(create_user)
     app.cli.add_command(create_api_key)
     app.cli.add_command(revoke_api_key)
@@ -133,29 +135,99 @@ def register_model(path: str, if_none_active: bool) -> None:
 @click.command("import-transactions")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--reject-unknown", is_flag=True, help="Reject rows of unknown customer ids (default: create them)."
+)
 @click.option("--show", type=int, default=50, show_default=True, help="Rejected rows to print.")
-def import_transactions(path: str, show: int) -> None:
-    """Load transactions from a CSV file (customer_id,booked_at,amount,category,channel).
+def import_transactions(path: str, reject_unknown: bool, show: int) -> None:
+    """Load transactions from a CSV file (customer_id, booked_at, amount[, category, channel, transaction_id]).
 
-    Bad rows are reported with their line numbers; the others load, and the customers'
-    profiles, RFM figures and segments are recomputed.
+    Bad rows are reported with their line numbers; the others load (rows already stored are
+    skipped), and the customers' profiles, RFM figures and segments are recomputed. Exit
+    code 1 when the file cannot be read or every row was rejected.
     """
     from .customers.importer import ImportError_
     from .customers.importer import import_transactions as run
 
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            result = run(fh)
+        with open(path, "rb") as fh:
+            result = run(fh, reject_unknown=reject_unknown)
     except ImportError_ as exc:
         raise click.ClickException(f"{path}: {exc}") from None
-    click.echo(
-        f"Imported {result.imported:,} transactions for {result.customers:,} customers; "
-        f"{len(result.rejected):,} rows rejected"
-    )
     for line, reason in result.rejected[:show]:
         click.echo(f"  line {line}: {reason}")
     if len(result.rejected) > show:
         click.echo(f"  ... and {len(result.rejected) - show:,} more")
+    for warning in result.outcome.warnings if result.outcome else []:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(
+        f"Imported {result.imported:,} transactions for {result.customers:,} customers "
+        f"({result.created:,} new customers); {result.duplicates:,} already stored; "
+        f"{len(result.rejected):,} rows rejected"
+    )
+    if result.outcome:
+        click.echo(result.outcome.summary)
+    if result.rejected and not (result.imported or result.duplicates):
+        sys.exit(1)
+
+
+def _types(pairs: tuple[str, ...]) -> dict[str, str]:
+    types = {}
+    for pair in pairs:
+        name, sep, type_ = pair.partition("=")
+        if not sep or not name.strip() or not type_.strip():
+            raise click.BadParameter(f"{pair!r} is not COLUMN=TYPE", param_hint="--type")
+        types[name.strip()] = type_.strip().lower()
+    return types
+
+
+@click.command("import-customers")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--id-column", default="customer_id", show_default=True, help="The column with the bank's ids.")
+@click.option(
+    "--type", "types", multiple=True, metavar="COLUMN=TYPE", help="number, boolean, category, date or text."
+)
+@click.option("--show", type=int, default=20, show_default=True, help="Rejected cells to print.")
+def import_customers(path: str, id_column: str, types: tuple[str, ...], show: int) -> None:
+    """Upsert customers from a CSV (UTF-8) or Parquet file by the bank's id column.
+
+    The 8 spending categories become the spending profile, built-in columns (age, gender,
+    ...) their own columns, every other column an attribute with an inferred type. Bad
+    lines go to a rejects file; exit code 1 when no row could be imported.
+    """
+    from .imports.service import create_import, run_import
+
+    imp = create_import(Path(path).name, str(Path(path).resolve()), id_column, _types(types), "cli")
+    result = run_import(imp.id)
+    for line, column, reason in result.rejects[:show]:
+        click.echo(f"  line {line}" + (f", {column}" if column else "") + f": {reason}")
+    if len(result.rejects) > show:
+        click.echo(f"  ... and {len(result.rejects) - show:,} more")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    if result.rejects_path:
+        click.echo(f"Rejected lines: {result.rejects_path}")
+    if result.status != "succeeded":
+        click.echo(f"Import {imp.id} failed: {result.error}", err=True)
+        sys.exit(1)
+    click.echo(f"Import {imp.id}: customers {result.summary}")
+
+
+@click.command("recompute-profiles")
+@with_appcontext
+def recompute_profiles() -> None:
+    """Recompute every customer's spending profile and RFM figures from transactions.
+
+    Run it after changing TRANSACTION_WINDOW_DAYS or RFM_AS_OF: the window ends at RFM_AS_OF
+    or, when unset, at the latest transaction in the data.
+    """
+    from .customers.service import recompute_all
+
+    outcome = recompute_all()
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(outcome.summary)
 
 
 ROLE_CHOICE = click.Choice(["viewer", "analyst", "admin"])

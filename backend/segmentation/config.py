@@ -91,6 +91,8 @@ class Config:
     TRAINING_SCHEDULE: str | None = None
     # profiles recomputed from transactions average this many trailing days
     TRANSACTION_WINDOW_DAYS: int = 90
+    # the day the RFM window ends (YYYY-MM-DD); unset: the latest transaction in the data
+    RFM_AS_OF: str | None = None
     # access control
     SECRET_KEY: str | None = None  # signs session cookies; generated into VAR_DIR when unset
     SESSION_COOKIE_SECURE: bool = False  # set true behind TLS
@@ -136,6 +138,7 @@ class Config:
             RUN_STALE_SECONDS=_float("RUN_STALE_SECONDS", 30.0),
             TRAINING_SCHEDULE=env("TRAINING_SCHEDULE"),
             TRANSACTION_WINDOW_DAYS=_int("TRANSACTION_WINDOW_DAYS", 90),
+            RFM_AS_OF=env("RFM_AS_OF"),
             SECRET_KEY=env("SECRET_KEY"),
             SESSION_COOKIE_SECURE=_bool("SESSION_COOKIE_SECURE", False),
             PREDICT_AUTH_REQUIRED=_bool("PREDICT_AUTH_REQUIRED", True),
@@ -160,6 +163,15 @@ class Config:
             )
         if not 0 <= self.TRUSTED_PROXIES <= 5:
             raise ValueError(f"TRUSTED_PROXIES must be between 0 and 5, got {self.TRUSTED_PROXIES}")
+        if self.RFM_AS_OF is not None:
+            from datetime import date
+
+            try:
+                date.fromisoformat(self.RFM_AS_OF)
+            except ValueError:
+                raise ValueError(f"RFM_AS_OF must be a date (YYYY-MM-DD), got {self.RFM_AS_OF!r}") from None
+        if self.TRANSACTION_WINDOW_DAYS < 1:
+            raise ValueError("TRANSACTION_WINDOW_DAYS must be at least 1")
         if self.MAX_CLUSTERS > 50:
             raise ValueError("MAX_CLUSTERS must be at most 50")
         from .ml.features import FEATURE_SETS

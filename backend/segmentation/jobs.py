@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 QUEUE = "training"
 TRAIN_TASK = "train_model"
 RESEGMENT_TASK = "resegment"
+IMPORT_TASK = "import_customers"
 
 
 def libpq_url(database_url: str) -> str:
@@ -48,6 +49,13 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
         with flask_app.app_context():
             resegment_version(version)
 
+    def import_customers(import_id: int) -> None:
+        from .imports.service import run_import
+
+        context_id.set(f"import-{import_id}")
+        with flask_app.app_context():
+            run_import(import_id)
+
     def scheduled_training(timestamp: int) -> None:
         from .segmentations.service import all_segmentations
         from .training.service import request_training
@@ -67,6 +75,8 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
     # running jobs, which a queueing lock does not); a stale job for a finished run is a no-op
     queue.task(name=TRAIN_TASK, queue=QUEUE)(train_model)
     queue.task(name=RESEGMENT_TASK, queue=QUEUE)(resegment)
+    # imports share the worker's queue: one job at a time, no competition with training for the 2 cores
+    queue.task(name=IMPORT_TASK, queue=QUEUE)(import_customers)
     schedule = flask_app.config.get("TRAINING_SCHEDULE")
     if schedule:
         task = queue.task(name="scheduled_training", queue=QUEUE)(scheduled_training)

@@ -48,12 +48,18 @@ def test_create_assigns_a_segment_at_once(trained_app, trained_client):
     response = trained_client.post(URL, json=new_customer())
     assert response.status_code == 201
     body = response.get_json()
-    assert body["customer_id"] == 7_000_001 and body["monthly_income"] == 5200.5
+    # an integer id is stored as its text; the bank's id is a string everywhere
+    assert body["customer_id"] == "7000001" and body["monthly_income"] == 5200.5
+    assert body["attributes"] == {}
     assert body["account_balance"] == -120.0
     assert body["spending"]["Travel"] == 1500.0
     assert body["segment"]["name"] == "Frequent Traveller" and body["segment"]["model_version"] == 1
-    stored = rows(trained_app, "SELECT segment_id FROM segment_assignments WHERE customer_id = 7000001")
+    stored = rows(
+        trained_app,
+        "SELECT segment_id FROM segment_assignments WHERE customer_id = (SELECT customer_id FROM customers WHERE external_id = '7000001')",
+    )
     assert stored == [(body["segment"]["id"],)]
+    assert body["segments"] == [{"segmentation": "lifestyle", "segment": body["segment"]}]
     assert trained_client.get(f"{URL}/7000001").get_json() == body
 
 
@@ -89,11 +95,10 @@ def test_duplicate_id_is_409_and_changes_nothing(trained_app, trained_client):
             "Must be greater than or equal to 0 and less than or equal to 2147483647.",
         ),
         ({"nickname": "Al"}, ["nickname"], "Unknown field."),
-        (
-            {"customer_id": 0},
-            ["customer_id"],
-            "Must be greater than or equal to 1 and less than or equal to 9223372036854775807.",
-        ),
+        ({"customer_id": " "}, ["customer_id"], "Must not be blank."),
+        ({"customer_id": "C" * 65}, ["customer_id"], "Longer than 64 characters."),
+        ({"customer_id": "a/b"}, ["customer_id"], "Must not contain '/' or control characters."),
+        ({"customer_id": 1.5}, ["customer_id"], "Must be a string or an integer."),
         (
             {"spending": {**TRAVELLER, "Travel": -5}},
             ["spending", "Travel"],
@@ -119,7 +124,7 @@ def test_bad_fields_are_rejected_and_nothing_is_written(trained_app, trained_cli
     for key in path:
         errors = errors[key]
     assert errors == [message]
-    assert rows(trained_app, "SELECT 1 FROM customers WHERE customer_id IN (0, 7000001)") == []
+    assert rows(trained_app, "SELECT 1 FROM customers WHERE external_id IN (' ', 'a/b', '7000001')") == []
 
 
 def test_spending_keys_are_case_insensitive(trained_client):
@@ -149,7 +154,10 @@ def test_patch_changes_only_given_fields_and_resegments(trained_app, trained_cli
     assert body["loyalty_score"] == 999 and body["age"] == 41 and body["gender"] == "F"
     assert body["spending"]["Transport"] == 600.0 and body["spending"]["Healthcare"] == 0.0
     assert body["segment"]["name"] == "Daily Commuter"
-    assert rows(trained_app, "SELECT count(*) FROM segment_assignments WHERE customer_id = 7000001") == [(1,)]
+    assert rows(
+        trained_app,
+        "SELECT count(*) FROM segment_assignments WHERE customer_id = (SELECT customer_id FROM customers WHERE external_id = '7000001')",
+    ) == [(1,)]
 
 
 @pytest.mark.parametrize(
@@ -207,13 +215,13 @@ def test_delete_removes_from_lookups_and_training(trained_app, trained_client):
 def test_list_paginates_and_filters(trained_client):
     page = trained_client.get(f"{URL}?page=2&per_page=5").get_json()
     assert page["total"] == 6000 and page["page"] == 2 and page["per_page"] == 5
-    assert [c["customer_id"] for c in page["items"]] == [6, 7, 8, 9, 10]
+    assert [c["customer_id"] for c in page["items"]] == ["6", "7", "8", "9", "10"]
     found = trained_client.get(f"{URL}?q=599&per_page=50").get_json()
-    assert {c["customer_id"] for c in found["items"]} == {599} | set(range(5990, 6000))
+    assert {c["customer_id"] for c in found["items"]} == {str(i) for i in [599, *range(5990, 6000)]}
     seg = page["items"][0]["segment"]["id"]
     filtered = trained_client.get(f"{URL}?segment_id={seg}&per_page=200").get_json()
     assert filtered["total"] < 6000 and all(c["segment"]["id"] == seg for c in filtered["items"])
-    bad = trained_client.get(f"{URL}?per_page=1000&q=abc")
+    bad = trained_client.get(f"{URL}?per_page=1000&q={'x' * 65}")
     assert bad.status_code == 422 and set(bad.get_json()["errors"]["query"]) == {"per_page", "q"}
 
 
@@ -228,7 +236,7 @@ def test_previous_segment_shows_when_it_changed(trained_app, trained_client):
         db.session.execute(
             text(
                 "UPDATE segment_assignments SET segment_id = 4 "
-                "WHERE customer_id = 7000001 AND model_version_id = 1"
+                "WHERE customer_id = (SELECT customer_id FROM customers WHERE external_id = '7000001') AND model_version_id = 1"
             )
         )
         db.session.commit()
@@ -275,11 +283,16 @@ def test_transactions_recompute_profile_rfm_and_segment(trained_app, trained_cli
     assert body["inserted"] == 5
     customer = body["customer"]
     assert customer["spending_source"] == "transactions"
-    assert customer["rfm"] == {"recency_days": 3, "frequency": 4, "monetary": 990.0}
+    # the window ends at the latest transaction in the data (this one, 3 days ago)
+    assert customer["rfm"] == {"recency_days": 0, "frequency": 4, "monetary": 990.0}
     months = 90 / 30.4375
     assert customer["spending"]["OnlineShopping"] == pytest.approx(900 / months, abs=0.01)
     assert customer["spending"]["Travel"] == 0.0
-    assert customer["segment"]["name"] == "Frequent Online Shopper"
+    # placed where predict-segment places the recomputed profile
+    predicted = trained_client.post(
+        "/api/v1/segmentation/predict-segment", json=[customer["spending"]]
+    ).get_json()["predictions"][0]
+    assert customer["segment"]["id"] == predicted
 
 
 @pytest.mark.parametrize(
@@ -317,11 +330,12 @@ def test_explanation_in_plain_words(trained_client):
     assert (
         travel
         and travel[0]["text"].startswith("Spends ")
-        and "x the average customer on travel" in travel[0]["text"]
+        and "x the average customer" in travel[0]["text"]
+        and "travel" in travel[0]["text"]
     )
     assert body["summary"].startswith(
         "Placed in Frequent Traveller; what sets this customer apart from the next "
-        f"closest segment, {body['runner_up']['name']}, is the spending on"
+        f"closest segment, {body['runner_up']['name']}, is their "
     )
 
 
@@ -356,3 +370,62 @@ def test_concurrent_patches_during_retraining_lose_no_update(trained_app, traine
     assert errors == []
     body = trained_client.get(f"{URL}/10").get_json()
     assert [body[f] for f in fields] == [104, 104, 104, 104]
+
+
+def test_text_ids_and_prefix_search(trained_app, trained_client):
+    for external_id in ("C10001", "C10002", "C1_9", "D1"):
+        assert trained_client.post(URL, json=new_customer(customer_id=external_id)).status_code == 201
+    body = trained_client.get(f"{URL}/C10002").get_json()
+    assert body["customer_id"] == "C10002" and body["segment"]["name"] == "Frequent Traveller"
+    # the internal key never leaves the service
+    assert "external_id" not in body and set(body) >= {"attributes", "segments"}
+    found = trained_client.get(f"{URL}?q=C1").get_json()
+    assert [c["customer_id"] for c in found["items"]] == ["C10001", "C10002", "C1_9"]
+    # LIKE wildcards in q are plain characters
+    assert [c["customer_id"] for c in trained_client.get(f"{URL}?q=C1_").get_json()["items"]] == ["C1_9"]
+    assert trained_client.patch(f"{URL}/C1_9", json={"age": 50}).get_json()["age"] == 50
+    assert trained_client.get(f"{URL}/C1_9/explanation").status_code == 200
+    assert trained_client.delete(f"{URL}/D1").status_code == 204
+    assert trained_client.get(f"{URL}/D1").status_code == 404
+    again = trained_client.post(URL, json=new_customer(customer_id="C10001"))
+    assert again.status_code == 409 and again.get_json()["message"] == "Customer C10001 already exists."
+
+
+def test_columns_lists_builtin_and_imported_columns(app, client, tmp_path):
+    body = (
+        "customer_id,BALANCE,PRC_FULL_PAYMENT,TENURE,Spending Score (1-100),Card,Vip\n"
+        + "".join(
+            f"C{i},{i * 10.5},{i / 40:.3f},{6 + i % 7},{i % 100 + 1},{'gold' if i % 2 else 'blue'},{i % 2}\n"
+            for i in range(1, 31)
+        )
+        + "C99,,,,,,\n"
+    )
+    path = tmp_path / "cards.csv"
+    path.write_text(body)
+    assert app.test_cli_runner().invoke(args=["import-customers", str(path)]).exit_code == 0
+    items = {c["name"]: c for c in client.get(f"{URL}/columns").get_json()["items"]}
+    assert items["age"] == {
+        "name": "age",
+        "type": "number",
+        "suggested_kind": "count",
+        "categories": None,
+        "n_values": 0,
+        "n_missing": 31,
+        "builtin": True,
+    }
+    assert items["Groceries"]["builtin"] and items["Groceries"]["suggested_kind"] == "money"
+    kinds = {
+        name: (items[name]["type"], items[name]["suggested_kind"])
+        for name in items
+        if not items[name]["builtin"]
+    }
+    assert kinds == {
+        "BALANCE": ("number", "money"),
+        "PRC_FULL_PAYMENT": ("number", "ratio"),
+        "TENURE": ("number", "count"),
+        "Spending Score (1-100)": ("number", "score"),
+        "Card": ("category", "categorical"),
+        "Vip": ("number", "binary"),
+    }
+    assert items["Card"]["categories"] == ["blue", "gold"]
+    assert (items["BALANCE"]["n_values"], items["BALANCE"]["n_missing"]) == (30, 1)

@@ -86,7 +86,10 @@ def test_money_is_stored_or_refused_never_a_500(trained_app, trained_client, bod
     else:
         with trained_app.app_context():
             stored = db.session.scalar(
-                text("SELECT utilities FROM spending_profiles WHERE customer_id = 9000001")
+                text(
+                    "SELECT p.utilities FROM spending_profiles p JOIN customers c USING (customer_id) "
+                    "WHERE c.external_id = '9000001'"
+                )
             )
         assert stored == Decimal("99999999999.00")
 
@@ -119,7 +122,7 @@ def test_money_up_to_the_limit_is_stored_exactly(trained_app, trained_client):
         row = db.session.execute(
             text(
                 "SELECT c.monthly_income, c.account_balance, p.travel, p.monetary FROM customers c "
-                "JOIN spending_profiles p USING (customer_id) WHERE customer_id = 9000010"
+                "JOIN spending_profiles p USING (customer_id) WHERE c.external_id = '9000010'"
             )
         ).one()
         assert row.monthly_income == MONEY_MAX and row.account_balance == -MONEY_MAX
@@ -341,7 +344,7 @@ def test_unicode_digits_are_not_numbers(trained_client, digits):
     assert predict.status_code == 422
     create = trained_client.post(f"{BASE}/customers", json=customer(9_000_030, Travel=digits))
     assert create.status_code == 422
-    assert trained_client.get(f"{BASE}/customers", query_string={"q": digits}).status_code == 422
+    # (customer ids are the bank's text, so ``q`` is a text prefix and takes any digits)
 
 
 def test_importer_takes_ascii_digits_only(trained_app):
@@ -355,7 +358,6 @@ def test_importer_takes_ascii_digits_only(trained_app):
         "channel": "pos",
     }
     assert parse_row(row)[1] is None
-    assert "customer_id" in parse_row({**row, "customer_id": "١"})[1]
     assert "amount" in parse_row({**row, "amount": "５"})[1]
     assert "amount" in parse_row({**row, "amount": str(MONEY_MAX + 1)})[1]
     assert "amount" in parse_row({**row, "amount": "1e1000000"})[1]

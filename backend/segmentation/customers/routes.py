@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import text
 
 from .. import audit
 from ..auth import requires
 from ..auth.ratelimit import write_limit
-from ..dataset import features_of
-from ..extensions import Blueprint, db
-from ..ml.explain import explain
+from ..extensions import Blueprint
+from ..segmentations import service as segmentations
+from ..segmentations.schemas import SegmentationArgs
 from ..serving import holder
-from . import service
+from . import columns, service
 from .schemas import (
+    ColumnListSchema,
     CustomerCreateSchema,
     CustomerListArgs,
     CustomerListSchema,
@@ -34,7 +34,7 @@ blp = Blueprint(
 )
 
 
-def _not_found(customer_id: int):
+def _not_found(customer_id: str):
     abort(404, message=f"Customer {customer_id} does not exist.")
 
 
@@ -62,11 +62,20 @@ class Customers(MethodView):
             created = service.create(data)
         except service.Conflict as exc:
             abort(409, message=str(exc))
-        audit.record("customer.create", str(created["customer_id"]), commit=True)
+        audit.record("customer.create", created["customer_id"], commit=True)
         return created
 
 
-@blp.route("/<int:customer_id>")
+@blp.route("/columns")
+class CustomerColumns(MethodView):
+    @requires("viewer")
+    @blp.response(200, ColumnListSchema)
+    def get(self):
+        """Built-in and imported customer columns with type, counts and a suggested feature kind"""
+        return {"items": columns.overview()}
+
+
+@blp.route("/<customer_id>")
 class CustomerItem(MethodView):
     decorators = [write_limit()]
 
@@ -74,7 +83,7 @@ class CustomerItem(MethodView):
     @blp.response(200, CustomerSchema)
     @blp.alt_response(404, description="Unknown customer")
     def get(self, customer_id):
-        """A customer with profile, current segment and previous segment"""
+        """A customer with attributes, profile, current and previous segment, segment per segmentation"""
         return service.get_view(customer_id) or _not_found(customer_id)
 
     @requires("analyst")
@@ -98,7 +107,7 @@ class CustomerItem(MethodView):
         audit.record("customer.delete", str(customer_id), commit=True)
 
 
-@blp.route("/<int:customer_id>/transactions")
+@blp.route("/<customer_id>/transactions")
 class CustomerTransactions(MethodView):
     decorators = [write_limit()]
 
@@ -115,35 +124,24 @@ class CustomerTransactions(MethodView):
         return {"inserted": inserted, "customer": service.get_view(customer_id)}
 
 
-@blp.route("/<int:customer_id>/explanation")
+@blp.route("/<customer_id>/explanation")
 class CustomerExplanation(MethodView):
     @requires("viewer")
     @blp.response(200, ExplanationSchema)
     @blp.alt_response(404, description="Unknown customer")
+    @blp.alt_response(409, description="The customer has no spending profile")
     @blp.alt_response(503, description="No model is active")
-    def get(self, customer_id):
+    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
+    def get(self, customer_id, segmentation):
         """Why the customer is in its segment, and the next closest segment"""
-        snapshot = holder(current_app._get_current_object()).current()
+        seg = segmentations.get(segmentation)
+        snapshot = holder(current_app._get_current_object()).current(seg.name)
         if snapshot is None:
             abort(503, message="No model is active yet.")
-        ids, X = features_of([customer_id], snapshot.predictor.features)
-        if not len(ids):
+        key = service.key_of(customer_id)
+        if key is None:
             _not_found(customer_id)
-        rows = db.session.execute(
-            text("SELECT segment_id, centroid FROM model_segments WHERE model_version_id = :v"),
-            {"v": snapshot.version},
-        ).all()
-        stats = (
-            db.session.scalar(
-                text("SELECT training_stats FROM model_versions WHERE id = :v"), {"v": snapshot.version}
-            )
-            or {}
-        )
-        result = explain(
-            snapshot.predictor,
-            X[0],
-            {sid: s["name"] for sid, s in snapshot.segments.items()},
-            {r.segment_id: r.centroid for r in rows},
-            {f: s["mean"] for f, s in stats.items()},
-        )
+        result = service.explanation(key, seg, snapshot)
+        if result is None:
+            abort(409, message=f"Customer {customer_id} has no values for this segmentation's features.")
         return {"customer_id": customer_id, "model_version": snapshot.version, **result}

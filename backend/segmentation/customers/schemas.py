@@ -9,7 +9,35 @@ from ..fields import Amount, SegmentRefSchema, SpendingPatchSchema, SpendingSche
 from ..ml.features import CATEGORIES
 from ..models import CHANNELS, EDUCATION_LEVELS, GENDERS
 from ..values import COUNT_MAX
-from ..values import CUSTOMER_ID_MAX as MAX_ID
+
+MAX_ID_LENGTH = 64
+
+
+class CustomerId(fields.Field):
+    """The bank's customer id: text such as "C10001" (an integer is taken as its digits)."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {
+            "oneOf": [{"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH}, {"type": "integer"}],
+            "example": "C10001",
+            **kwargs.get("metadata", {}),
+        }
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ma.ValidationError("Must be a string or an integer.")
+        text = str(value).strip()
+        if not text:
+            raise ma.ValidationError("Must not be blank.")
+        if len(text) > MAX_ID_LENGTH:
+            raise ma.ValidationError(f"Longer than {MAX_ID_LENGTH} characters.")
+        if "/" in text or any(ord(ch) < 32 for ch in text):
+            raise ma.ValidationError("Must not contain '/' or control characters.")
+        return text
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else str(value)
 
 
 class CustomerWriteSchema(ma.Schema):
@@ -31,12 +59,7 @@ class CustomerWriteSchema(ma.Schema):
 
 
 class CustomerCreateSchema(CustomerWriteSchema):
-    customer_id = fields.Integer(
-        required=True,
-        strict=True,
-        validate=validate.Range(1, MAX_ID),
-        metadata={"description": "The bank's own customer id"},
-    )
+    customer_id = CustomerId(required=True, metadata={"description": "The bank's own customer id"})
     spending = fields.Nested(SpendingSchema, required=True)
 
 
@@ -52,13 +75,21 @@ class CustomerPatchSchema(CustomerWriteSchema):
 
 
 class RfmSchema(ma.Schema):
-    recency_days = fields.Integer(allow_none=True)
+    recency_days = fields.Integer(
+        allow_none=True,
+        metadata={"description": "Days from the last purchase to the window's end; null = no history"},
+    )
     frequency = fields.Integer(allow_none=True)
     monetary = fields.Float(allow_none=True)
 
 
+class CustomerSegmentSchema(ma.Schema):
+    segmentation = fields.String(required=True)
+    segment = fields.Nested(SegmentRefSchema, allow_none=True)
+
+
 class CustomerSchema(ma.Schema):
-    customer_id = fields.Integer(required=True)
+    customer_id = fields.String(required=True, metadata={"description": "The bank's own customer id"})
     age = fields.Integer(allow_none=True)
     gender = fields.String(allow_none=True)
     monthly_income = fields.Float(allow_none=True)
@@ -69,15 +100,28 @@ class CustomerSchema(ma.Schema):
     online_interactions = fields.Integer()
     branch_visits = fields.Integer()
     call_center_calls = fields.Integer()
+    attributes = fields.Dict(
+        keys=fields.String(),
+        metadata={
+            "description": "Imported columns (GET /customers/columns gives their types); null = missing"
+        },
+    )
     spending = fields.Dict(
         keys=fields.String(),
         values=fields.Float(),
-        metadata={"description": f"Monthly spend per category: {', '.join(CATEGORIES)}"},
+        allow_none=True,
+        metadata={
+            "description": f"Monthly spend per category: {', '.join(CATEGORIES)}; null without a profile"
+        },
     )
     spending_source = fields.String(metadata={"enum": ["declared", "transactions"]})
     rfm = fields.Nested(RfmSchema, allow_none=True)
     segment = fields.Nested(SegmentRefSchema, allow_none=True)
     previous_segment = fields.Nested(SegmentRefSchema, allow_none=True)
+    segments = fields.List(
+        fields.Nested(CustomerSegmentSchema),
+        metadata={"description": "Current segment per segmentation (single customer only)"},
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -90,8 +134,8 @@ class CustomerListArgs(ma.Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(1, 200))
     segment_id = fields.Integer(validate=validate.Range(1, 2**31 - 1))
     q = fields.String(
-        validate=[validate.Length(1, 19), validate.Regexp(r"^[0-9]+$", error="Digits only.")],
-        metadata={"description": "Customer ids starting with these digits"},
+        validate=validate.Length(1, MAX_ID_LENGTH),
+        metadata={"description": "Customer ids starting with this text"},
     )
 
 
@@ -158,10 +202,26 @@ class NeighbourSchema(ma.Schema):
 
 
 class ExplanationSchema(ma.Schema):
-    customer_id = fields.Integer(required=True)
+    customer_id = fields.String(required=True)
     model_version = fields.Integer(required=True)
     segment = fields.Nested(NeighbourSchema, required=True)
     distance = fields.Float(required=True)
     runner_up = fields.Nested(NeighbourSchema, allow_none=True)
     drivers = fields.List(fields.Nested(DriverSchema), required=True)
     summary = fields.String(required=True)
+
+
+class ColumnSchema(ma.Schema):
+    name = fields.String(required=True)
+    type = fields.String(required=True, metadata={"enum": ["number", "boolean", "category", "date", "text"]})
+    suggested_kind = fields.String(
+        allow_none=True, metadata={"enum": ["money", "count", "ratio", "score", "binary", "categorical"]}
+    )
+    categories = fields.List(fields.String(), allow_none=True)
+    n_values = fields.Integer(required=True)
+    n_missing = fields.Integer(required=True)
+    builtin = fields.Boolean(required=True)
+
+
+class ColumnListSchema(ma.Schema):
+    items = fields.List(fields.Nested(ColumnSchema), required=True)

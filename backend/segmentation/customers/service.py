@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 from flask import current_app, g, has_request_context
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from ..dataset import features_of
 from ..extensions import db
 from ..ml.features import CATEGORIES, CATEGORY_COLUMNS
 from ..models import Customer, SpendingProfile, Transaction
+from ..segmentations import service as segmentations
+from ..segmentations.service import DEFAULT
 from ..serving import holder
-from ..values import MONEY_MAX
+from ..training.resegment import model_inputs
+from ..training.resegment import segments_of as segments_of_data
 
 ATTRIBUTES = (
     "age",
@@ -29,6 +32,12 @@ ATTRIBUTES = (
 )
 PROFILE_COLUMNS = ", ".join(f"p.{c}" for c in CATEGORY_COLUMNS.values())
 
+# the lifestyle segmentation's active model gives the customer's "segment" (kept for every
+# existing caller); ``segments_of`` lists the current segment in every segmentation
+LIFESTYLE_MODEL = (
+    "mv.is_active AND mv.segmentation_id = (SELECT id FROM segmentations WHERE name = 'lifestyle')"
+)
+
 VIEW_SQL = f"""
 SELECT c.*, {PROFILE_COLUMNS}, p.recency_days, p.frequency, p.monetary, p.source AS spending_source,
        cur.segment_id AS seg_id, cs.name AS seg_name, cs.strategy AS seg_strategy, mv.id AS seg_version,
@@ -36,7 +45,7 @@ SELECT c.*, {PROFILE_COLUMNS}, p.recency_days, p.frequency, p.monetary, p.source
        mv.previous_version_id AS prev_version
 FROM customers c
 LEFT JOIN spending_profiles p ON p.customer_id = c.customer_id
-LEFT JOIN model_versions mv ON mv.is_active
+LEFT JOIN model_versions mv ON {LIFESTYLE_MODEL}
 LEFT JOIN segment_assignments cur ON cur.customer_id = c.customer_id AND cur.model_version_id = mv.id
 LEFT JOIN segments cs ON cs.id = cur.segment_id
 LEFT JOIN segment_assignments prev ON prev.customer_id = c.customer_id
@@ -50,9 +59,16 @@ class Conflict(Exception):
 
 
 def _view(row) -> dict:
-    data = {"customer_id": row.customer_id, "created_at": row.created_at, "updated_at": row.updated_at}
+    """The API's customer: the bank's id as ``customer_id``; the internal key stays inside."""
+    data = {"customer_id": row.external_id, "created_at": row.created_at, "updated_at": row.updated_at}
     data.update({a: getattr(row, a) for a in ATTRIBUTES})
-    data["spending"] = {c: float(getattr(row, col) or 0) for c, col in CATEGORY_COLUMNS.items()}
+    data["attributes"] = row.attributes or {}
+    # no profile: no spending figures (an unknown spend is not a zero spend)
+    data["spending"] = (
+        None
+        if row.spending_source is None
+        else {c: float(getattr(row, col)) for c, col in CATEGORY_COLUMNS.items()}
+    )
     data["spending_source"] = row.spending_source
     data["rfm"] = (
         None
@@ -87,24 +103,61 @@ def _view(row) -> dict:
     return data
 
 
-def get_view(customer_id: int, version: int | None = None) -> dict | None:
-    """The customer, with the segment of ``version``; default: the model that segmented
-    this request's write (``assign``), else the active model. During a model switch the
-    active model's assignment may not exist yet: a write still answers with a segment."""
+def key_of(external_id: str) -> int | None:
+    """The internal key of the customer with this bank id."""
+    return db.session.scalar(
+        text("SELECT customer_id FROM customers WHERE external_id = :e"), {"e": external_id}
+    )
+
+
+def get_view(external_id: str, version: int | None = None) -> dict | None:
+    """The customer, with the lifestyle segment of ``version``; default: the model that
+    segmented this request's write (``assign``), else the active model. During a model switch
+    the new model's assignment may not exist yet: a write still answers with a segment."""
     if version is None and has_request_context():
-        version = g.get("segmented_with")
-    sql = VIEW_SQL if version is None else VIEW_SQL.replace("ON mv.is_active", "ON mv.id = :v")
+        version = g.get("segmented_with", {}).get(DEFAULT)
+    sql = VIEW_SQL if version is None else VIEW_SQL.replace(f"ON {LIFESTYLE_MODEL}", "ON mv.id = :v")
     row = db.session.execute(
-        text(sql + " WHERE c.customer_id = :id"), {"id": customer_id, "v": version}
+        text(sql + " WHERE c.external_id = :e"), {"e": external_id, "v": version}
     ).first()
-    return _view(row) if row else None
+    if row is None:
+        return None
+    return {**_view(row), "segments": segments_of(row.customer_id)}
+
+
+def segments_of(key: int) -> list[dict]:
+    """The customer's current segment in every segmentation (None where its active model has
+    not placed the customer, or no model is active)."""
+    rows = db.session.execute(
+        text(
+            "SELECT sg.name AS segmentation, a.segment_id, s.name, s.strategy, mv.id AS version "
+            "FROM segmentations sg LEFT JOIN model_versions mv ON mv.segmentation_id = sg.id AND mv.is_active "
+            "LEFT JOIN segment_assignments a ON a.model_version_id = mv.id AND a.customer_id = :k "
+            "LEFT JOIN segments s ON s.id = a.segment_id ORDER BY sg.id"
+        ),
+        {"k": key},
+    ).all()
+    return [
+        {
+            "segmentation": r.segmentation,
+            "segment": None
+            if r.segment_id is None
+            else {"id": r.segment_id, "name": r.name, "strategy": r.strategy, "model_version": r.version},
+        }
+        for r in rows
+    ]
+
+
+def _like_prefix(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) -> tuple[list[dict], int]:
+    """A page of customers in the order they were added, optionally by bank-id prefix."""
     where, params = [], {"limit": per_page, "offset": (page - 1) * per_page}
     if q:
-        where.append("c.customer_id::text LIKE :q")
-        params["q"] = f"{q}%"
+        where.append("c.external_id LIKE :q")
+        params["q"] = _like_prefix(q)
     if segment_id is not None:
         where.append("cur.segment_id = :segment_id")
         params["segment_id"] = segment_id
@@ -113,7 +166,7 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
         text(VIEW_SQL + clause + " ORDER BY c.customer_id LIMIT :limit OFFSET :offset"), params
     ).all()
     count_sql = (
-        "SELECT count(*) FROM customers c LEFT JOIN model_versions mv ON mv.is_active "
+        f"SELECT count(*) FROM customers c LEFT JOIN model_versions mv ON {LIFESTYLE_MODEL} "
         "LEFT JOIN segment_assignments cur ON cur.customer_id = c.customer_id AND cur.model_version_id = mv.id"
     )
     total = db.session.scalar(text(count_sql + clause), params)
@@ -128,7 +181,8 @@ def _apply_spending(profile: SpendingProfile, spending: dict) -> None:
 
 def create(data: dict) -> dict:
     spending = data.pop("spending")
-    customer = Customer(**data, external_id=str(data["customer_id"]))
+    external_id = data.pop("customer_id")
+    customer = Customer(**data, external_id=external_id)
     profile = SpendingProfile(**{CATEGORY_COLUMNS[c]: v for c, v in spending.items()}, source="declared")
     customer.spending = profile
     db.session.add(customer)
@@ -136,16 +190,16 @@ def create(data: dict) -> dict:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(f"Customer {data['customer_id']} already exists.") from None
+        raise Conflict(f"Customer {external_id} already exists.") from None
     assign([customer.customer_id])
     db.session.commit()
-    return get_view(customer.customer_id)
+    return get_view(external_id)
 
 
-def update(customer_id: int, data: dict) -> dict | None:
+def update(external_id: str, data: dict) -> dict | None:
     # the row lock serialises concurrent updates of one customer: none is lost
     customer = db.session.scalars(
-        select(Customer).where(Customer.customer_id == customer_id).with_for_update()
+        select(Customer).where(Customer.external_id == external_id).with_for_update()
     ).first()
     if customer is None:
         return None
@@ -157,75 +211,119 @@ def update(customer_id: int, data: dict) -> dict | None:
             customer.spending = SpendingProfile(**{CATEGORY_COLUMNS[c]: Decimal(0) for c in CATEGORIES})
         _apply_spending(customer.spending, spending)
     db.session.flush()
-    assign([customer_id])
+    assign([customer.customer_id])
     db.session.commit()
-    return get_view(customer_id)
+    return get_view(external_id)
 
 
-def delete(customer_id: int) -> bool:
+def delete(external_id: str) -> bool:
     deleted = db.session.execute(
-        text("DELETE FROM customers WHERE customer_id = :id RETURNING customer_id"), {"id": customer_id}
+        text("DELETE FROM customers WHERE external_id = :e RETURNING customer_id"), {"e": external_id}
     ).first()
     db.session.commit()
     return deleted is not None
 
 
 def assign(customer_ids: list[int]) -> int | None:
-    """Segment these customers with the served model now (in the current transaction)."""
-    snapshot = holder(current_app._get_current_object()).current()
-    if snapshot is None:
-        return None
-    ids, X = features_of(customer_ids, snapshot.predictor.features)
-    if not len(ids):
-        return None
-    segments = snapshot.predictor.predict(X)
-    db.session.execute(
-        text(
-            "INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
-            "SELECT unnest(CAST(:ids AS bigint[])), :v, unnest(CAST(:segs AS int[])) "
-            "ON CONFLICT (customer_id, model_version_id) DO UPDATE "
-            "SET segment_id = EXCLUDED.segment_id, assigned_at = now()"
-        ),
-        {"ids": ids.tolist(), "segs": segments.tolist(), "v": snapshot.version},
-    )
+    """Segment these customers now (in the current transaction) in every segmentation whose
+    features live in the service's tables, with the model each worker serves. Returns the
+    lifestyle model's version (None when it has none)."""
+    models = holder(current_app._get_current_object())
+    used: dict[str, int] = {}
+    for seg in segmentations.all_segmentations():
+        snapshot = models.current(seg.name)
+        if snapshot is None or seg.source is not None:
+            continue
+        data = segmentations.load_customers(seg, customer_ids)
+        ids, segments = segments_of_data(snapshot.predictor, data)
+        if not len(ids):
+            continue
+        db.session.execute(
+            text(
+                "INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
+                "SELECT unnest(CAST(:ids AS bigint[])), :v, unnest(CAST(:segs AS int[])) "
+                "ON CONFLICT (customer_id, model_version_id) DO UPDATE "
+                "SET segment_id = EXCLUDED.segment_id, assigned_at = now()"
+            ),
+            {"ids": ids.tolist(), "segs": segments.tolist(), "v": snapshot.version},
+        )
+        used[seg.name] = snapshot.version
     if has_request_context():
-        g.segmented_with = snapshot.version
-    return snapshot.version
+        g.segmented_with = used
+    return used.get(DEFAULT)
 
 
-def add_transactions(customer_id: int, transactions: list[dict]) -> int | None:
-    if db.session.get(Customer, customer_id, with_for_update=True) is None:
+def explanation(key: int, seg, snapshot) -> dict | None:
+    """Why the customer ``key`` sits in its segment of ``seg`` (None without feature values)."""
+    from ..ml.explain import explain
+
+    data = segmentations.load_customers(seg, [key])
+    if data is None:  # the bank's own relation
+        data = segmentations.load(seg)
+        data = data.take(np.flatnonzero(data.ids == key))
+    if not len(data) or (np.isnan(data.num).all() and not data.cat.size):
         return None
-    db.session.execute(insert(Transaction), [{**t, "customer_id": customer_id} for t in transactions])
-    recompute_profiles([customer_id])
-    assign([customer_id])
+    num, cat = model_inputs(snapshot.predictor, data)
+    profiles = dict(
+        db.session.execute(
+            text("SELECT segment_id, centroid FROM model_segments WHERE model_version_id = :v"),
+            {"v": snapshot.version},
+        ).all()
+    )
+    population = db.session.scalar(
+        text("SELECT population FROM model_versions WHERE id = :v"), {"v": snapshot.version}
+    )
+    return explain(
+        snapshot.predictor,
+        num[0],
+        {sid: s["name"] for sid, s in snapshot.segments.items()},
+        {sid: _typical(p) for sid, p in profiles.items()},
+        _typical(population or {}),
+        cat=None if cat is None else cat[:1],
+    )
+
+
+def _typical(profile: dict) -> dict:
+    """Mean (numeric) or mode (categorical) per feature of a stored profile."""
+    out = {}
+    for f, d in profile.items():
+        if isinstance(d, dict):
+            out[f] = d.get("mean", d.get("mode"))
+        else:
+            out[f] = d
+    return out
+
+
+def add_transactions(external_id: str, transactions: list[dict]) -> int | None:
+    customer = db.session.scalars(
+        select(Customer).where(Customer.external_id == external_id).with_for_update()
+    ).first()
+    if customer is None:
+        return None
+    key = customer.customer_id
+    db.session.execute(insert(Transaction), [{**t, "customer_id": key} for t in transactions])
+    recompute_profiles([key])
+    assign([key])
     db.session.commit()
     return len(transactions)
 
 
-def recompute_profiles(customer_ids: list[int] | None) -> int:
-    """Spending profiles and RFM figures from the trailing window of transactions, for
-    ``customer_ids`` (all customers with transactions when None)."""
-    window = current_app.config["TRANSACTION_WINDOW_DAYS"]
-    months = window / 30.4375
-    sums = ", ".join(
-        f"LEAST(round(coalesce(sum(amount) FILTER (WHERE category = '{c}'), 0) / :months, 2), :max) AS {col}"
-        for c, col in CATEGORY_COLUMNS.items()
-    )
-    cols = ", ".join(CATEGORY_COLUMNS.values())
-    updates = ", ".join(
-        f"{c} = EXCLUDED.{c}"
-        for c in list(CATEGORY_COLUMNS.values()) + ["recency_days", "frequency", "monetary", "source"]
-    )
-    only = "AND customer_id = ANY(:ids)" if customer_ids is not None else ""
-    result = db.session.execute(
-        text(
-            f"INSERT INTO spending_profiles (customer_id, {cols}, recency_days, frequency, monetary, source) "
-            f"SELECT customer_id, {sums}, (current_date - max(booked_at)::date), count(*), LEAST(sum(amount), :max), "
-            "'transactions' FROM transactions "
-            f"WHERE booked_at >= now() - make_interval(days => :window) {only} GROUP BY customer_id "
-            f"ON CONFLICT (customer_id) DO UPDATE SET {updates}, updated_at = now()"
-        ),
-        {"months": months, "window": window, "ids": customer_ids, "max": MONEY_MAX},
-    )
-    return result.rowcount
+def recompute_profiles(customer_ids: list[int] | None):
+    """Spending profiles and RFM figures from transactions (see ``rfm``), in the current
+    transaction, for ``customer_ids`` (everyone when None)."""
+    from .rfm import recompute
+
+    return recompute(customer_ids)
+
+
+def recompute_all():
+    """Every profile after a change of window or as-of date; re-segments and commits."""
+    from .rfm import recompute
+
+    outcome = recompute(None)
+    keys = list(db.session.scalars(text("SELECT customer_id FROM spending_profiles ORDER BY 1")))
+    chunk = current_app.config["RESEGMENT_CHUNK"]
+    for start in range(0, len(keys), chunk):
+        assign(keys[start : start + chunk])
+    db.session.commit()
+    return outcome

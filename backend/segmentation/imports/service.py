@@ -1,0 +1,399 @@
+"""Customer imports end to end. The CLI (``import-customers``), the queue worker (API
+uploads) and the tests all call ``run_import``; the API only saves the file and queues it.
+
+Order: read -> check every column in bulk -> write the rejects file -> one transaction that
+COPYs the good rows into a staging table and upserts customers, profiles and column types,
+re-segments changed profiles and records the outcome. Nothing is written before the checks
+pass, and an error (or a kill) before the commit leaves no rows behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from flask import current_app
+from sqlalchemy import select, text
+
+from ..dataset import session_cursor
+from ..extensions import db
+from ..models import CustomerColumn, Import
+from . import writing
+from .columns import Column, plan
+from .reading import FileError, Source, read
+
+log = logging.getLogger(__name__)
+
+STAGES = {"reading": (0, 20), "checking": (20, 35), "writing": (35, 90), "segmenting": (90, 99)}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class ImportResult:
+    import_id: int
+    status: str
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    error: str | None = None
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+    rejects_path: str | None = None
+    notes: list[str] = field(default_factory=list)
+    columns: list[dict] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"{self.imported:,} imported, {self.updated:,} updated, {self.unchanged:,} unchanged, "
+            f"{self.rejected:,} rejected"
+        )
+
+
+def imports_dir() -> Path:
+    path = Path(current_app.config["VAR_DIR"]) / "imports"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+class BadUpload(Exception):
+    pass
+
+
+class QueueUnavailable(Exception):
+    pass
+
+
+def get(import_id: int) -> Import | None:
+    fail_stale_imports()
+    return db.session.get(Import, import_id)
+
+
+def latest(limit: int) -> list[Import]:
+    fail_stale_imports()
+    return list(db.session.scalars(select(Import).order_by(Import.id.desc()).limit(limit)))
+
+
+ImportView = (
+    "id",
+    "status",
+    "filename",
+    "id_column",
+    "stage",
+    "progress",
+    "rows_total",
+    "imported",
+    "updated",
+    "unchanged",
+    "rejected",
+    "error",
+    "columns",
+    "created_at",
+    "started_at",
+    "finished_at",
+)
+
+
+def view(imp: Import) -> dict:
+    data = {c: getattr(imp, c) for c in ImportView}
+    data["has_rejects"] = bool(imp.rejects_path)
+    return data
+
+
+def request_import(upload, id_column: str, types: dict, actor: str, queue) -> Import:
+    """Save an uploaded file under VAR_DIR/imports (owner-only) and queue its import."""
+    import shutil
+    import uuid
+
+    from ..jobs import IMPORT_TASK, defer
+    from .reading import SUFFIXES
+
+    filename = Path(upload.filename or "upload").name
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise BadUpload(f"{filename}: unknown file type {suffix!r}; use .csv or .parquet")
+    path = imports_dir() / f"upload-{uuid.uuid4().hex}{suffix}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        shutil.copyfileobj(upload.stream, fh, 1 << 20)
+    imp = create_import(filename, str(path), id_column, types, actor)
+    try:
+        imp.queue_job_id = defer(queue, IMPORT_TASK, import_id=imp.id)
+    except Exception as exc:
+        imp.status, imp.error, imp.finished_at = "failed", f"could not queue the job: {exc}", db.func.now()
+        db.session.commit()
+        raise QueueUnavailable(str(exc)) from exc
+    db.session.commit()
+    return imp
+
+
+def create_import(filename: str, path: str, id_column: str, types: dict, actor: str | None) -> Import:
+    imp = Import(
+        filename=filename[:255], path=path, id_column=id_column, types=types, actor=actor, status="queued"
+    )
+    db.session.add(imp)
+    db.session.commit()
+    return imp
+
+
+class Progress:
+    """Stage and progress of an import, each write in its own short transaction."""
+
+    def __init__(self, import_id: int):
+        self.import_id, self.last = import_id, (None, -1, 0.0)
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        lo, hi = STAGES[stage]
+        progress = int(lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
+        now = time.monotonic()
+        if (stage, progress) != self.last[:2] and (stage != self.last[0] or now - self.last[2] > 0.25):
+            with db.engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE imports SET stage = :s, progress = :p, heartbeat_at = now() WHERE id = :id"),
+                    {"s": stage, "p": progress, "id": self.import_id},
+                )
+            self.last = (stage, progress, now)
+            log.info("import %s: %s %s%%", self.import_id, stage, progress)
+
+
+@contextmanager
+def heartbeat(import_id: int, every: float = 5.0):
+    """Keep ``heartbeat_at`` fresh during long statements; a stale one means a dead importer."""
+    stop, engine = threading.Event(), db.engine
+
+    def beat():
+        while not stop.wait(every):
+            try:
+                with engine.begin() as conn:
+                    conn.execute(
+                        text("UPDATE imports SET heartbeat_at = now() WHERE id = :id"), {"id": import_id}
+                    )
+            except Exception as exc:  # the import itself will notice a dead database
+                log.warning("heartbeat for import %s failed: %s", import_id, exc)
+
+    thread = threading.Thread(target=beat, name=f"import-heartbeat-{import_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every)
+
+
+def fail_stale_imports() -> None:
+    stale = current_app.config["RUN_STALE_SECONDS"]
+    db.session.execute(
+        text(
+            "UPDATE imports SET status = 'failed', finished_at = now(), "
+            "error = 'The import stopped before it finished (killed or crashed); nothing was written.' "
+            "WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => :s)"
+        ),
+        {"s": stale},
+    )
+    db.session.commit()
+
+
+def run_import(import_id: int) -> ImportResult:
+    """Run a queued import to its end state. File and data errors are recorded on the import
+    (status failed); unexpected errors too, and are re-raised after the rollback."""
+    imp = db.session.get(Import, import_id)
+    if imp is None:
+        raise LookupError(f"import {import_id} does not exist")
+    if imp.status != "queued":
+        log.warning("import %s is %s, not queued; not running it again", import_id, imp.status)
+        return ImportResult(import_id, imp.status, error=imp.error)
+    imp.status, imp.started_at, imp.heartbeat_at, imp.stage = (
+        "running",
+        db.func.now(),
+        db.func.now(),
+        "reading",
+    )
+    db.session.commit()
+    path, id_column, types = imp.path, imp.id_column, dict(imp.types or {})
+    progress = Progress(import_id)
+    started = time.perf_counter()
+    try:
+        with heartbeat(import_id):
+            result = _execute(import_id, path, id_column, types, progress)
+    except FileError as exc:
+        db.session.rollback()
+        result = ImportResult(import_id, "failed", error=str(exc))
+        _finish(result)
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("import %s failed", import_id)
+        _finish(
+            ImportResult(
+                import_id, "failed", error=f"{type(exc).__name__}: the import failed; nothing was written"
+            )
+        )
+        raise
+    log.info(
+        "import %s %s in %.1fs: %s", import_id, result.status, time.perf_counter() - started, result.summary
+    )
+    return result
+
+
+def _finish(result: ImportResult) -> None:
+    imp = db.session.get(Import, result.import_id)
+    imp.status, imp.error, imp.finished_at = result.status, result.error, db.func.now()
+    imp.imported, imp.updated, imp.unchanged, imp.rejected = (
+        result.imported,
+        result.updated,
+        result.unchanged,
+        result.rejected,
+    )
+    imp.rejects_path = result.rejects_path
+    if result.columns:
+        imp.columns = result.columns
+    if result.status == "succeeded":
+        imp.progress, imp.stage = 100, "done"
+    db.session.commit()
+
+
+def _execute(import_id: int, path: str, id_column: str, types: dict, progress: Progress) -> ImportResult:
+    progress("reading", 0.0)
+    source = read(path)
+    progress("checking", 0.0)
+    existing = {name.lower(): name for name in db.session.scalars(select(CustomerColumn.name))}
+    columns = plan(source.names, source.columns, id_column, types, existing)
+    rejects, bad_rows = _rejects(source, columns)
+    result = ImportResult(import_id, "running", rejected=len({line for line, _, _ in rejects}))
+    result.rejects = rejects
+    result.notes = [note for c in columns for note in c.notes]
+    result.columns = [
+        {"name": c.name, "type": c.type or "builtin", "stored_as": c.target, "key": c.key} for c in columns
+    ]
+    if rejects:
+        result.rejects_path = str(_write_rejects(import_id, source, columns, rejects))
+    keep = np.flatnonzero(~bad_rows)
+    db.session.execute(
+        text("UPDATE imports SET rows_total = :n WHERE id = :id"),
+        {"n": source.n_rows + len(source.malformed), "id": import_id},
+    )
+    db.session.commit()
+    if not len(keep):
+        result.status = "failed"
+        result.error = f"no valid rows: {result.rejected:,} rejected" + (
+            f" (see {result.rejects_path})" if result.rejects_path else ""
+        )
+        _finish(result)
+        return result
+
+    progress("writing", 0.0)
+    with session_cursor() as cur:
+        writing.stage(cur, columns, keep, source.lines, lambda f: progress("writing", 0.5 * f))
+        progress("writing", 0.5)
+        writing.upsert_customers(cur, columns)
+        progress("writing", 0.75)
+        profile_changed = writing.upsert_profiles(cur, columns)
+        incomplete = writing.incomplete_profiles(cur, columns)
+        result.imported, result.updated = writing.changed_counts(cur, profile_changed)
+        writing.record_columns(cur, columns)
+    result.unchanged = len(keep) - result.imported - result.updated
+    if incomplete:
+        result.notes.append(
+            f"{incomplete:,} rows lack one or more of the 8 spending categories: no declared spending "
+            "profile is kept for them (never zero-filled), so the lifestyle segmentation leaves them out"
+        )
+    progress("segmenting", 0.0)
+    _segment(profile_changed, lambda f: progress("segmenting", f))
+    result.status = "succeeded"
+    _finish(result)  # commits the data and the outcome together
+    return result
+
+
+def _segment(customer_ids: list[int], on_progress) -> None:
+    """Place customers whose spending profile changed with the active lifestyle model."""
+    from ..customers.service import assign
+
+    chunk = current_app.config["RESEGMENT_CHUNK"]
+    for start in range(0, len(customer_ids), chunk):
+        assign(customer_ids[start : start + chunk])
+        on_progress((start + chunk) / len(customer_ids))
+
+
+def _rejects(source: Source, columns: list[Column]) -> tuple[list[tuple[int, str, str]], np.ndarray]:
+    """Every bad cell as (line, column, reason), and which rows are rejected."""
+    n = source.n_rows
+    bad = np.zeros(n, dtype=bool)
+    found: list[tuple[np.ndarray, str, object]] = []
+    for c in columns:
+        if c.target == "id":
+            continue
+        rows = np.flatnonzero(c.invalid)
+        if len(rows):
+            found.append((rows, c.name, c.reason))
+            bad[rows] = True
+    id_col = next(c for c in columns if c.target == "id")
+    rows = np.flatnonzero(id_col.invalid)
+    if len(rows):
+        found.append((rows, id_col.name, id_col.reasons[rows]))
+        bad[rows] = True
+    ids = pd.Series(id_col.values.to_numpy(zero_copy_only=False), dtype=object)
+    dup = (ids.duplicated(keep="first") & ~pd.Series(id_col.invalid)).to_numpy()
+    if dup.any():
+        first_lines = pd.Series(
+            source.lines[~dup & ~id_col.invalid], index=ids[~dup & ~id_col.invalid].to_numpy()
+        )
+        rows = np.flatnonzero(dup)
+        firsts = first_lines.loc[ids[rows].to_numpy()].to_numpy()
+        found.append((rows, id_col.name, np.array([f"id also on line {f}" for f in firsts], dtype=object)))
+        bad[rows] = True
+    out = [
+        (int(line), "", f"wrong number of fields: {len(fields)} instead of {len(source.names)}")
+        for line, fields in source.malformed
+    ]
+    for rows, name, reason in found:
+        reasons = reason if isinstance(reason, np.ndarray) else np.full(len(rows), reason, dtype=object)
+        out += [(int(line), name, str(r)) for line, r in zip(source.lines[rows], reasons, strict=True)]
+    out.sort(key=lambda r: r[0])
+    return out, bad
+
+
+def _write_rejects(import_id: int, source: Source, columns: list[Column], rejects) -> Path:
+    """line,column,reason and then the row as it was in the file; readable by its owner only."""
+    path = imports_dir() / f"import-{import_id}-rejects.csv"
+    row_of = {int(line): i for i, line in enumerate(source.lines)}
+    wanted = sorted({row_of[line] for line, _, _ in rejects if line in row_of})
+    cells = (
+        dict(
+            zip(
+                wanted,
+                zip(*[arr.take(wanted).to_pylist() for arr in source.columns], strict=True),
+                strict=True,
+            )
+        )
+        if wanted
+        else {}
+    )
+    malformed = dict(source.malformed)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["line", "column", "reason", *source.names])
+        for line, column, reason in rejects:
+            row = cells.get(row_of[line]) if line in row_of else malformed.get(line, ())
+            writer.writerow([line, column, reason, *row])
+    os.chmod(path, 0o600)
+    return path
+
+
+def neutralised_rejects(path: str):
+    """The rejects file for download: a cell that a spreadsheet would run as a formula
+    (= + - @ tab CR at the start) gets a leading apostrophe."""
+    import io
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.reader(fh):
+            buf = io.StringIO()
+            csv.writer(buf).writerow(["'" + c if c.startswith(FORMULA_START) else c for c in row])
+            yield buf.getvalue()
