@@ -13,7 +13,7 @@ import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { applyApiErrors } from '../shared/form-errors';
 import { ImportApi, rejectsUrl } from './import-api.service';
 import { ImportProgressComponent } from './import-progress.component';
-import { CustomerImport, isImportFinished } from './import.models';
+import { CustomerImport, hasRejects, isImportFinished } from './import.models';
 
 const ACCEPTED = /\.(csv|parquet)$/i;
 
@@ -60,6 +60,7 @@ export class ImportPageComponent {
     return this.uploading() || (!!current && !isImportFinished(current));
   });
   protected readonly rejectsUrl = rejectsUrl;
+  protected readonly hasRejects = hasRejects;
   private watching?: Subscription;
 
   chooseFile(event: Event): void {
