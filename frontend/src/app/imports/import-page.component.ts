@@ -13,7 +13,7 @@ import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { applyApiErrors } from '../shared/form-errors';
 import { ImportApi, rejectsUrl } from './import-api.service';
 import { ImportProgressComponent } from './import-progress.component';
-import { CustomerImport, isImportFinished } from './import.models';
+import { CustomerImport, hasRejects, isImportFinished } from './import.models';
 
 const ACCEPTED = /\.(csv|parquet)$/i;
 
@@ -43,6 +43,10 @@ export class ImportPageComponent {
   protected readonly recent = computed(() =>
     this.recentResource.hasValue() ? (this.recentResource.value()?.items ?? []) : [],
   );
+  protected readonly listError = computed(() => {
+    const error = this.recentResource.error();
+    return error ? asApiError(error) : null;
+  });
   protected readonly file = signal<File | null>(null);
   protected readonly fileError = signal('');
   protected readonly form = new FormGroup({
@@ -56,6 +60,7 @@ export class ImportPageComponent {
     return this.uploading() || (!!current && !isImportFinished(current));
   });
   protected readonly rejectsUrl = rejectsUrl;
+  protected readonly hasRejects = hasRejects;
   private watching?: Subscription;
 
   chooseFile(event: Event): void {
@@ -94,6 +99,10 @@ export class ImportPageComponent {
           this.error.set(placed || fileMessage ? null : apiError);
         },
       });
+  }
+
+  reloadList(): void {
+    this.recentResource.reload();
   }
 
   private follow(item: CustomerImport): void {

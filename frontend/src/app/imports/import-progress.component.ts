@@ -2,7 +2,7 @@ import { DecimalPipe } from '@angular/common';
 import { Component, computed, input } from '@angular/core';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { rejectsUrl } from './import-api.service';
-import { CustomerImport, isImportFinished } from './import.models';
+import { CustomerImport, hasRejects, isImportFinished } from './import.models';
 
 /** One import: status, stage, a progress bar, the counts and a link to its rejected lines. */
 @Component({
@@ -55,7 +55,7 @@ import { CustomerImport, isImportFinished } from './import.models';
       @if (i.error) {
         <p class="error">Import failed: {{ i.error }}</p>
       }
-      @if (i.rejected > 0) {
+      @if (rejects()) {
         <a class="rejects" [href]="rejectsUrl()" download>
           Download the {{ i.rejected | number }} rejected lines (rejects.csv)
         </a>
@@ -119,4 +119,5 @@ export class ImportProgressComponent {
   readonly item = input.required<CustomerImport>();
   protected readonly rejectsUrl = computed(() => rejectsUrl(this.item().id));
   protected readonly finished = computed(() => isImportFinished(this.item()));
+  protected readonly rejects = computed(() => hasRejects(this.item()));
 }

@@ -11,6 +11,7 @@ import { ApiError, asApiError } from '../core/api-error';
 import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { FeatureSpec } from '../core/segmentation/segmentation.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { modelLoadMessage } from '../shared/model-errors';
 import { featureSpecsOf, unitPrefix, unitSuffix } from '../shared/feature-format';
 import { applyApiErrors } from '../shared/form-errors';
 import { ModelApi } from '../shared/model-api.service';
@@ -40,6 +41,11 @@ import { PredictionResultComponent, PredictionView } from './prediction-result.c
   styleUrl: './segment-predictor.component.css',
 })
 export class SegmentPredictorComponent {
+  /** The load error in words: no model yet (with `next`), or the server's own message. */
+  protected modelMessage(error: ApiError, next: string): string {
+    return modelLoadMessage(error, `No model is active for this segmentation yet. ${next}`);
+  }
+
   private readonly predictApi = inject(PredictApi);
   private readonly destroyRef = inject(DestroyRef);
   protected readonly context = inject(SegmentationContext);

@@ -2,9 +2,10 @@ import { DecimalPipe } from '@angular/common';
 import { Component, computed, inject } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
-import { asApiError } from '../core/api-error';
+import { ApiError, asApiError } from '../core/api-error';
 import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { modelLoadMessage } from '../shared/model-errors';
 import { fallbackSpecs, featureSpecsOf } from '../shared/feature-format';
 import { ModelApi } from '../shared/model-api.service';
 import { Segment, SegmentsResponse } from '../shared/model.models';
@@ -28,6 +29,11 @@ import { ProjectionResponse } from './segments.models';
   styleUrl: './segments-page.component.css',
 })
 export class SegmentsPageComponent {
+  /** The load error in words: no model yet (with `next`), or the server's own message. */
+  protected modelMessage(error: ApiError, next: string): string {
+    return modelLoadMessage(error, `No model is active for this segmentation yet. ${next}`);
+  }
+
   protected readonly context = inject(SegmentationContext);
   private readonly modelApi = inject(ModelApi);
 

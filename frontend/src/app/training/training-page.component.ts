@@ -1,10 +1,11 @@
 import { Component, computed, inject } from '@angular/core';
 import { MatCardModule } from '@angular/material/card';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { asApiError } from '../core/api-error';
+import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
 import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { modelLoadMessage } from '../shared/model-errors';
 import { ModelApi } from '../shared/model-api.service';
 import { JobsTableComponent } from './jobs-table.component';
 import { KCurveChartComponent } from './k-curve-chart.component';
@@ -36,6 +37,11 @@ import { ModelVersion, TrainingJob } from './training.models';
   styleUrl: './training-page.component.css',
 })
 export class TrainingPageComponent {
+  /** The load error in words: no model yet (with `next`), or the server's own message. */
+  protected modelMessage(error: ApiError, next: string): string {
+    return modelLoadMessage(error, `No model is active for this segmentation yet. ${next}`);
+  }
+
   private readonly snackBar = inject(MatSnackBar);
   protected readonly context = inject(SegmentationContext);
   protected readonly isAdmin = inject(AuthService).isAdmin;
