@@ -32,6 +32,9 @@ class FeatureSchema(ma.Schema):
     label = fields.String(validate=validate.Length(0, 80))
     unit = fields.String(allow_none=True, validate=validate.Length(0, 32))
     categories = fields.List(fields.String(), dump_only=True)
+    signed = fields.Boolean(
+        dump_only=True, metadata={"description": "Negative values accepted (they occurred in training)"}
+    )
 
 
 class SegmentationCreateSchema(ma.Schema):

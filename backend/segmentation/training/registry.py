@@ -99,7 +99,7 @@ def publish(
         k=model.k,
         feature_set=(seg.preset or "custom")[:32],
         features=model.features,
-        feature_specs=_specs_with_categories(payload),
+        feature_specs=_specs_with_categories(payload, (extra or {}).get("signed", ())),
         k_reason=model.k_reason,
         population=model.population,
         notes=list(model.notes),
@@ -142,12 +142,19 @@ def publish(
     return mv, artifact
 
 
-def _specs_with_categories(payload: dict) -> list[dict]:
+def _specs_with_categories(payload: dict, signed=()) -> list[dict]:
+    """The specs as served: categories of categorical features, ``signed`` for numeric
+    features whose training values were negative (predict accepts negatives only there)."""
     categories = payload.get("categories") or {}
-    return [
-        {**s, **({"categories": list(categories[s["name"]])} if s["name"] in categories else {})}
-        for s in payload["specs"]
-    ]
+    out = []
+    for s in payload["specs"]:
+        spec = dict(s)
+        if s["name"] in categories:
+            spec["categories"] = list(categories[s["name"]])
+        elif s["kind"] != "categorical":
+            spec["signed"] = s["name"] in signed
+        out.append(spec)
+    return out
 
 
 def activate(version: int) -> ModelVersion:
