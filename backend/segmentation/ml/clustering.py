@@ -101,13 +101,19 @@ def fit_centres(
     sample: np.ndarray,
     outliers: np.ndarray,
     options,
+    start: np.ndarray | None = None,
     progress: Callable[[float], None] = lambda f: None,
 ) -> Clustering:
-    """The clustering of every row at ``k``, fitted without the ``outliers``."""
+    """The clustering of every row at ``k``, fitted without the ``outliers``; ``start`` (the
+    centres found while choosing k) competes with fresh k-means++ starts."""
     E = prep.embed(Z, cat, n_categories, gamma)
     inliers = sample[~outliers[sample]]
     with threadpool_limits(1):  # a sample: many small fits, one thread each
         km = KMeans(n_clusters=k, n_init=options.n_init, random_state=options.random_state).fit(E[inliers])
+        if start is not None:
+            warm = KMeans(n_clusters=k, init=start, n_init=1).fit(E[inliers])
+            if warm.inertia_ < km.inertia_ * (1 - 1e-9):
+                km = warm
     progress(0.4)
     d = Z.shape[1]
     if not n_categories:

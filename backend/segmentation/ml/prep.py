@@ -51,10 +51,12 @@ def fit(
     method: str = DEFAULT_METHOD,
     clip: float | None = None,
     sample: np.ndarray | None = None,
+    log_scale: float = 1.0,
 ) -> dict:
     """Fit the preparation of numeric columns ``X`` (NaN = missing) declared by ``specs``.
 
-    ``sample`` (row indices) limits the rows used for the quantile and Yeo-Johnson fits."""
+    ``sample`` (row indices) limits the rows used for the quantile and Yeo-Johnson fits;
+    ``log_scale`` multiplies the robust scale (the value that maps to ``log1p(1)``)."""
     if method not in METHODS:
         raise ValueError(f"unknown preparation {method!r}; choose one of {METHODS}")
     d = X.shape[1]
@@ -72,8 +74,9 @@ def fit(
         "kinds": [s.kind for s in specs],
         "impute": impute.tolist(),
         "heavy": heavy,
-        "robust_scale": [robust_scale(Xf[:, j]) if j in heavy else 1.0 for j in range(d)],
+        "robust_scale": [log_scale * robust_scale(Xf[:, j]) if j in heavy else 1.0 for j in range(d)],
         "clip": clip,
+        "log_scale": log_scale,
     }
     rows = Xf if sample is None else Xf[sample]
     if method == "yeo-johnson":
