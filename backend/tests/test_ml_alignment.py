@@ -1,13 +1,13 @@
 """Segment ids survive retraining: clusters are matched to the previous model's centroids."""
 
 import numpy as np
+from test_ml_predictor import mixed_data
 
 from segmentation.demo import generate
 from segmentation.ml.alignment import match_clusters
 from segmentation.ml.features import CATEGORIES
 from segmentation.ml.kinds import FeatureData, FeatureSpec
 from segmentation.ml.trainer import TrainOptions, fit
-from test_ml_predictor import mixed_data
 
 SPECS = [FeatureSpec(c, "money") for c in CATEGORIES]
 FAST = dict(kselect_sample=2000, silhouette_sample=800, n_init=4)

@@ -98,3 +98,15 @@ def test_structure_carried_by_categories_is_found_with_k_prototypes():
     modes = {p["plan"]["mode"] for p in model.profiles}
     assert modes == {"basic", "gold", "premium"}
     assert set(model.artifact_payload()["categories"]) == {"channel", "plan"}
+
+
+def test_the_fast_silhouette_equals_scikit_learns():
+    from sklearn.metrics import silhouette_score
+
+    from segmentation.ml.selection import silhouette_value
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 4))
+    labels = rng.integers(0, 4, 500)
+    labels[0] = 7  # a singleton cluster counts 0, as in scikit-learn
+    assert silhouette_value(X, labels) == pytest.approx(silhouette_score(X, labels), abs=1e-5)

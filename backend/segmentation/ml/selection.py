@@ -23,17 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.metrics import (
-    adjusted_rand_score,
-    calinski_harabasz_score,
-    davies_bouldin_score,
-    silhouette_score,
-)
+from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
 
 # a k counts as structure when its silhouette beats the shuffled reference by this much ...
 MIN_SILHOUETTE_GAIN = 0.05
-# ... and its partition is reproduced on disjoint halves of the sample (ARI)
-MIN_STABILITY = 0.60
+# ... and its partition is reproduced on disjoint halves of the sample (ARI). On every
+# developed-on family the true k scored >= 0.98 and spurious ones (a blob cut in 3-10,
+# an overlapping population cut in 5+) <= 0.87.
+MIN_STABILITY = 0.90
 # the best k has the largest silhouette; a smaller k within this margin would be preferred (0: a
 # 2 % segment adds little to the silhouette, and preferring fewer segments lost it)
 SILHOUETTE_TOLERANCE = 0.0
@@ -92,11 +89,40 @@ def stratified_sample(
     return np.sort(np.concatenate(picks))
 
 
+def silhouette_value(X: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette (as scikit-learn's ``silhouette_score``, Euclidean), computed with one
+    distance matrix and one product: 20x faster on the samples used here."""
+    _, labels = np.unique(labels, return_inverse=True)
+    k = int(labels.max()) + 1
+    if k < 2:
+        return -1.0
+    X32 = np.ascontiguousarray(X, dtype=np.float32)  # ample for a mean of ratios; half the memory
+    sq = (X32**2).sum(axis=1)
+    D = X32 @ X32.T
+    D *= -2.0
+    D += sq[:, None]
+    D += sq[None, :]
+    np.maximum(D, 0.0, out=D)
+    np.sqrt(D, out=D)
+    np.fill_diagonal(D, 0.0)
+    onehot = np.zeros((len(X), k), dtype=np.float32)
+    onehot[np.arange(len(X)), labels] = 1.0
+    sums = (D @ onehot).astype(np.float64)
+    counts = onehot.sum(axis=0).astype(np.float64)
+    own = counts[labels] - 1
+    a = np.where(own > 0, sums[np.arange(len(X)), labels] / np.maximum(own, 1), 0.0)
+    mean_other = sums / counts
+    mean_other[np.arange(len(X)), labels] = np.inf
+    b = mean_other.min(axis=1)
+    s = np.where(own > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
+    return float(s.mean())
+
+
 def silhouette(X: np.ndarray, labels: np.ndarray, size: int, rng: np.random.Generator) -> float:
     idx = stratified_sample(labels, size, rng)
     if len(np.unique(labels[idx])) < 2:
         return -1.0
-    return float(silhouette_score(X[idx], labels[idx]))
+    return silhouette_value(X[idx], labels[idx])
 
 
 def shuffled(X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -167,9 +193,9 @@ def _stability(X: np.ndarray, k: int, n_init: int, random_state: int, rng: np.ra
 
 
 def _null(null: np.ndarray, k: int, n_init: int, random_state: int, size: int, rng) -> float:
-    """Silhouette of the same fit on the reference without segments."""
+    """Silhouette of the same fit on the reference without segments (all of its rows)."""
     null_km = kmeans(null, k, max(2, n_init // 3), random_state)
-    return silhouette(null, null_km.labels_, size, rng)
+    return silhouette_value(null, null_km.labels_)
 
 
 def score_all(
@@ -189,7 +215,7 @@ def score_all(
     null = None
     if compare:
         null = shuffled(X, np.random.default_rng(random_state))
-        null = null[: min(len(null), max(silhouette_size, 2000))]
+        null = null[: min(len(null), 2000)]
     scores: list[KScore] = []
     for i, k in enumerate(ks):
         start = scores[-1].centers if scores else None
