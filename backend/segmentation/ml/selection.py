@@ -18,11 +18,13 @@ curve into a k, a sentence saying why, and a "no clear segment structure" verdic
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
 
 # a k counts as structure when its silhouette beats the shuffled reference by this much ...
@@ -140,11 +142,16 @@ def kmeans(X: np.ndarray, k: int, n_init: int, seed: int, start: np.ndarray | No
     """The best of ``n_init`` k-means++ starts and, when given, one run from ``start`` (the
     previous k's centres plus the row furthest from them). k-means++ alone can miss a small
     segment with some seeds; the nested start finds it whatever the seed."""
-    best = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(X)
+    with warnings.catch_warnings():
+        # discrete data (categories, flags) can have fewer distinct points than k
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        best = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(X)
     if start is not None and len(start) == k - 1:
         d2 = ((X[:, None, :] - start[None]) ** 2).sum(axis=2).min(axis=1)
         init = np.vstack([start, X[np.argmax(d2)]])
-        nested = KMeans(n_clusters=k, init=init, n_init=1).fit(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            nested = KMeans(n_clusters=k, init=init, n_init=1).fit(X)
         if nested.inertia_ < best.inertia_ * (1 - 1e-9):
             best = nested
     return best
