@@ -122,7 +122,11 @@ def test_categories_only_are_clustered_and_served():
     def noisy(values):
         return np.array(list(values))[np.where(rng.random(n) < 0.9, truth, rng.integers(0, 3, n))]
 
-    specs = [FeatureSpec("a", "categorical"), FeatureSpec("b", "categorical"), FeatureSpec("c", "categorical")]
+    specs = [
+        FeatureSpec("a", "categorical"),
+        FeatureSpec("b", "categorical"),
+        FeatureSpec("c", "categorical"),
+    ]
     data = FeatureData.from_columns({"a": noisy("xyz"), "b": noisy("pqr"), "c": noisy("uvw")}, specs)
     model = fit(data, options(kselect_sample=1500, max_clusters=5))
     assert model.method == "kprototypes" and model.k == 3
