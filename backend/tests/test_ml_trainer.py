@@ -32,7 +32,9 @@ def test_demo_population_gives_its_five_segments(demo):
     assert "k = 5" in model.k_reason and "robust-log" in model.k_reason
     assert [p["k"] for p in model.k_curve] == list(range(2, 8))
     assert {"k", "silhouette", "stability", "null_silhouette"} <= set(model.k_curve[0])
-    assert {"silhouette", "k", "n_rows"} <= set(model.metrics)
+    assert {"silhouette", "k", "n_rows", "inertia", "davies_bouldin", "calinski_harabasz"} <= set(
+        model.metrics
+    )
     assert model.sizes.sum() == len(model.labels) == model.kept.sum()
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
 from . import prep
@@ -275,6 +276,8 @@ def fit(
         "n_rows": int(len(labels)),
         "silhouette": round(silhouette(E_all, labels, options.silhouette_sample, rng), 6),
         "inertia": round(float(clustering.inertia(Z, cat, labels)), 4),
+        "davies_bouldin": round(float(davies_bouldin_score(E_all, labels)), 6) if k > 1 else 0.0,
+        "calinski_harabasz": round(float(calinski_harabasz_score(E_all, labels)), 4) if k > 1 else 0.0,
         "stability": best.as_dict()["stability"],
         "null_silhouette": best.as_dict()["null_silhouette"],
         "outliers": int(outliers.sum()),
