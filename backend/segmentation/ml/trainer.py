@@ -271,13 +271,16 @@ def fit(
     k = clustering.k
     sizes = np.bincount(labels, minlength=k)
     E_all = clustering.embedded(Z, cat)
+    few = sample_rows(len(labels), 200_000, rng)  # Davies-Bouldin and Calinski-Harabasz on <= 200k rows
     metrics = {
         "k": k,
         "n_rows": int(len(labels)),
         "silhouette": round(silhouette(E_all, labels, options.silhouette_sample, rng), 6),
         "inertia": round(float(clustering.inertia(Z, cat, labels)), 4),
-        "davies_bouldin": round(float(davies_bouldin_score(E_all, labels)), 6) if k > 1 else 0.0,
-        "calinski_harabasz": round(float(calinski_harabasz_score(E_all, labels)), 4) if k > 1 else 0.0,
+        "davies_bouldin": round(float(davies_bouldin_score(E_all[few], labels[few])), 6) if k > 1 else 0.0,
+        "calinski_harabasz": round(float(calinski_harabasz_score(E_all[few], labels[few])), 4)
+        if k > 1
+        else 0.0,
         "stability": best.as_dict()["stability"],
         "null_silhouette": best.as_dict()["null_silhouette"],
         "outliers": int(outliers.sum()),
