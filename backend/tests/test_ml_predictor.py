@@ -72,7 +72,9 @@ def mixed_data(n=2400, seed=3):
     channel = np.array(["branch", "mobile", "web"])[
         np.where(rng.random(n) < 0.9, truth, rng.integers(0, 3, n))
     ]
-    plan = np.array(["basic", "gold", "premium"])[np.where(rng.random(n) < 0.9, truth, rng.integers(0, 3, n))]
+    plan = np.array(["basic", "gold", "premium"])[
+        np.where(rng.random(n) < 0.95, truth, rng.integers(0, 3, n))
+    ]
     specs = [
         FeatureSpec("balance", "money"),
         FeatureSpec("channel", "categorical"),

@@ -32,7 +32,9 @@ def test_demo_population_gives_its_five_segments(demo):
     assert "k = 5" in model.k_reason and "robust-log" in model.k_reason
     assert [p["k"] for p in model.k_curve] == list(range(2, 8))
     assert {"k", "silhouette", "stability", "null_silhouette"} <= set(model.k_curve[0])
-    assert {"silhouette", "k", "n_rows"} <= set(model.metrics)
+    assert {"silhouette", "k", "n_rows", "inertia", "davies_bouldin", "calinski_harabasz"} <= set(
+        model.metrics
+    )
     assert model.sizes.sum() == len(model.labels) == model.kept.sum()
 
 
@@ -98,3 +100,38 @@ def test_structure_carried_by_categories_is_found_with_k_prototypes():
     modes = {p["plan"]["mode"] for p in model.profiles}
     assert modes == {"basic", "gold", "premium"}
     assert set(model.artifact_payload()["categories"]) == {"channel", "plan"}
+
+
+def test_the_fast_silhouette_equals_scikit_learns():
+    from sklearn.metrics import silhouette_score
+
+    from segmentation.ml.selection import silhouette_value
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 4))
+    labels = rng.integers(0, 4, 500)
+    labels[0] = 7  # a singleton cluster counts 0, as in scikit-learn
+    assert silhouette_value(X, labels) == pytest.approx(silhouette_score(X, labels), abs=1e-5)
+
+
+def test_categories_only_are_clustered_and_served():
+    from segmentation.ml.predictor import FastPredictor
+
+    rng = np.random.default_rng(0)
+    n = 1500
+    truth = rng.integers(0, 3, n)
+
+    def noisy(values):
+        return np.array(list(values))[np.where(rng.random(n) < 0.9, truth, rng.integers(0, 3, n))]
+
+    specs = [
+        FeatureSpec("a", "categorical"),
+        FeatureSpec("b", "categorical"),
+        FeatureSpec("c", "categorical"),
+    ]
+    data = FeatureData.from_columns({"a": noisy("xyz"), "b": noisy("pqr"), "c": noisy("uvw")}, specs)
+    model = fit(data, options(kselect_sample=1500, max_clusters=5))
+    assert model.method == "kprototypes" and model.k == 3
+    assert adjusted_rand_score(truth, model.labels) >= 0.6
+    fast = FastPredictor.from_artifact(model.artifact_payload() | {"version": 1, "segment_ids": [1, 2, 3]})
+    assert np.array_equal(fast.labels(np.empty((n, 0)), data.cat), model.labels)

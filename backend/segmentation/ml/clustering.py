@@ -9,11 +9,13 @@ means, categorical modes; distance = squared numeric distance + gamma x mismatch
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from . import prep
@@ -79,7 +81,9 @@ def screen_outliers(E: np.ndarray, sample: np.ndarray, k: int, seed: int) -> np.
     group: its centre is dropped. Rows much further from every remaining centre than rows
     usually are (``OUTLIER_FACTOR``) are outliers. A small *tight* group stays a group."""
     S = E[sample]
-    km = KMeans(n_clusters=k, n_init=2, random_state=seed).fit(S)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        km = KMeans(n_clusters=k, n_init=2, random_state=seed).fit(S)
     C = km.cluster_centers_
     d2 = np.maximum(((S - C[km.labels_]) ** 2).sum(axis=1), 0.0)
     typical = float(np.median(d2))
@@ -101,18 +105,27 @@ def fit_centres(
     sample: np.ndarray,
     outliers: np.ndarray,
     options,
+    start: np.ndarray | None = None,
     progress: Callable[[float], None] = lambda f: None,
 ) -> Clustering:
-    """The clustering of every row at ``k``, fitted without the ``outliers``."""
+    """The clustering of every row at ``k``, fitted without the ``outliers``; ``start`` (the
+    centres found while choosing k) competes with fresh k-means++ starts."""
     E = prep.embed(Z, cat, n_categories, gamma)
     inliers = sample[~outliers[sample]]
-    with threadpool_limits(1):  # a sample: many small fits, one thread each
+    with threadpool_limits(1), warnings.catch_warnings():  # a sample: many small fits, one thread each
+        warnings.simplefilter("ignore", ConvergenceWarning)  # discrete data: fewer distinct points than k
         km = KMeans(n_clusters=k, n_init=options.n_init, random_state=options.random_state).fit(E[inliers])
+        if start is not None:
+            warm = KMeans(n_clusters=k, init=start, n_init=1).fit(E[inliers])
+            if warm.inertia_ < km.inertia_ * (1 - 1e-9):
+                km = warm
     progress(0.4)
     d = Z.shape[1]
     if not n_categories:
         final = KMeans(n_clusters=k, init=km.cluster_centers_, n_init=1, random_state=options.random_state)
-        final.fit(Z[~outliers])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            final.fit(Z[~outliers])
         progress(1.0)
         empty = np.empty((k, 0), dtype=np.int64)
         centers = np.ascontiguousarray(final.cluster_centers_)
@@ -139,6 +152,8 @@ def kprototypes_sample(Z, cat, n_categories, num_centers, modes, gamma, sample, 
     from kmodes.kprototypes import KPrototypes
 
     rows = sample[: options.kproto_sample]
+    if Z.shape[1] == 0:  # categories only: the NumPy passes below are k-modes
+        return num_centers, modes
     for j, m in enumerate(n_categories):
         # kmodes re-encodes the values it sees: every code must occur for the start to line up
         if len(np.unique(cat[rows, j])) != m:
@@ -172,7 +187,9 @@ def refine(clustering: Clustering, Z: np.ndarray, cat: np.ndarray) -> None:
         labels = new
         counts = np.bincount(labels, minlength=k)
         full = counts > 0
-        sums = np.column_stack([np.bincount(labels, weights=Z[:, j], minlength=k) for j in range(Z.shape[1])])
+        sums = np.zeros((k, Z.shape[1]))
+        for j in range(Z.shape[1]):
+            sums[:, j] = np.bincount(labels, weights=Z[:, j], minlength=k)
         clustering.num_centers[full] = sums[full] / counts[full, None]
         for j, m in enumerate(clustering.n_categories):
             table = np.bincount(labels * m + cat[:, j], minlength=k * m).reshape(k, m)

@@ -221,7 +221,7 @@ def _lifts(profiles: list[dict], population: dict, specs: list[FeatureSpec]) -> 
 
 def _words(spec: FeatureSpec, lift: float, profile: dict) -> str:
     if not spec.numeric:
-        return f"mostly {profile[spec.name]['mode']}"
+        return f"mostly {profile[spec.name]['mode']} ({spec.words})"
     if spec.kind == "binary":
         return f"{'mostly' if lift > 0 else 'rarely'} {spec.words}"
     if spec.kind == "count":
@@ -237,7 +237,9 @@ def describe_generic(lifts: dict, profile: dict, specs: list[FeatureSpec]) -> tu
     parts = [_words(by_name[f], lifts[f], profile) for f in ranked[:2]]
     name = ", ".join(parts)
     top = by_name[ranked[0]]
-    if lifts[ranked[0]] > 0:
+    if not top.numeric:
+        strategy = f"Tailor offers and channels to customers whose {top.words} is mostly {profile[top.name]['mode']}."
+    elif lifts[ranked[0]] > 0:
         strategy = f"Build on their {top.words}: offer products that reward it and a personal review."
     else:
         strategy = f"Grow their {top.words} with targeted incentives and simple onboarding."

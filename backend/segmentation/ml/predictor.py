@@ -48,10 +48,11 @@ class FastPredictor:
         categories = {name: tuple(values) for name, values in artifact["categories"].items()}
         cat_specs = [s for s in specs if not s.numeric]
         n_categories = tuple(len(categories[s.name]) for s in cat_specs)
+        k = len(artifact["centers"])
         num_centers = np.asarray(artifact["centers"], dtype=np.float64).reshape(
-            -1, len(specs) - len(cat_specs)
+            k, len(specs) - len(cat_specs)
         )
-        modes = np.asarray(artifact["modes"], dtype=np.int64).reshape(len(num_centers), len(cat_specs))
+        modes = np.asarray(artifact["modes"], dtype=np.int64).reshape(k, len(cat_specs))
         gamma = float(artifact.get("gamma") or 0.0)
         centers = np.ascontiguousarray(prep.embed(num_centers, modes, list(n_categories), gamma))
         segment_ids = np.asarray(artifact["segment_ids"], dtype=np.int64)

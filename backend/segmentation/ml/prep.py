@@ -51,10 +51,12 @@ def fit(
     method: str = DEFAULT_METHOD,
     clip: float | None = None,
     sample: np.ndarray | None = None,
+    log_scale: float = 1.0,
 ) -> dict:
     """Fit the preparation of numeric columns ``X`` (NaN = missing) declared by ``specs``.
 
-    ``sample`` (row indices) limits the rows used for the quantile and Yeo-Johnson fits."""
+    ``sample`` (row indices) limits the rows used for the quantile and Yeo-Johnson fits;
+    ``log_scale`` multiplies the robust scale (the value that maps to ``log1p(1)``)."""
     if method not in METHODS:
         raise ValueError(f"unknown preparation {method!r}; choose one of {METHODS}")
     d = X.shape[1]
@@ -72,8 +74,9 @@ def fit(
         "kinds": [s.kind for s in specs],
         "impute": impute.tolist(),
         "heavy": heavy,
-        "robust_scale": [robust_scale(Xf[:, j]) if j in heavy else 1.0 for j in range(d)],
+        "robust_scale": [log_scale * robust_scale(Xf[:, j]) if j in heavy else 1.0 for j in range(d)],
         "clip": clip,
+        "log_scale": log_scale,
     }
     rows = Xf if sample is None else Xf[sample]
     if method == "yeo-johnson":
@@ -100,6 +103,7 @@ def arrays(params: dict) -> dict:
         if key in params:
             out[key] = np.asarray(params[key], dtype=np.float64)
     out["heavy"] = np.asarray(params["heavy"], dtype=np.intp)
+    out["all_heavy"] = len(params["heavy"]) == len(params["features"])
     if "lambdas" in params:
         out["lambdas"] = np.asarray(params["lambdas"], dtype=np.float64)
     if "quantiles" in params:
@@ -118,17 +122,20 @@ def _quantile_map(refs: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.nd
 def _shape(X: np.ndarray, params: dict) -> np.ndarray:
     """Step 2 (kind-specific shape transform) on imputed data; returns a new array."""
     p = params if isinstance(params.get("heavy"), np.ndarray) else arrays(params)
+    method = p["method"]
+    if method == "robust-log" and p["all_heavy"]:  # the common case, and the hot path: no indexing
+        Z = X / p["robust_scale"]
+        return np.copysign(np.log1p(np.abs(Z)), Z, out=Z)
     Z = np.array(X, dtype=np.float64, copy=True)
     heavy = p["heavy"]
     if not len(heavy):
         return Z
     H = Z[:, heavy]
-    method = p["method"]
     if method == "log1p":
         H = np.log1p(np.maximum(H, 0.0))
     elif method == "robust-log":
         H /= p["robust_scale"][heavy]
-        H = np.sign(H) * np.log1p(np.abs(H))
+        H = np.copysign(np.log1p(np.abs(H)), H)
     elif method == "yeo-johnson":
         H /= p["robust_scale"][heavy]
         H = yeo_johnson(H, p["lambdas"])

@@ -8,8 +8,8 @@ measured three ways:
 - **stability**: two disjoint halves of the sample are clustered independently and their
   partitions of the whole sample compared (adjusted Rand index); a k that only carves a
   continuum into arbitrary pieces gives different pieces each time;
-- **null silhouette**: the same fit on a reference sample without segment structure (every
-  prepared column shuffled independently: same marginals, including zero spikes, but no
+- **null silhouette**: the same fit on a reference sample without segment structure (the
+  principal-component scores shuffled independently: same correlations and spread, but no
   joint pattern). A k must beat it clearly to count as structure.
 
 Calinski-Harabasz, Davies-Bouldin and inertia are recorded too. :func:`choose` turns the
@@ -18,24 +18,24 @@ curve into a k, a sentence saying why, and a "no clear segment structure" verdic
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.metrics import (
-    adjusted_rand_score,
-    calinski_harabasz_score,
-    davies_bouldin_score,
-    silhouette_score,
-)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
 
 # a k counts as structure when its silhouette beats the shuffled reference by this much ...
-MIN_SILHOUETTE_GAIN = 0.10
-# ... and its partition is reproduced on disjoint halves of the sample (ARI)
-MIN_STABILITY = 0.80
-# the best k is the largest-silhouette one; a smaller k within this margin is preferred
-SILHOUETTE_TOLERANCE = 0.01
+MIN_SILHOUETTE_GAIN = 0.05
+# ... and its partition is reproduced on disjoint halves of the sample (ARI). On every
+# developed-on family the true k scored >= 0.98 and spurious ones (a blob cut in 3-10,
+# an overlapping population cut in 5+) <= 0.87.
+MIN_STABILITY = 0.90
+# the best k has the largest silhouette; a smaller k within this margin would be preferred (0: a
+# 2 % segment adds little to the silhouette, and preferring fewer segments lost it)
+SILHOUETTE_TOLERANCE = 0.0
 
 
 @dataclass
@@ -51,14 +51,17 @@ class KScore:
     centers: np.ndarray
 
     def as_dict(self) -> dict:
+        def r(x, digits):
+            return None if np.isnan(x) else round(float(x), digits)
+
         return {
             "k": self.k,
             "inertia": round(float(self.inertia), 4),
             "silhouette": round(float(self.silhouette), 6),
             "davies_bouldin": round(float(self.davies_bouldin), 6),
             "calinski_harabasz": round(float(self.calinski_harabasz), 4),
-            "stability": round(float(self.stability), 4),
-            "null_silhouette": round(float(self.null_silhouette), 6),
+            "stability": r(self.stability, 4),
+            "null_silhouette": r(self.null_silhouette, 6),
             "smallest_share": round(float(self.smallest_share), 5),
         }
 
@@ -88,45 +91,118 @@ def stratified_sample(
     return np.sort(np.concatenate(picks))
 
 
+def silhouette_value(X: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette (as scikit-learn's ``silhouette_score``, Euclidean), computed with one
+    distance matrix and one product: 20x faster on the samples used here."""
+    _, labels = np.unique(labels, return_inverse=True)
+    k = int(labels.max()) + 1
+    if k < 2:
+        return -1.0
+    X32 = np.ascontiguousarray(X, dtype=np.float32)  # ample for a mean of ratios; half the memory
+    sq = (X32**2).sum(axis=1)
+    D = X32 @ X32.T
+    D *= -2.0
+    D += sq[:, None]
+    D += sq[None, :]
+    np.maximum(D, 0.0, out=D)
+    np.sqrt(D, out=D)
+    np.fill_diagonal(D, 0.0)
+    onehot = np.zeros((len(X), k), dtype=np.float32)
+    onehot[np.arange(len(X)), labels] = 1.0
+    sums = (D @ onehot).astype(np.float64)
+    counts = onehot.sum(axis=0).astype(np.float64)
+    own = counts[labels] - 1
+    a = np.where(own > 0, sums[np.arange(len(X)), labels] / np.maximum(own, 1), 0.0)
+    mean_other = sums / counts
+    mean_other[np.arange(len(X)), labels] = np.inf
+    b = mean_other.min(axis=1)
+    s = np.where(own > 0, (b - a) / np.maximum(np.maximum(a, b), 1e-300), 0.0)
+    return float(s.mean())
+
+
 def silhouette(X: np.ndarray, labels: np.ndarray, size: int, rng: np.random.Generator) -> float:
     idx = stratified_sample(labels, size, rng)
     if len(np.unique(labels[idx])) < 2:
         return -1.0
-    return float(silhouette_score(X[idx], labels[idx]))
+    return silhouette_value(X[idx], labels[idx])
 
 
 def shuffled(X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Each column permuted independently: the marginals stay, the joint structure goes."""
-    return np.column_stack([rng.permutation(X[:, j]) for j in range(X.shape[1])])
+    """A reference without segments: the data's principal-component scores, each permuted
+    independently. Correlations and every component's distribution stay (a correlated blob
+    stays the same blob); clusters, which need several components to agree, go."""
+    centred = X - X.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    scores = centred @ vt.T
+    mixed = np.column_stack([rng.permutation(scores[:, j]) for j in range(scores.shape[1])])
+    return mixed @ vt + X.mean(axis=0)
 
 
-def kmeans(X: np.ndarray, k: int, n_init: int, seed: int) -> KMeans:
-    return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(X)
+def kmeans(X: np.ndarray, k: int, n_init: int, seed: int, start: np.ndarray | None = None) -> KMeans:
+    """The best of ``n_init`` k-means++ starts and, when given, one run from ``start`` (the
+    previous k's centres plus the row furthest from them). k-means++ alone can miss a small
+    segment with some seeds; the nested start finds it whatever the seed."""
+    with warnings.catch_warnings():
+        # discrete data (categories, flags) can have fewer distinct points than k
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        best = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(X)
+    if start is not None and len(start) == k - 1:
+        d2 = ((X[:, None, :] - start[None]) ** 2).sum(axis=2).min(axis=1)
+        init = np.vstack([start, X[np.argmax(d2)]])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            nested = KMeans(n_clusters=k, init=init, n_init=1).fit(X)
+        if nested.inertia_ < best.inertia_ * (1 - 1e-9):
+            best = nested
+    return best
 
 
 def score_k(
-    X: np.ndarray, k: int, random_state: int, silhouette_size: int, n_init: int, null: np.ndarray
+    X: np.ndarray,
+    k: int,
+    random_state: int,
+    silhouette_size: int,
+    n_init: int,
+    null: np.ndarray | None,
+    start: np.ndarray | None = None,
 ) -> KScore:
+    """Scores of k; without ``null`` (k set by the caller) no stability or null reference."""
     rng = np.random.default_rng([random_state, k])
-    km = kmeans(X, k, n_init, random_state)
+    km = kmeans(X, k, n_init, random_state, start)
     labels = km.labels_
-    half = rng.permutation(len(X))
-    a, b = half[: len(X) // 2], half[len(X) // 2 :]
-    quick = n_init
-    la = kmeans(X[a], k, quick, random_state + 1).predict(X)
-    lb = kmeans(X[b], k, quick, random_state + 2).predict(X)
-    null_km = kmeans(null, k, quick, random_state)
+    stability, null_silhouette = np.nan, np.nan
+    if null is not None:
+        stability, null_silhouette = (
+            _stability(X, k, n_init, random_state, rng),
+            _null(null, k, n_init, random_state, silhouette_size, rng),
+        )
     return KScore(
         k=k,
         inertia=float(km.inertia_),
         silhouette=silhouette(X, labels, silhouette_size, rng),
         davies_bouldin=float(davies_bouldin_score(X, labels)),
         calinski_harabasz=float(calinski_harabasz_score(X, labels)),
-        stability=float(adjusted_rand_score(la, lb)),
-        null_silhouette=silhouette(null, null_km.labels_, silhouette_size, rng),
+        stability=stability,
+        null_silhouette=null_silhouette,
         smallest_share=float(np.bincount(labels, minlength=k).min() / len(X)),
         centers=km.cluster_centers_,
     )
+
+
+def _stability(X: np.ndarray, k: int, n_init: int, random_state: int, rng: np.random.Generator) -> float:
+    """ARI between the partitions of ``X`` learnt on two disjoint halves."""
+    half = rng.permutation(len(X))
+    a, b = half[: len(X) // 2], half[len(X) // 2 :]
+    quick = n_init
+    la = kmeans(X[a], k, quick, random_state + 1).predict(X)
+    lb = kmeans(X[b], k, quick, random_state + 2).predict(X)
+    return float(adjusted_rand_score(la, lb))
+
+
+def _null(null: np.ndarray, k: int, n_init: int, random_state: int, size: int, rng) -> float:
+    """Silhouette of the same fit on the reference without segments (all of its rows)."""
+    null_km = kmeans(null, k, max(2, n_init // 3), random_state)
+    return silhouette_value(null, null_km.labels_)
 
 
 def score_all(
@@ -136,16 +212,21 @@ def score_all(
     silhouette_size: int,
     n_init: int = 10,
     progress: Callable[[float], None] | None = None,
+    compare: bool = True,
 ) -> list[KScore]:
-    """Score every k in ``k_range`` on ``X`` (already a sample)."""
+    """Score every k in ``k_range`` on ``X`` (already a sample); ``compare=False`` (k set by
+    the caller) skips the stability and null-reference fits."""
     ks = [k for k in k_range if 2 <= k < len(X) // 2]
     if not ks:
         raise ValueError(f"not enough rows ({len(X)}) for k in {list(k_range)}")
-    null = shuffled(X, np.random.default_rng(random_state))
-    null = null[: min(len(null), max(silhouette_size, 2000))]
-    scores = []
+    null = None
+    if compare:
+        null = shuffled(X, np.random.default_rng(random_state))
+        null = null[: min(len(null), 2000)]
+    scores: list[KScore] = []
     for i, k in enumerate(ks):
-        scores.append(score_k(X, k, random_state, silhouette_size, n_init, null))
+        start = scores[-1].centers if scores else None
+        scores.append(score_k(X, k, random_state, silhouette_size, n_init, null, start))
         if progress:
             progress((i + 1) / len(ks))
     return scores

@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
 from . import prep
@@ -47,6 +48,8 @@ class TrainOptions:
     n_init: int = 10
     preparation: str = prep.DEFAULT_METHOD
     clip: float | None = None
+    log_scale: float = 0.25
+    gamma_factor: float = 1.0  # multiplies the cost of a category mismatch (prep.category_gamma)
     kproto_sample: int = 3_000
 
     @classmethod
@@ -175,7 +178,9 @@ def preparation_sentence(params: dict, data: FeatureData, gamma: float) -> str:
     heavy = [params["features"][j] for j in params["heavy"]]
     text = f"Features were prepared with {params['method']}"
     if heavy and params["method"] != "standard":
-        text += f" (money and count features {', '.join(heavy)} divided by their median non-zero value first)"
+        factor = params.get("log_scale", 1.0)
+        scale = "their median non-zero value" if factor == 1 else f"{factor:g} x their median non-zero value"
+        text += f" (money and count features {', '.join(heavy)} divided by {scale} first)"
     text += " and standardised"
     if params["clip"]:
         text += f", clipped at {params['clip']} standard deviations"
@@ -211,9 +216,11 @@ def fit(
     cat = fill_categories(data.cat[kept], imputation, data)
     n_cats = [len(c) for c in data.categories]
     sample = sample_rows(len(num), options.kselect_sample, rng)
-    params = prep.fit(num, data.numeric_specs, options.preparation, options.clip, sample=sample)
+    params = prep.fit(
+        num, data.numeric_specs, options.preparation, options.clip, sample=sample, log_scale=options.log_scale
+    )
     Z = prep.transform(num, params)
-    gamma = prep.category_gamma(cat, n_cats) if n_cats else 0.0
+    gamma = options.gamma_factor * prep.category_gamma(cat, n_cats) if n_cats else 0.0
     E = prep.embed(Z, cat, n_cats, gamma)
     k_range = (
         range(options.k, options.k + 1)
@@ -231,6 +238,7 @@ def fit(
             options.silhouette_sample,
             n_init=options.n_init,
             progress=lambda f: on_stage("selecting k", f),
+            compare=options.k is None,
         )
     best, k_reason, no_structure = choose(scores, forced=options.k is not None)
     k_reason += " " + preparation_sentence(params, data, gamma)
@@ -239,7 +247,16 @@ def fit(
     t0 = time.perf_counter()
     on_stage("fitting", 0.0)
     clustering = fit_centres(
-        Z, cat, n_cats, gamma, best.k, sample, outliers, options, progress=lambda f: on_stage("fitting", f)
+        Z,
+        cat,
+        n_cats,
+        gamma,
+        best.k,
+        sample,
+        outliers,
+        options,
+        start=best.centers,
+        progress=lambda f: on_stage("fitting", f),
     )
     labels = clustering.assign(Z, cat)
     if outliers.any():
@@ -254,11 +271,16 @@ def fit(
     k = clustering.k
     sizes = np.bincount(labels, minlength=k)
     E_all = clustering.embedded(Z, cat)
+    few = sample_rows(len(labels), 200_000, rng)  # Davies-Bouldin and Calinski-Harabasz on <= 200k rows
     metrics = {
         "k": k,
         "n_rows": int(len(labels)),
         "silhouette": round(silhouette(E_all, labels, options.silhouette_sample, rng), 6),
         "inertia": round(float(clustering.inertia(Z, cat, labels)), 4),
+        "davies_bouldin": round(float(davies_bouldin_score(E_all[few], labels[few])), 6) if k > 1 else 0.0,
+        "calinski_harabasz": round(float(calinski_harabasz_score(E_all[few], labels[few])), 4)
+        if k > 1
+        else 0.0,
         "stability": best.as_dict()["stability"],
         "null_silhouette": best.as_dict()["null_silhouette"],
         "outliers": int(outliers.sum()),

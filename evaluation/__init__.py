@@ -1,0 +1,1 @@
+"""``make evaluate``: the segmentation trainer on generated populations and real data."""

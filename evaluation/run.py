@@ -1,0 +1,201 @@
+"""``make evaluate``: train through ``segmentation.ml.trainer.fit`` (the service's own code)
+on every generated family, the held-out families and the real CDNOW log, next to a plain
+StandardScaler + KMeans(true k) baseline, and write ``results/latest.{md,json}``.
+
+    .venv/bin/python -m evaluation.run [--scale 0.25] [--many-rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.preprocessing import StandardScaler
+
+from segmentation.ml.kinds import FeatureData
+from segmentation.ml.naming import describe_all
+from segmentation.ml.trainer import TrainOptions, fit
+
+from . import cdnow
+from .generators import FAMILIES, Case, many_rows
+from .heldout import HELDOUT
+from .metrics import ari, kept_share, smallest_f1
+from .report import write_report
+
+RESULTS = Path(__file__).parent / "results"
+# preparations compared at the true k (the first is the trainer's default)
+CANDIDATES: list[tuple[str, dict]] = [
+    ("default", {}),
+    ("robust-log, scale x1", {"preparation": "robust-log", "log_scale": 1.0}),
+    ("robust-log + winsorise 4 sd", {"preparation": "robust-log", "clip": 4.0}),
+    ("yeo-johnson", {"preparation": "yeo-johnson", "log_scale": 1.0}),
+    ("quantile", {"preparation": "quantile", "log_scale": 1.0}),
+    ("log1p on raw units (before)", {"preparation": "log1p", "log_scale": 1.0}),
+    ("categories at half weight", {"gamma_factor": 0.5}),
+]
+
+
+def baseline(case: Case) -> dict:
+    """Plain StandardScaler + KMeans given the true k (categories one-hot, gaps = median)."""
+    d = case.data
+    num = np.where(np.isnan(d.num), np.nanmedian(d.num, axis=0), d.num)
+    parts = [num] + [(d.cat[:, [j]] == np.arange(len(c))).astype(float) for j, c in enumerate(d.categories)]
+    X = StandardScaler().fit_transform(np.hstack(parts))
+    t0 = time.perf_counter()
+    labels = KMeans(n_clusters=case.true_k, n_init=10, random_state=0).fit_predict(X)
+    return {
+        "ari": round(ari(case.truth, labels), 4),
+        "f1_smallest": round(smallest_f1(case.truth, labels), 4),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+
+
+def in_cents(data: FeatureData) -> FeatureData:
+    factor = np.array([100.0 if s.kind == "money" else 1.0 for s in data.numeric_specs])
+    return replace(data, num=data.num * factor)
+
+
+def k_by_criteria(curve: list[dict]) -> dict:
+    return {
+        "silhouette only": max(curve, key=lambda p: p["silhouette"])["k"],
+        "Calinski-Harabasz": max(curve, key=lambda p: p["calinski_harabasz"])["k"],
+        "Davies-Bouldin": min(curve, key=lambda p: p["davies_bouldin"])["k"],
+    }
+
+
+def evaluate_case(case: Case, options: TrainOptions, candidates: bool = True) -> dict:
+    out: dict = {"family": case.family, "description": case.description, "true_k": case.true_k}
+    out["n_rows"] = len(case.data)
+    t0 = time.perf_counter()
+    model = fit(case.data, options)
+    out["seconds"] = round(time.perf_counter() - t0, 2)
+    out["k"] = model.k
+    out["rejected"] = model.no_structure is not None
+    out["no_structure"] = model.no_structure
+    out["k_reason"] = model.k_reason
+    out["notes"] = model.notes
+    out["k_by_criteria"] = k_by_criteria(model.k_curve) | {"ours": model.k}
+    out["k_curve"] = model.k_curve
+    other = fit(case.data, replace(options, random_state=options.random_state + 1001))
+    out["seed_k"] = other.k
+    out["ids_kept_across_seeds"] = round(kept_share(model.labels, other.labels), 4)
+    if any(s.kind == "money" for s in case.data.specs):
+        cents = fit(in_cents(case.data), options)
+        out["cents_vs_units_ari"] = round(ari(model.labels, cents.labels), 4)
+    if case.truth is not None:
+        truth = case.truth[model.kept]
+        out["ari"] = round(ari(truth, model.labels), 4)
+        out["f1_smallest"] = round(smallest_f1(truth, model.labels), 4)
+        out["smallest_share"] = round(float(np.bincount(case.truth).min() / len(case.truth)), 4)
+        out["overlap"] = case.overlap
+        if case.outliers is not None:
+            out["planted_outliers"] = int(case.outliers.sum())
+            out["smallest_cluster_share"] = round(float(model.sizes.min() / model.sizes.sum()), 4)
+        out["baseline"] = baseline(case)
+        if candidates:
+            out["candidates"] = {}
+            for name, cfg in CANDIDATES:
+                m = fit(case.data, replace(options, k=case.true_k, **cfg))
+                out["candidates"][name] = {
+                    "ari": round(ari(case.truth[m.kept], m.labels), 4),
+                    "f1_smallest": round(smallest_f1(case.truth[m.kept], m.labels), 4),
+                }
+    out["names"] = [n for n, _ in describe_all(model.profiles, model.population, model.specs)]
+    out["preparation"] = model.metrics["preparation"]
+    return out
+
+
+def evaluate_cdnow(options: TrainOptions) -> dict:
+    data, source = cdnow.rfm()
+    t0 = time.perf_counter()
+    model = fit(data, options)
+    seconds = time.perf_counter() - t0
+    other = fit(data, replace(options, random_state=options.random_state + 1001))
+    names = describe_all(model.profiles, model.population, model.specs)
+    segments = []
+    for label in np.argsort(-model.sizes):
+        p = model.profiles[label]
+        segments.append(
+            {
+                "name": names[label][0],
+                "share": round(float(model.sizes[label] / model.sizes.sum()), 4),
+                **{f: round(p[f]["mean"], 2) for f in model.features},
+                **{f"{f} median": round(p[f]["median"], 2) for f in model.features},
+            }
+        )
+    return {
+        "source": source,
+        "k": model.k,
+        "rejected": model.no_structure is not None,
+        "no_structure": model.no_structure,
+        "k_reason": model.k_reason,
+        "silhouette": model.metrics["silhouette"],
+        "ids_kept_across_seeds": round(kept_share(model.labels, other.labels), 4),
+        "seconds": round(seconds, 2),
+        "notes": model.notes,
+        "segments": segments,
+        "k_curve": model.k_curve,
+    }
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every family's rows by this")
+    parser.add_argument("--many-rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    options = TrainOptions()
+    started = time.perf_counter()
+    results: dict = {"command": " ".join(["make evaluate  #", "python -m evaluation.run", *sys.argv[1:]])}
+    results["commit"] = git_commit()
+    results["options"] = {k: v for k, v in vars(options).items()}
+    results["families"], results["heldout"] = [], []
+    for group, families in (("families", FAMILIES), ("heldout", HELDOUT)):
+        for gen, n in families:
+            case = gen(max(int(n * args.scale), 500), args.seed)
+            print(f"{group}: {case.family} ...", flush=True)
+            results[group].append(evaluate_case(case, options))
+    print("CDNOW ...", flush=True)
+    results["cdnow"] = evaluate_cdnow(options)
+    if args.many_rows:
+        print(f"many rows ({args.many_rows:,}) ...", flush=True)
+        case = many_rows(args.many_rows, args.seed)
+        t0 = time.perf_counter()
+        model = fit(case.data, options)
+        seconds = time.perf_counter() - t0
+        results["many_rows"] = {
+            "n_rows": args.many_rows,
+            "k": model.k,
+            "true_k": case.true_k,
+            "ari": round(ari(case.truth[model.kept], model.labels), 4),
+            "f1_smallest": round(smallest_f1(case.truth[model.kept], model.labels), 4),
+            "seconds": round(seconds, 2),
+            "stages": {k: round(v, 2) for k, v in model.timings.items()},
+        }
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latest.json").write_text(json.dumps(results, indent=1, default=float) + "\n")
+    write_report(results, args.out / "latest.md")
+    print(f"wrote {args.out / 'latest.md'} in {results['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
