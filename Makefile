@@ -51,14 +51,14 @@ stop: install ## stop the embedded PostgreSQL
 test: lint test-backend test-web test-e2e ## the whole suite: lint, backend, web unit tests, browser journeys
 
 lint: install lint-web ## ruff check and format check (backend, bench); ESLint and Prettier (web app)
-	cd backend && ../$(BIN)/ruff check . ../bench && ../$(BIN)/ruff format --check . ../bench
+	cd backend && ../$(BIN)/ruff check . ../bench ../evaluation && ../$(BIN)/ruff format --check . ../bench ../evaluation
 
 lint-web: install-web ## ESLint and the Prettier check for the web app
 	$(NPM) run lint
 	$(NPM) run format:check
 
 format: install ## apply ruff's fixes and formatting
-	cd backend && ../$(BIN)/ruff check --fix . ../bench && ../$(BIN)/ruff format . ../bench
+	cd backend && ../$(BIN)/ruff check --fix . ../bench ../evaluation && ../$(BIN)/ruff format . ../bench ../evaluation
 
 test-backend: install ## backend tests against a throwaway PostgreSQL and real processes
 	cd backend && ../$(BIN)/python -m pytest

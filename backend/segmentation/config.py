@@ -65,9 +65,6 @@ class Config:
     # rows sampled for k selection and for the silhouette score
     KSELECT_SAMPLE: int = 12_000
     SILHOUETTE_SAMPLE: int = 3_000
-    # a retrained cluster keeps a segment id only if its centroid lies within this
-    # distance (standardised units, RMS per feature) of the old segment's centroid
-    MATCH_MAX_DISTANCE: float = 1.0
     # how often each web worker checks which model is active (seconds)
     MODEL_POLL_SECONDS: float = 0.5
     # web workers watch the database for a new active model (off for CLI commands)
@@ -75,8 +72,6 @@ class Config:
     MAX_CONTENT_LENGTH: int = 8 * 1024 * 1024
     # customers files uploaded to POST /imports may be this large (the rest of the API keeps the limit above)
     IMPORT_MAX_BYTES: int = 1024 * 1024 * 1024
-    # which features new models use: "spending" or "spending+rfm"
-    FEATURE_SET: str = "spending"
     # validation gate a new model must pass before it becomes active
     TRAIN_MIN_ROWS: int = 100
     MIN_SEGMENT_SHARE: float = 0.01
@@ -126,12 +121,10 @@ class Config:
             MAX_BATCH_ROWS=_int("MAX_BATCH_ROWS", 10_000),
             KSELECT_SAMPLE=_int("KSELECT_SAMPLE", 12_000),
             SILHOUETTE_SAMPLE=_int("SILHOUETTE_SAMPLE", 3_000),
-            MATCH_MAX_DISTANCE=_float("MATCH_MAX_DISTANCE", 1.0),
             MODEL_POLL_SECONDS=_float("MODEL_POLL_SECONDS", 0.5),
             MODEL_WATCH=_bool("MODEL_WATCH", False),
             MAX_CONTENT_LENGTH=_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
             IMPORT_MAX_BYTES=_int("IMPORT_MAX_BYTES", 1024 * 1024 * 1024),
-            FEATURE_SET=env("FEATURE_SET", "spending"),
             TRAIN_MIN_ROWS=_int("TRAIN_MIN_ROWS", 100),
             MIN_SEGMENT_SHARE=_float("MIN_SEGMENT_SHARE", 0.01),
             MIN_SILHOUETTE=_float("MIN_SILHOUETTE", 0.10),
@@ -177,10 +170,6 @@ class Config:
             raise ValueError("TRANSACTION_WINDOW_DAYS must be at least 1")
         if self.MAX_CLUSTERS > 50:
             raise ValueError("MAX_CLUSTERS must be at most 50")
-        from .ml.features import FEATURE_SETS
-
-        if self.FEATURE_SET not in FEATURE_SETS:
-            raise ValueError(f"FEATURE_SET must be one of {sorted(FEATURE_SETS)}, got {self.FEATURE_SET!r}")
 
     def as_flask_config(self) -> dict:
         values = asdict(self)
