@@ -236,10 +236,19 @@ def test_previous_segment_shows_when_it_changed(trained_app, trained_client):
             )
         )
         db.session.commit()
+        # a customer whom both models put in the same segment
+        same = db.session.scalar(
+            text(
+                "SELECT c.external_id FROM customers c JOIN segment_assignments a ON a.customer_id = c.customer_id "
+                "AND a.model_version_id = 1 JOIN segment_assignments b ON b.customer_id = c.customer_id "
+                "AND b.model_version_id = 2 WHERE a.segment_id = b.segment_id ORDER BY c.customer_id LIMIT 1"
+            )
+        )
     body = trained_client.get(f"{URL}/7000001").get_json()
     assert body["segment"]["model_version"] == 2
     assert body["previous_segment"]["id"] == 4 and body["previous_segment"]["model_version"] == 1
-    unchanged = trained_client.get(f"{URL}/1").get_json()
+    unchanged = trained_client.get(f"{URL}/{same}").get_json()
+    assert unchanged["segment"]["model_version"] == 2
     assert unchanged["previous_segment"] is None
 
 
