@@ -2,8 +2,9 @@
 
 * ``ceiling()``: Flask returning a constant predict-segment body -- what this Flask/gunicorn
   setup can do at most on this machine.
-* ``baseline()``: the tutorial way -- a pandas DataFrame per request, then the trained
-  scikit-learn pipeline's ``predict`` (log1p, StandardScaler.transform, KMeans.predict).
+* ``baseline()``: the tutorial way -- a pandas DataFrame per request, then a scikit-learn
+  pipeline's ``predict`` (the artifact's recorded preparation as a FunctionTransformer, then
+  KMeans.predict on the artifact's centres).
 
 Environment: BENCH_CEILING_BODY (file holding a real response of our service) and
 BENCH_ARTIFACT (the active model's joblib file).
@@ -32,11 +33,22 @@ def ceiling() -> Flask:
 
 def baseline() -> Flask:
     import joblib
+    import numpy as np
     import pandas as pd
+    from sklearn.cluster import KMeans
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from segmentation.ml import prep
 
     app = Flask("baseline")
     artifact = joblib.load(os.environ["BENCH_ARTIFACT"])
-    pipeline, features = artifact["pipeline"], list(artifact["features"])
+    features = list(artifact["features"])
+    centers = np.asarray(artifact["centers"], dtype=np.float64)
+    # a fitted KMeans whose centres are the artifact's (one step from them changes nothing)
+    kmeans = KMeans(n_clusters=len(centers), init=centers, n_init=1, max_iter=1).fit(centers)
+    params = artifact["preparation"]
+    pipeline = make_pipeline(FunctionTransformer(lambda X: prep.transform(np.asarray(X), params)), kmeans)
     segment_ids = list(artifact["segment_ids"])
     version = int(artifact["version"])
 
