@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from sqlalchemy import select, text
 
 from ..dataset import session_cursor
 from ..extensions import db
+from ..heartbeat import heartbeat
 from ..models import CustomerColumn, Import
 from . import writing
 from .columns import Column, plan
@@ -171,30 +170,6 @@ class Progress:
             log.info("import %s: %s %s%%", self.import_id, stage, progress)
 
 
-@contextmanager
-def heartbeat(import_id: int, every: float = 5.0):
-    """Keep ``heartbeat_at`` fresh during long statements; a stale one means a dead importer."""
-    stop, engine = threading.Event(), db.engine
-
-    def beat():
-        while not stop.wait(every):
-            try:
-                with engine.begin() as conn:
-                    conn.execute(
-                        text("UPDATE imports SET heartbeat_at = now() WHERE id = :id"), {"id": import_id}
-                    )
-            except Exception as exc:  # the import itself will notice a dead database
-                log.warning("heartbeat for import %s failed: %s", import_id, exc)
-
-    thread = threading.Thread(target=beat, name=f"import-heartbeat-{import_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=every)
-
-
 def fail_stale_imports() -> None:
     stale = current_app.config["RUN_STALE_SECONDS"]
     db.session.execute(
@@ -228,7 +203,7 @@ def run_import(import_id: int) -> ImportResult:
     progress = Progress(import_id)
     started = time.perf_counter()
     try:
-        with heartbeat(import_id):
+        with heartbeat("imports", import_id):
             result = _execute(import_id, path, id_column, types, progress)
         _forget_upload(path)
     except FileError as exc:

@@ -7,7 +7,7 @@ import marshmallow.validate  # noqa: F401  (ma.validate)
 from flask import current_app, request
 from marshmallow import fields
 
-from ..customer_ids import CustomerId
+from ..customers.schemas import CustomerId
 from ..fields import SegmentRefSchema
 from ..ml.features import CATEGORIES
 from ..segmentations import service as segmentations

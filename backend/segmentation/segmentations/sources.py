@@ -27,6 +27,7 @@ import psycopg2
 from psycopg2 import sql
 
 from .. import bulk
+from ..jobs import libpq_url
 from ..ml.features import CATEGORY_COLUMNS, RFM_COLUMNS
 from ..ml.kinds import FeatureData, FeatureSpec
 
@@ -190,7 +191,7 @@ def relation(source: str) -> sql.Composable:
 @contextmanager
 def source_cursor(database_url: str):
     """A cursor in a READ ONLY transaction: a source can never write, whatever it says."""
-    conn = psycopg2.connect(_libpq(database_url), options="-c default_transaction_read_only=on")
+    conn = psycopg2.connect(libpq_url(database_url), options="-c default_transaction_read_only=on")
     try:
         conn.set_session(readonly=True)
         with conn.cursor() as cur:
@@ -199,13 +200,6 @@ def source_cursor(database_url: str):
         conn.rollback()
     finally:
         conn.close()
-
-
-def _libpq(url: str) -> str:
-    for prefix in ("postgresql+psycopg2://", "postgresql+psycopg://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql://" + url[len(prefix) :]
-    return url
 
 
 def source_columns(cur, source: str) -> list[str]:

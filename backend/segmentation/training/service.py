@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import logging
 import resource
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select, text
 
 from ..extensions import db
+from ..heartbeat import heartbeat
 from ..ml.trainer import TrainOptions
 from ..models import TrainingRun
 from .pipeline import TrainingRejected, train
@@ -102,7 +101,7 @@ def execute_run(run_id: int) -> TrainingRun:
     db.session.commit()
     progress = Progress(run_id)
     try:
-        with heartbeat(run_id):
+        with heartbeat("training_runs", run_id):
             params = RunParams.from_dict(run.params or {})
             options = TrainOptions.from_config(
                 current_app.config, params.k, params.min_clusters, params.max_clusters
@@ -127,31 +126,6 @@ def execute_run(run_id: int) -> TrainingRun:
     db.session.commit()
     log.info("run %s %s%s", run_id, status, f": {error}" if error else "")
     return run
-
-
-@contextmanager
-def heartbeat(run_id: int, every: float = 5.0):
-    """Keep ``heartbeat_at`` fresh while the block runs (long stages write no progress)."""
-    stop = threading.Event()
-    engine = db.engine
-
-    def beat():
-        while not stop.wait(every):
-            try:
-                with engine.begin() as conn:
-                    conn.execute(
-                        text("UPDATE training_runs SET heartbeat_at = now() WHERE id = :id"), {"id": run_id}
-                    )
-            except Exception as exc:  # the run itself will notice a dead database
-                log.warning("heartbeat for run %s failed: %s", run_id, exc)
-
-    thread = threading.Thread(target=beat, name=f"heartbeat-{run_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=every)
 
 
 TRIGGER_LOCK = 724_002
