@@ -7,7 +7,7 @@ BLAS state is ever forked.
 
 import os
 
-from segmentation.config import gunicorn_settings
+from segmentation.core.config import gunicorn_settings
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
     os.environ[_var] = "1"

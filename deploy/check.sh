@@ -275,8 +275,8 @@ for line in re.findall(r"^COPY (?!--from)(.+)$", dockerfile, flags=re.M):
             shutil.copy2(path, out)
         print(f"COPY {name} -> /app/{out.relative_to(dst)}")
 PY
-  # the Dockerfile's RUN: PYTHONPATH=/app python -m segmentation.bootstrap_model /opt/bootstrap
-  (cd "$tmp" && PYTHONPATH="$tmp/app" "$app_python" -m segmentation.bootstrap_model "$tmp/bootstrap")
+  # the Dockerfile's RUN: PYTHONPATH=/app python -m segmentation.training.bootstrap /opt/bootstrap
+  (cd "$tmp" && PYTHONPATH="$tmp/app" "$app_python" -m segmentation.training.bootstrap "$tmp/bootstrap")
   test -s "$tmp/bootstrap/kmeans_model.joblib" && test -s "$tmp/bootstrap/kmeans_model.joblib.sha256"
   # the package is imported from /app, not from wherever the host installed it
   PYTHONPATH="$tmp/app" "$app_python" -c 'import segmentation, sys; assert segmentation.__file__.startswith(sys.argv[1]), segmentation.__file__' "$tmp/app"

@@ -13,9 +13,10 @@ import uuid
 
 from flask import Flask, g, request
 
-from . import errors, logs
-from .config import Config
-from .extensions import api, db, migrate
+from .core import logs
+from .core.config import Config
+from .core.extensions import api, db, migrate
+from .web import errors
 
 log = logging.getLogger("segmentation.http")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -30,7 +31,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.config.update(config.as_flask_config())
     logs.configure(app.config["LOG_LEVEL"])
     if not app.config["DATABASE_URL"]:
-        from .embedded_db import start
+        from .data.embedded_db import start
 
         app.config["DATABASE_URL"] = start(app.config["VAR_DIR"])
     app.config.update(
@@ -51,10 +52,10 @@ def create_app(config: Config | dict | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_PATH="docs",
         OPENAPI_SWAGGER_UI_URL="/api/v1/docs/static/",
     )
-    from .jsonprovider import OrjsonProvider
+    from .web.jsonprovider import OrjsonProvider
 
     app.json = OrjsonProvider(app)
-    from . import models  # noqa: F401  (registers the tables on db.metadata)
+    from .core import tables  # noqa: F401  (registers the tables on db.metadata)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
@@ -66,8 +67,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     errors.register_input_checks(app)
     _docs_assets(app)
 
-    from .jobs import build_queue
-    from .serving import ModelHolder
+    from .jobs.worker import build_queue
+    from .predict.serving import ModelHolder
 
     app.extensions["queue"] = build_queue(app)
     app.extensions["model_holder"] = ModelHolder(app)

@@ -37,7 +37,7 @@ def register(app: Flask) -> None:
 @click.option("--seed", type=int, default=42, show_default=True)
 def seed_demo(customers: int, seed: int) -> None:
     """Generate demo customers with known latent segments and load them with COPY."""
-    from .seeding import seed_demo as run
+    from .data.seeding import seed_demo as run
 
     result = run(customers, seed)
     click.echo(
@@ -51,8 +51,8 @@ def seed_demo(customers: int, seed: int) -> None:
 @click.option("--customers", type=click.IntRange(1, 20_000_000), default=20_000, show_default=True)
 def bootstrap(customers: int) -> None:
     """Seed demo data if the database is empty, and train if no model is active."""
-    from .seeding import count_customers
-    from .seeding import seed_demo as run_seed
+    from .data.seeding import count_customers
+    from .data.seeding import seed_demo as run_seed
     from .training.registry import active_version
     from .training.service import create_run, execute_run
 
@@ -87,7 +87,7 @@ def embedded_db() -> None:
 @embedded_db.command("stop")
 def embedded_db_stop() -> None:
     """Stop the embedded PostgreSQL server."""
-    from .embedded_db import stop
+    from .data.embedded_db import stop
 
     click.echo("stopped" if stop(current_app.config["VAR_DIR"]) else "not running")
 
@@ -121,7 +121,7 @@ def worker() -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--if-none-active", is_flag=True, help="Do nothing when a model is already active.")
 def register_model(path: str, if_none_active: bool) -> None:
-    """Record a bootstrap model file (from segmentation.bootstrap_model) and activate it."""
+    """Record a bootstrap model file (from segmentation.training.bootstrap) and activate it."""
     from .training.pipeline import register_bootstrap
     from .training.registry import active_version
 
@@ -196,7 +196,8 @@ def import_customers(path: str, id_column: str, types: tuple[str, ...], show: in
     ...) their own columns, every other column an attribute with an inferred type. Bad
     lines go to a rejects file; exit code 1 when no row could be imported.
     """
-    from .imports.service import create_import, run_import
+    from .imports.runner import run_import
+    from .imports.service import create_import
 
     imp = create_import(Path(path).name, str(Path(path).resolve()), id_column, _types(types), "cli")
     result = run_import(imp.id)
@@ -222,7 +223,7 @@ def recompute_profiles() -> None:
     Run it after changing TRANSACTION_WINDOW_DAYS or RFM_AS_OF: the window ends at RFM_AS_OF
     or, when unset, at the latest transaction in the data.
     """
-    from .customers.service import recompute_all
+    from .customers.rfm import recompute_all
 
     outcome = recompute_all()
     for warning in outcome.warnings:
@@ -242,7 +243,7 @@ def create_user(username: str, role: str, password: str) -> None:
     """Add a staff account that signs in to the web app."""
     from .auth.users import Exists
     from .auth.users import create_user as create
-    from .extensions import db
+    from .core.extensions import db
 
     if len(password) < 12:
         raise click.ClickException("the password needs at least 12 characters")
@@ -261,7 +262,7 @@ def create_user(username: str, role: str, password: str) -> None:
 def create_api_key(role: str, name: str) -> None:
     """Create an API key; it is printed once and only its hash is stored."""
     from .auth import create_api_key as create
-    from .extensions import db
+    from .core.extensions import db
 
     row, key = create(name, role)
     db.session.commit()
@@ -275,8 +276,8 @@ def create_api_key(role: str, name: str) -> None:
 def revoke_api_key(key_id: int) -> None:
     """Revoke an API key (every worker stops accepting it within API_KEY_CACHE_SECONDS)."""
     from .auth import revoke_api_key as revoke
-    from .extensions import db
-    from .models import ApiKey
+    from .auth.models import ApiKey
+    from .core.extensions import db
 
     row = db.session.get(ApiKey, key_id)
     if row is None:
@@ -292,8 +293,8 @@ def list_api_keys() -> None:
     """List API keys (id, prefix, name, role, state)."""
     from sqlalchemy import select
 
-    from .extensions import db
-    from .models import ApiKey
+    from .auth.models import ApiKey
+    from .core.extensions import db
 
     for row in db.session.scalars(select(ApiKey).order_by(ApiKey.id)):
         state = "revoked" if row.revoked_at else "active"

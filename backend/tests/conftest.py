@@ -19,7 +19,7 @@ import pytest
 from psycopg2 import sql
 
 from segmentation import create_app
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 
 DEMO_CUSTOMERS = 6000
 # one API key per role, created in the template database (so in every test database)
@@ -129,7 +129,7 @@ def trained_template(pg_admin_url, template_db, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("trained")
     app = make_app(url, tmp)
     with app.app_context():
-        from segmentation.seeding import seed_demo
+        from segmentation.data.seeding import seed_demo
         from segmentation.training.service import create_run, execute_run
 
         seed_demo(DEMO_CUSTOMERS, seed=7)

@@ -4,7 +4,7 @@ import pytest
 from conftest import authorized, close, make_app
 from sqlalchemy import text
 
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 
 BASE = "/api/v1"
 PROFILE = {

@@ -4,7 +4,7 @@ from datetime import UTC
 import pytest
 from sqlalchemy import text
 
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 
 URL = "/api/v1/customers"
 TRAVELLER = {

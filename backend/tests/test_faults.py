@@ -43,8 +43,8 @@ def own_database(tmp_path):
     migrate(app)
     with app.app_context():
         from segmentation.auth import create_api_key
-        from segmentation.extensions import db
-        from segmentation.seeding import seed_demo
+        from segmentation.core.extensions import db
+        from segmentation.data.seeding import seed_demo
         from segmentation.training.service import create_run, execute_run
 
         seed_demo(2000, seed=3)

@@ -16,7 +16,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance,
 from sqlalchemy import text
 
 from segmentation.auth import new_key
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 
 FUZZ_KEY_ID = 1_987_654_321
 fuzz_key: dict[str, str] = {}

@@ -16,8 +16,8 @@ import pytest
 from conftest import KEYS, authorized, close, make_app
 from sqlalchemy import text
 
-from segmentation.extensions import db
-from segmentation.values import MONEY_MAX, MONEY_PRECISION, MONEY_SCALE
+from segmentation.core.extensions import db
+from segmentation.core.values import MONEY_MAX, MONEY_PRECISION, MONEY_SCALE
 
 BASE = "/api/v1"
 PROFILE = {
@@ -233,7 +233,7 @@ def test_csv_export_neutralises_formula_cells(trained_client):
 
 
 def test_csv_cells_neutralised():
-    from segmentation.csvsafe import cell
+    from segmentation.web.csvsafe import cell
 
     for bad in ("=1+1", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"):
         assert cell(bad) == "'" + bad
@@ -248,12 +248,12 @@ def test_logged_user_input_is_escaped(trained_app):
     out = io.StringIO()
     stdout = handler.setStream(out)
     try:
-        authorized(trained_app).get(f"{BASE}/customers/1%0a2026-11-23 INFO segmentation.audit FORGED")
+        authorized(trained_app).get(f"{BASE}/customers/1%0a2026-11-23 INFO segmentation.auth.audit FORGED")
     finally:
         handler.setStream(stdout)
     lines = [line for line in out.getvalue().splitlines() if "FORGED" in line]
     assert len(lines) == 1 and "INFO segmentation.http [" in lines[0]
-    assert "GET /api/v1/customers/1\\n2026-11-23 INFO segmentation.audit FORGED 404" in lines[0]
+    assert "GET /api/v1/customers/1\\n2026-11-23 INFO segmentation.auth.audit FORGED 404" in lines[0]
 
 
 # -- 6. unknown and locked names look alike ---------------------------------------------------------

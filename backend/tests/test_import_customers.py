@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 
 HEADER = "CUST_ID,age,Gender,BALANCE,PURCHASES_FREQ,Tenure,Segment,Premium,Opened"
 ROWS = [
@@ -235,7 +235,8 @@ def test_an_error_mid_write_leaves_no_rows(app, tmp_path, monkeypatch):
     monkeypatch.setattr(writing, "upsert_profiles", boom)
     with pytest.raises(RuntimeError):
         with app.app_context():
-            from segmentation.imports.service import create_import, run_import
+            from segmentation.imports.runner import run_import
+            from segmentation.imports.service import create_import
 
             imp = create_import("bank.csv", str(bank_file(tmp_path)), "CUST_ID", {}, "test")
             run_import(imp.id)
@@ -271,7 +272,7 @@ def test_upload_is_queued_and_runs_to_success_with_progress(app, client, tmp_pat
     assert saved.startswith(str(tmp_path / "imports")) and stat.S_IMODE(os.stat(saved).st_mode) == 0o600
 
     with app.app_context():
-        from segmentation.imports.service import run_import
+        from segmentation.imports.runner import run_import
 
         run_import(queued["id"])
     done = client.get(response.headers["Location"]).get_json()

@@ -1,7 +1,7 @@
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 
 TABLES = {
     "customers",

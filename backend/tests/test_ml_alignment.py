@@ -3,7 +3,7 @@
 import numpy as np
 from test_ml_predictor import mixed_data
 
-from segmentation.demo import generate
+from segmentation.data.demo import generate
 from segmentation.ml.alignment import match_clusters
 from segmentation.ml.features import CATEGORIES
 from segmentation.ml.kinds import FeatureData, FeatureSpec

@@ -6,7 +6,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, confusion_matrix
 from test_ml_predictor import mixed_data
 
-from segmentation.demo import generate
+from segmentation.data.demo import generate
 from segmentation.ml.features import CATEGORIES
 from segmentation.ml.kinds import FeatureData, FeatureSpec
 from segmentation.ml.trainer import TrainOptions, fit

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 from sqlalchemy import select
 
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 from segmentation.ml import artifacts
 from segmentation.ml.features import CATEGORIES
-from segmentation.models import ModelVersion
+from segmentation.training.models import ModelVersion
 
 URL = "/api/v1/segmentation/predict-segment"
 

@@ -1,9 +1,9 @@
 from sqlalchemy import func, select, text
 
-from segmentation.demo import LATENT_NAMES
-from segmentation.extensions import db
+from segmentation.core.extensions import db
+from segmentation.customers.models import Customer, SpendingProfile
+from segmentation.data.demo import LATENT_NAMES
 from segmentation.ml.features import CATEGORY_COLUMNS
-from segmentation.models import Customer, SpendingProfile
 
 
 def test_seed_demo_loads_customers_and_profiles(app, runner):

@@ -12,7 +12,7 @@ from conftest import authorized
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import text
 
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 
 # -- generated populations with known structure ----------------------------------------------
 

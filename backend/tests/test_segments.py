@@ -5,7 +5,7 @@ import tracemalloc
 import pytest
 from sqlalchemy import text
 
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 
 BASE = "/api/v1/segmentation"
 

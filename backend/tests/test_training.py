@@ -5,9 +5,10 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import select, text
 
-from segmentation.extensions import db
+from segmentation.core.extensions import db
 from segmentation.ml import artifacts
-from segmentation.models import ModelVersion, Segment, TrainingRun
+from segmentation.segments.models import Segment
+from segmentation.training.models import ModelVersion, TrainingRun
 from segmentation.training.service import create_run, execute_run
 
 EXPECTED_NAMES = {
@@ -163,7 +164,7 @@ def test_a_corrupt_new_version_is_refused_and_the_old_one_keeps_serving(trained_
     workers refuse to load it and go on serving the model they hold."""
     from conftest import authorized
 
-    from segmentation.serving import holder
+    from segmentation.predict.serving import holder
 
     client = authorized(trained_app)
     with trained_app.app_context():

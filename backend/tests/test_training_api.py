@@ -4,8 +4,8 @@ test_processes.py runs the real worker and gunicorn)."""
 import pytest
 from sqlalchemy import select, text
 
-from segmentation.extensions import db
-from segmentation.models import ModelVersion, TrainingRun
+from segmentation.core.extensions import db
+from segmentation.training.models import ModelVersion, TrainingRun
 from segmentation.training.service import execute_run, fail_stale_runs
 
 BASE = "/api/v1/segmentation"

@@ -2,7 +2,7 @@
 
 Money columns were numeric(12,2), (14,2) and (16,2) while the API accepted up to 1e12, so
 valid-looking input could overflow a column (500). Every money column now stores what
-segmentation.values.MONEY_MAX allows. Narrowing the (16,2) columns fails loudly if a stored
+segmentation.core.values.MONEY_MAX allows. Narrowing the (16,2) columns fails loudly if a stored
 value does not fit (none can have come through the API, which capped amounts at 1e12).
 
 Revision ID: 0005h

@@ -21,9 +21,9 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_smorest import abort
 from sqlalchemy import text
 
-from .. import audit
-from ..extensions import db
-from ..models import ROLES, ApiKey, User
+from ..core.extensions import db
+from . import audit
+from .models import ROLES, ApiKey, User
 
 RANK = {role: i for i, role in enumerate(ROLES, 1)}
 PUBLIC = "public"

@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from ..extensions import db
+from ..core.extensions import db
 
 
 def register(app: Flask) -> None:

@@ -15,7 +15,7 @@ from limits.storage import Storage
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..extensions import db
+from ..core.extensions import db
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -9,10 +9,9 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
-from .. import audit
-from ..extensions import Blueprint, db
-from ..models import ApiKey, User
-from . import PUBLIC, Principal, create_api_key, requires, revoke_api_key
+from ..core.extensions import Blueprint, db
+from . import PUBLIC, Principal, audit, create_api_key, requires, revoke_api_key
+from .models import ApiKey, User
 from .ratelimit import login_limits
 from .schemas import (
     ApiKeyCreateSchema,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..fields import Text
-from ..models import ROLES
+from ..web.fields import Text
+from .models import ROLES
 
 
 class LoginSchema(ma.Schema):

@@ -18,9 +18,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit
-from ..extensions import db
-from ..models import User
+from ..core.extensions import db
+from . import audit
+from .models import User
 from .ratelimit import PostgresStorage
 
 # checked when the user name is unknown, so both paths cost the same

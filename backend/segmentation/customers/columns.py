@@ -8,10 +8,10 @@ import re
 from psycopg2 import sql
 from sqlalchemy import select
 
-from ..dataset import session_cursor
-from ..extensions import db
+from ..core.extensions import db
+from ..data.dataset import session_cursor
 from ..ml.features import CATEGORY_COLUMNS, RFM_COLUMNS
-from ..models import EDUCATION_LEVELS, GENDERS, CustomerColumn
+from .models import EDUCATION_LEVELS, GENDERS, CustomerColumn
 
 # built-in columns: (name, type, suggested kind, categories, SQL that reads it)
 BUILTINS = [

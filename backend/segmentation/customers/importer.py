@@ -26,13 +26,13 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import text
 
-from ..dataset import session_cursor
-from ..extensions import db
+from ..core.extensions import db
+from ..core.values import CENT, MONEY_MAX, MONEY_PRECISION, MONEY_SCALE, NUMERIC
+from ..data.dataset import session_cursor
 from ..imports.reading import FileError, decode_utf8
 from ..ml.features import CATEGORIES
-from ..models import CHANNELS
-from ..values import CENT, MONEY_MAX, MONEY_PRECISION, MONEY_SCALE, NUMERIC
 from . import rfm
+from .models import CHANNELS
 from .service import assign
 
 REQUIRED = ("customer_id", "booked_at", "amount")

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import insert, select, text
 
-from ..extensions import db
+from ..core.extensions import db
+from ..core.values import MONEY_MAX
 from ..ml.features import CATEGORY_COLUMNS
-from ..values import MONEY_MAX
+from .models import Customer, Transaction
+from .service import assign
 
 
 @dataclass
@@ -125,4 +127,29 @@ def recompute(customer_ids: list[int] | None, win: Window | None = None) -> Outc
             f"no customer has a transaction in the RFM window {win.start}..{win.end} "
             f"(latest transaction: {win.latest}); check RFM_AS_OF and TRANSACTION_WINDOW_DAYS"
         )
+    return outcome
+
+
+def add_transactions(external_id: str, transactions: list[dict]) -> int | None:
+    customer = db.session.scalars(
+        select(Customer).where(Customer.external_id == external_id).with_for_update()
+    ).first()
+    if customer is None:
+        return None
+    key = customer.customer_id
+    db.session.execute(insert(Transaction), [{**t, "customer_id": key} for t in transactions])
+    recompute([key])
+    assign([key])
+    db.session.commit()
+    return len(transactions)
+
+
+def recompute_all():
+    """Every profile after a change of window or as-of date; re-segments and commits."""
+    outcome = recompute(None)
+    keys = list(db.session.scalars(text("SELECT customer_id FROM spending_profiles ORDER BY 1")))
+    chunk = current_app.config["RESEGMENT_CHUNK"]
+    for start in range(0, len(keys), chunk):
+        assign(keys[start : start + chunk])
+    db.session.commit()
     return outcome

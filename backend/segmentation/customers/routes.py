@@ -6,14 +6,13 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 
-from .. import audit
-from ..auth import requires
+from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
-from ..extensions import Blueprint
+from ..core.extensions import Blueprint
+from ..predict.serving import holder
 from ..segmentations import service as segmentations
 from ..segmentations.schemas import SegmentationArgs
-from ..serving import holder
-from . import columns, service
+from . import columns, explain, rfm, service
 from .schemas import (
     ColumnListSchema,
     CustomerCreateSchema,
@@ -117,7 +116,7 @@ class CustomerTransactions(MethodView):
     @blp.alt_response(404, description="Unknown customer")
     def post(self, data, customer_id):
         """Add a batch of transactions; the profile, RFM figures and segment are recomputed"""
-        inserted = service.add_transactions(customer_id, data["transactions"])
+        inserted = rfm.add_transactions(customer_id, data["transactions"])
         if inserted is None:
             _not_found(customer_id)
         audit.record("transactions.add", str(customer_id), count=inserted, commit=True)
@@ -141,7 +140,7 @@ class CustomerExplanation(MethodView):
         key = service.key_of(customer_id)
         if key is None:
             _not_found(customer_id)
-        result = service.explanation(key, seg, snapshot)
+        result = explain.explanation(key, seg, snapshot)
         if result is None:
             abort(409, message=f"Customer {customer_id} has no values for this segmentation's features.")
         return {"customer_id": customer_id, "model_version": snapshot.version, **result}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..fields import Amount, SegmentRefSchema, SpendingPatchSchema, SpendingSchema
+from ..core.values import COUNT_MAX
 from ..ml.features import CATEGORIES
-from ..models import CHANNELS, EDUCATION_LEVELS, GENDERS
-from ..values import COUNT_MAX
+from ..web.fields import Amount, SegmentRefSchema, SpendingPatchSchema, SpendingSchema
+from .models import CHANNELS, EDUCATION_LEVELS, GENDERS
 
 MAX_ID_LENGTH = 64
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import numpy as np
 from flask import current_app, g, has_request_context
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
+from ..core.extensions import db
 from ..ml.features import CATEGORIES, CATEGORY_COLUMNS
-from ..models import Customer, SpendingProfile, Transaction
+from ..predict.serving import holder
 from ..segmentations import service as segmentations
 from ..segmentations.service import DEFAULT
-from ..serving import holder
-from ..training.resegment import model_inputs
 from ..training.resegment import segments_of as segments_of_data
+from .models import Customer, SpendingProfile
 
 ATTRIBUTES = (
     "age",
@@ -251,79 +249,3 @@ def assign(customer_ids: list[int]) -> int | None:
     if has_request_context():
         g.segmented_with = used
     return used.get(DEFAULT)
-
-
-def explanation(key: int, seg, snapshot) -> dict | None:
-    """Why the customer ``key`` sits in its segment of ``seg`` (None without feature values)."""
-    from ..ml.explain import explain
-
-    data = segmentations.load_customers(seg, [key])
-    if data is None:  # the bank's own relation
-        data = segmentations.load(seg)
-        data = data.take(np.flatnonzero(data.ids == key))
-    if not len(data) or (np.isnan(data.num).all() and not data.cat.size):
-        return None
-    num, cat = model_inputs(snapshot.predictor, data)
-    profiles = dict(
-        db.session.execute(
-            text("SELECT segment_id, centroid FROM model_segments WHERE model_version_id = :v"),
-            {"v": snapshot.version},
-        ).all()
-    )
-    population = db.session.scalar(
-        text("SELECT population FROM model_versions WHERE id = :v"), {"v": snapshot.version}
-    )
-    return explain(
-        snapshot.predictor,
-        num[0],
-        {sid: s["name"] for sid, s in snapshot.segments.items()},
-        {sid: _typical(p) for sid, p in profiles.items()},
-        _typical(population or {}),
-        cat=None if cat is None else cat[:1],
-    )
-
-
-def _typical(profile: dict) -> dict:
-    """Mean (numeric) or mode (categorical) per feature of a stored profile."""
-    out = {}
-    for f, d in profile.items():
-        if isinstance(d, dict):
-            out[f] = d.get("mean", d.get("mode"))
-        else:
-            out[f] = d
-    return out
-
-
-def add_transactions(external_id: str, transactions: list[dict]) -> int | None:
-    customer = db.session.scalars(
-        select(Customer).where(Customer.external_id == external_id).with_for_update()
-    ).first()
-    if customer is None:
-        return None
-    key = customer.customer_id
-    db.session.execute(insert(Transaction), [{**t, "customer_id": key} for t in transactions])
-    recompute_profiles([key])
-    assign([key])
-    db.session.commit()
-    return len(transactions)
-
-
-def recompute_profiles(customer_ids: list[int] | None):
-    """Spending profiles and RFM figures from transactions (see ``rfm``), in the current
-    transaction, for ``customer_ids`` (everyone when None)."""
-    from .rfm import recompute
-
-    return recompute(customer_ids)
-
-
-def recompute_all():
-    """Every profile after a change of window or as-of date; re-segments and commits."""
-    from .rfm import recompute
-
-    outcome = recompute(None)
-    keys = list(db.session.scalars(text("SELECT customer_id FROM spending_profiles ORDER BY 1")))
-    chunk = current_app.config["RESEGMENT_CHUNK"]
-    for start in range(0, len(keys), chunk):
-        assign(keys[start : start + chunk])
-    db.session.commit()
-    return outcome

@@ -10,8 +10,8 @@ from marshmallow import fields
 from sqlalchemy import text
 
 from ..auth import PUBLIC, requires
-from ..extensions import Blueprint, db
-from ..serving import holder
+from ..core.extensions import Blueprint, db
+from ..predict.serving import holder
 
 blp = Blueprint("health", __name__, description="Process health for load balancers and orchestrators.")
 

@@ -21,9 +21,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.values import COUNT_MAX, MONEY_MAX, MONEY_MAX_FLOAT, MONEY_PRECISION, MONEY_SCALE
+from ..customers.models import COLUMN_TYPES, EDUCATION_LEVELS
 from ..ml.features import CATEGORY_COLUMNS
-from ..models import COLUMN_TYPES, EDUCATION_LEVELS
-from ..values import COUNT_MAX, MONEY_MAX, MONEY_MAX_FLOAT, MONEY_PRECISION, MONEY_SCALE
 
 MAX_ID_LENGTH = 64
 NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"

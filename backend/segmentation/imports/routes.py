@@ -6,10 +6,9 @@ from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
-from .. import audit
-from ..auth import requires
+from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
-from ..extensions import Blueprint
+from ..core.extensions import Blueprint
 from . import service
 from .rejects import neutralised
 from .schemas import ImportFileSchema, ImportFormSchema, ImportListArgs, ImportListSchema, ImportSchema

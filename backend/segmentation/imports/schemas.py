@@ -8,7 +8,8 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from ..models import COLUMN_TYPES, IMPORT_STATUSES
+from ..customers.models import COLUMN_TYPES
+from .models import IMPORT_STATUSES
 
 
 class ImportFileSchema(ma.Schema):

@@ -1,59 +1,20 @@
-"""Customer imports end to end. The CLI (``import-customers``), the queue worker (API
-uploads) and the tests all call ``run_import``; the API only saves the file and queues it.
-
-Order: read -> check every column in bulk -> write the rejects file -> one transaction that
-COPYs the good rows into a staging table and upserts customers, profiles and column types,
-re-segments changed profiles and records the outcome. Nothing is written before the checks
-pass, and an error (or a kill) before the commit leaves no rows behind.
-"""
+"""Customer imports as the API sees them: an upload saved (owner-only) and queued, the
+list and the state of imports, and imports whose worker died marked failed. The import
+itself is ``runner.run_import``."""
 
 from __future__ import annotations
 
 import logging
 import os
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import select, text
 
-from ..dataset import session_cursor
-from ..extensions import db
-from ..heartbeat import heartbeat
-from ..models import CustomerColumn, Import
-from . import writing
-from .columns import Column, plan
-from .reading import FileError, read
-from .rejects import find as find_rejects
-from .rejects import write as write_rejects
+from ..core.extensions import db
+from .models import Import
 
 log = logging.getLogger(__name__)
-
-STAGES = {"reading": (0, 20), "checking": (20, 35), "writing": (35, 90), "segmenting": (90, 99)}
-
-
-@dataclass
-class ImportResult:
-    import_id: int
-    status: str
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    error: str | None = None
-    rejects: list[tuple[int, str, str]] = field(default_factory=list)
-    rejects_path: str | None = None
-    notes: list[str] = field(default_factory=list)
-    columns: list[dict] = field(default_factory=list)
-
-    @property
-    def summary(self) -> str:
-        return (
-            f"{self.imported:,} imported, {self.updated:,} updated, {self.unchanged:,} unchanged, "
-            f"{self.rejected:,} rejected"
-        )
 
 
 def imports_dir() -> Path:
@@ -142,34 +103,6 @@ def create_import(filename: str, path: str, id_column: str, types: dict, actor: 
     return imp
 
 
-class Progress:
-    """Stage and progress of an import, each write in its own short transaction."""
-
-    def __init__(self, import_id: int):
-        self.import_id, self.last = import_id, (None, -1, 0.0)
-        self.started, self.step, self.seconds = time.perf_counter(), None, {}
-
-    def mark(self, step: str) -> None:
-        """Time the import's steps (logged at the end: where a slow import spends its time)."""
-        now = time.perf_counter()
-        if self.step:
-            self.seconds[self.step] = round(now - self.started, 2)
-        self.step, self.started = step, now
-
-    def __call__(self, stage: str, fraction: float) -> None:
-        lo, hi = STAGES[stage]
-        progress = int(lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
-        now = time.monotonic()
-        if (stage, progress) != self.last[:2] and (stage != self.last[0] or now - self.last[2] > 0.25):
-            with db.engine.begin() as conn:
-                conn.execute(
-                    text("UPDATE imports SET stage = :s, progress = :p, heartbeat_at = now() WHERE id = :id"),
-                    {"s": stage, "p": progress, "id": self.import_id},
-                )
-            self.last = (stage, progress, now)
-            log.info("import %s: %s %s%%", self.import_id, stage, progress)
-
-
 def fail_stale_imports() -> None:
     stale = current_app.config["RUN_STALE_SECONDS"]
     db.session.execute(
@@ -181,151 +114,3 @@ def fail_stale_imports() -> None:
         {"s": stale},
     )
     db.session.commit()
-
-
-def run_import(import_id: int) -> ImportResult:
-    """Run a queued import to its end state. File and data errors are recorded on the import
-    (status failed); unexpected errors too, and are re-raised after the rollback."""
-    imp = db.session.get(Import, import_id)
-    if imp is None:
-        raise LookupError(f"import {import_id} does not exist")
-    if imp.status != "queued":
-        log.warning("import %s is %s, not queued; not running it again", import_id, imp.status)
-        return ImportResult(import_id, imp.status, error=imp.error)
-    imp.status, imp.started_at, imp.heartbeat_at, imp.stage = (
-        "running",
-        db.func.now(),
-        db.func.now(),
-        "reading",
-    )
-    db.session.commit()
-    path, id_column, types = imp.path, imp.id_column, dict(imp.types or {})
-    progress = Progress(import_id)
-    started = time.perf_counter()
-    try:
-        with heartbeat("imports", import_id):
-            result = _execute(import_id, path, id_column, types, progress)
-        _forget_upload(path)
-    except FileError as exc:
-        db.session.rollback()
-        result = ImportResult(import_id, "failed", error=str(exc))
-        _finish(result)
-        _forget_upload(path)
-    except Exception as exc:
-        db.session.rollback()
-        log.exception("import %s failed", import_id)
-        _finish(
-            ImportResult(
-                import_id, "failed", error=f"{type(exc).__name__}: the import failed; nothing was written"
-            )
-        )
-        raise
-    log.info(
-        "import %s %s in %.1fs: %s", import_id, result.status, time.perf_counter() - started, result.summary
-    )
-    return result
-
-
-def _forget_upload(path: str) -> None:
-    """An uploaded file is a copy of customer data: gone once imported (a CLI file is the user's)."""
-    p = Path(path)
-    if p.name.startswith("upload-") and p.parent == imports_dir():
-        p.unlink(missing_ok=True)
-
-
-def _finish(result: ImportResult) -> None:
-    imp = db.session.get(Import, result.import_id)
-    imp.status, imp.error, imp.finished_at = result.status, result.error, db.func.now()
-    imp.imported, imp.updated, imp.unchanged, imp.rejected = (
-        result.imported,
-        result.updated,
-        result.unchanged,
-        result.rejected,
-    )
-    imp.rejects_path = result.rejects_path
-    if result.columns:
-        imp.columns = result.columns
-    if result.status == "succeeded":
-        imp.progress, imp.stage = 100, "done"
-    db.session.commit()
-
-
-def _execute(import_id: int, path: str, id_column: str, types: dict, progress: Progress) -> ImportResult:
-    progress("reading", 0.0)
-    progress.mark("read")
-    source = read(path)
-    progress.mark("check")
-    progress("checking", 0.0)
-    existing = {name.lower(): name for name in db.session.scalars(select(CustomerColumn.name))}
-    columns = plan(source.names, source.columns, id_column, types, existing)
-    rejects, bad_rows = find_rejects(source, columns)
-    result = ImportResult(import_id, "running", rejected=len({line for line, _, _ in rejects}))
-    result.rejects = rejects
-    result.notes = [note for c in columns for note in c.notes]
-    result.columns = [
-        {"name": c.name, "type": c.type or "builtin", "stored_as": c.target, "key": c.key} for c in columns
-    ]
-    if rejects:
-        result.rejects_path = str(write_rejects(imports_dir(), import_id, source, columns, rejects))
-    keep = np.flatnonzero(~bad_rows)
-    db.session.execute(
-        text("UPDATE imports SET rows_total = :n WHERE id = :id"),
-        {"n": source.n_rows + len(source.malformed), "id": import_id},
-    )
-    db.session.commit()
-    if not len(keep):
-        result.status = "failed"
-        result.error = f"no valid rows: {result.rejected:,} rejected" + (
-            f" (see {result.rejects_path})" if result.rejects_path else ""
-        )
-        _finish(result)
-        return result
-
-    progress("writing", 0.0)
-    with session_cursor() as cur:
-        progress.mark("stage (COPY)")
-        writing.stage(cur, columns, keep, source.lines, lambda f: progress("writing", 0.5 * f))
-        progress("writing", 0.5)
-        progress.mark("upsert customers")
-        last_key, result.imported = writing.upsert_customers(cur, columns)
-        progress("writing", 0.75)
-        progress.mark("profiles and columns")
-        profile_changed = writing.upsert_profiles(cur, columns)
-        incomplete = writing.incomplete_profiles(cur, columns)
-        result.updated = writing.updated_count(cur, profile_changed, last_key)
-        writing.record_columns(cur, columns)
-    result.unchanged = len(keep) - result.imported - result.updated
-    if incomplete:
-        result.notes.append(
-            f"{incomplete:,} rows lack one or more of the 8 spending categories: no declared spending "
-            "profile is kept for them (never zero-filled), so the lifestyle segmentation leaves them out"
-        )
-    progress("segmenting", 0.0)
-    progress.mark("segment")
-    _segment(profile_changed, lambda f: progress("segmenting", f))
-    progress.mark("commit")
-    result.status = "succeeded"
-    _finish(result)  # commits the data and the outcome together
-    progress.mark("")
-    log.info("import %s seconds per step: %s", import_id, progress.seconds)
-    return result
-
-
-def _type_of(column: Column) -> str:
-    if column.type:
-        return column.type
-    if column.target == "builtin":
-        from ..customers.columns import BUILTINS
-
-        return next(b[1] for b in BUILTINS if b[0] == column.key)
-    return "text" if column.target == "id" else "number"
-
-
-def _segment(customer_ids: list[int], on_progress) -> None:
-    """Place customers whose spending profile changed with the active lifestyle model."""
-    from ..customers.service import assign
-
-    chunk = current_app.config["RESEGMENT_CHUNK"]
-    for start in range(0, len(customer_ids), chunk):
-        assign(customer_ids[start : start + chunk])
-        on_progress((start + chunk) / len(customer_ids))

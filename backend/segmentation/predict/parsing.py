@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from marshmallow import ValidationError
 
-from ..values import MONEY_MAX_FLOAT as MAX_AMOUNT
-from ..values import NUMERIC
+from ..core.values import MONEY_MAX_FLOAT as MAX_AMOUNT
+from ..core.values import NUMERIC
 
 MAX_REPORTED_ROWS = 100
 

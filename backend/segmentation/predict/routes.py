@@ -10,10 +10,9 @@ from sqlalchemy import text
 
 from ..auth import requires
 from ..auth.ratelimit import limiter
-from ..extensions import Blueprint, db
+from ..core.extensions import Blueprint, db
 from ..segmentations import service as segmentations
 from ..segmentations.schemas import SegmentationArgs
-from ..serving import holder
 from ..training.resegment import segments_of
 from .schemas import (
     PredictCustomersResponseSchema,
@@ -21,6 +20,7 @@ from .schemas import (
     PredictResponseSchema,
     ProfileSchema,
 )
+from .serving import holder
 
 NON_EMPTY_PROFILES = {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Profile"}}
 

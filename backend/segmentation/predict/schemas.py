@@ -7,13 +7,13 @@ import marshmallow.validate  # noqa: F401  (ma.validate)
 from flask import current_app, request
 from marshmallow import fields
 
+from ..core.values import MONEY_MAX_FLOAT, NON_NEGATIVE_PATTERN
 from ..customers.schemas import CustomerId
-from ..fields import SegmentRefSchema
 from ..ml.features import CATEGORIES
 from ..segmentations import service as segmentations
-from ..serving import holder
-from ..values import MONEY_MAX_FLOAT, NON_NEGATIVE_PATTERN
+from ..web.fields import SegmentRefSchema
 from .parsing import InputPlan, parse_inputs
+from .serving import holder
 
 _AMOUNT_DOC = {
     "oneOf": [

@@ -36,8 +36,8 @@ def _feature(value: str) -> dict:
 def create_segmentation(name, features, source, id_column, external, preset) -> None:
     """Create a segmentation on the bank's own columns; KIND is money, count, ratio, score,
     binary or categorical."""
-    from .. import audit
-    from ..extensions import db
+    from ..auth import audit
+    from ..core.extensions import db
     from . import service
 
     try:

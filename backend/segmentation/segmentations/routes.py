@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import jsonify
 from flask.views import MethodView
 
-from .. import audit
-from ..auth import requires
+from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
-from ..errors import error_body
-from ..extensions import Blueprint, db
-from ..models import Segmentation
+from ..core.extensions import Blueprint, db
+from ..web.errors import error_body
 from . import service
+from .models import Segmentation
 from .presets import PRESETS
 from .schemas import PresetListSchema, SegmentationCreateSchema, SegmentationListSchema, SegmentationSchema
 

@@ -14,11 +14,13 @@ from flask import current_app
 from psycopg2 import sql
 from sqlalchemy import func, select
 
-from ..dataset import session_cursor
-from ..extensions import db
+from ..core.extensions import db
+from ..customers.models import CustomerColumn
+from ..data.dataset import session_cursor
 from ..ml.kinds import KINDS, FeatureData, FeatureSpec
-from ..models import CustomerColumn, ModelVersion, Segmentation
+from ..training.models import ModelVersion
 from . import sources
+from .models import Segmentation
 from .presets import PRESETS
 
 DEFAULT = "lifestyle"

@@ -26,7 +26,7 @@ import pandas as pd
 import psycopg2
 from psycopg2 import sql
 
-from .. import bulk
+from ..data import bulk
 from ..jobs import libpq_url
 from ..ml.features import CATEGORY_COLUMNS, RFM_COLUMNS
 from ..ml.kinds import FeatureData, FeatureSpec

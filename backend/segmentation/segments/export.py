@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from .. import csvsafe
-from ..extensions import db
+from ..core.extensions import db
+from ..web import csvsafe
 
 API_COLUMNS = ("customer_id", "segment_id", "segment_name", "model_version", "assigned_at")
 CLI_COLUMNS = ("customer_id", "segment_id", "segment_name")

@@ -5,16 +5,17 @@ from __future__ import annotations
 import numpy as np
 from sqlalchemy import text
 
-from .. import bulk
-from ..dataset import session_cursor
-from ..extensions import db
+from ..core.extensions import db
+from ..data import bulk
+from ..data.dataset import session_cursor
 from ..ml.drift import category_shares, psi, shares, status
 from ..ml.features import RFM_COLUMNS
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
 from ..ml.selection import stratified_sample
-from ..models import ModelVersion, Segmentation
 from ..segmentations import service as segmentations
+from ..segmentations.models import Segmentation
+from ..training.models import ModelVersion
 from ..training.resegment import model_inputs, segments_of
 
 RFM = ", ".join(f"avg(p.{col})::float8 AS {col}" for col in RFM_COLUMNS.values())

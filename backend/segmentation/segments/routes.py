@@ -7,16 +7,17 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
-from .. import audit
-from ..auth import requires
+from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
-from ..extensions import Blueprint, db
-from ..models import ModelSegment, ModelVersion, Segment, Segmentation
+from ..core.extensions import Blueprint, db
+from ..predict.serving import holder
 from ..segmentations import service as segmentations
+from ..segmentations.models import Segmentation
 from ..segmentations.schemas import SegmentationArgs
-from ..serving import holder
+from ..training.models import ModelSegment, ModelVersion
 from ..training.registry import active_version
 from . import export, insights
+from .models import Segment
 from .schemas import (
     DriftSchema,
     ModelInsightSchema,

@@ -16,14 +16,15 @@ import numpy as np
 from flask import current_app
 from sklearn.metrics import adjusted_rand_score
 
-from ..extensions import db
+from ..core.extensions import db
 from ..ml import artifacts
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
 from ..ml.trainer import TrainedModel, TrainOptions, fit
-from ..models import ModelVersion, Segmentation, TrainingRun
 from ..segmentations import service as segmentations
+from ..segmentations.models import Segmentation
 from . import registry
+from .models import ModelVersion, TrainingRun
 from .resegment import model_inputs, resegment
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ def signed_features(data: FeatureData) -> list[str]:
 def register_bootstrap(path: str | Path) -> ModelVersion:
     """Register a bootstrap artifact (its hash is checked against the ``.sha256`` file next
     to it) as a lifestyle version, activate it and segment existing customers with it."""
-    from ..bootstrap_model import from_artifact
+    from .bootstrap import from_artifact
 
     sidecar = Path(f"{path}.sha256")
     if not sidecar.exists():

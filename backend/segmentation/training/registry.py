@@ -10,13 +10,15 @@ import sklearn
 from flask import current_app
 from sqlalchemy import select, text, update
 
-from ..extensions import db
+from ..core.extensions import db
 from ..ml import artifacts
 from ..ml.matching import match_by_members
 from ..ml.naming import describe_all
 from ..ml.predictor import FastPredictor
 from ..ml.trainer import TrainedModel
-from ..models import ModelSegment, ModelVersion, Segment, Segmentation
+from ..segmentations.models import Segmentation
+from ..segments.models import Segment
+from .models import ModelSegment, ModelVersion
 
 log = logging.getLogger(__name__)
 

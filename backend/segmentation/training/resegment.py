@@ -9,8 +9,8 @@ import numpy as np
 import psycopg2.errors
 from flask import current_app
 
-from .. import bulk
-from ..extensions import db
+from ..core.extensions import db
+from ..data import bulk
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
 from ..ml.trainer import missing_rule

@@ -7,15 +7,14 @@ from flask.views import MethodView
 from flask_smorest import abort
 from sqlalchemy import select
 
-from .. import audit
-from ..auth import requires
+from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
-from ..extensions import Blueprint, db
+from ..core.extensions import Blueprint, db
 from ..jobs import RESEGMENT_TASK, defer
-from ..models import ModelVersion, TrainingRun
 from ..segmentations import service as segmentations
 from ..segmentations.schemas import SegmentationArgs
 from . import registry
+from .models import ModelVersion, TrainingRun
 from .schemas import JobListArgs, JobListSchema, JobSchema, ModelListSchema, ModelVersionSchema, TriggerSchema
 from .service import QueueUnavailable, fail_stale_runs, latest_runs, request_training
 

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import logging
 import resource
-import time
 from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select, text
 
-from ..extensions import db
-from ..heartbeat import heartbeat
+from ..core.extensions import db
+from ..jobs.heartbeat import heartbeat
+from ..jobs.progress import Progress
 from ..ml.trainer import TrainOptions
-from ..models import TrainingRun
+from .models import TrainingRun
 from .pipeline import TrainingRejected, train
 
 log = logging.getLogger(__name__)
@@ -43,43 +43,6 @@ class RunParams:
         return cls(**{k: params.get(k) for k in ("k", "min_clusters", "max_clusters")})
 
 
-class Progress:
-    """Writes stage and progress of a run in its own short transactions."""
-
-    def __init__(self, run_id: int):
-        self.run_id = run_id
-        self.stage: str | None = None
-        self.stage_started = time.perf_counter()
-        self.seconds: dict[str, float] = {}
-        self.last_write = 0.0
-        self.last_progress = -1
-
-    def __call__(self, stage: str, fraction: float) -> None:
-        now = time.perf_counter()
-        if stage != self.stage:
-            if self.stage is not None:
-                self.seconds[self.stage] = round(now - self.stage_started, 3)
-            self.stage, self.stage_started = stage, now
-            log.info("run %s: %s", self.run_id, stage)
-        lo, hi = STAGES[stage]
-        progress = int(lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
-        if progress != self.last_progress and (now - self.last_write > 0.25 or fraction in (0.0, 1.0)):
-            self._write(stage=stage, progress=progress)
-            self.last_progress, self.last_write = progress, now
-
-    def finish(self) -> dict:
-        if self.stage is not None:
-            self.seconds[self.stage] = round(time.perf_counter() - self.stage_started, 3)
-        return self.seconds
-
-    def _write(self, **values) -> None:
-        sets = ", ".join([f"{k} = :{k}" for k in values] + ["heartbeat_at = now()"])
-        with db.engine.begin() as conn:
-            conn.execute(
-                text(f"UPDATE training_runs SET {sets} WHERE id = :id"), {**values, "id": self.run_id}
-            )
-
-
 def create_run(params: dict, trigger: str, segmentation_id: int = 1) -> TrainingRun:
     run = TrainingRun(
         params=params, trigger=trigger, status="queued", progress=0, segmentation_id=segmentation_id
@@ -99,7 +62,7 @@ def execute_run(run_id: int) -> TrainingRun:
         return run
     run.status, run.started_at, run.heartbeat_at, run.error = "running", db.func.now(), db.func.now(), None
     db.session.commit()
-    progress = Progress(run_id)
+    progress = Progress("training_runs", run_id, STAGES)
     try:
         with heartbeat("training_runs", run_id):
             params = RunParams.from_dict(run.params or {})

@@ -7,9 +7,9 @@ import time
 
 import numpy as np
 
+from ..core.extensions import db
+from ..ml.features import CATEGORIES, CATEGORY_COLUMNS
 from . import bulk, demo
-from .extensions import db
-from .ml.features import CATEGORIES, CATEGORY_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +96,6 @@ def seed_demo(customers: int, seed: int, chunk: int = 250_000) -> dict:
 def count_customers() -> int:
     from sqlalchemy import func, select
 
-    from .models import Customer
+    from ..customers.models import Customer
 
     return db.session.scalar(select(func.count()).select_from(Customer)) or 0

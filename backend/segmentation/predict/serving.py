@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import text
 
-from .extensions import db
-from .ml import artifacts
-from .ml.predictor import FastPredictor
-from .predict.parsing import InputPlan
+from ..core.extensions import db
+from ..ml import artifacts
+from ..ml.predictor import FastPredictor
+from .parsing import InputPlan
 
 log = logging.getLogger(__name__)
 RETRY_REFUSED = 30.0

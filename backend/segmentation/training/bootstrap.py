@@ -1,6 +1,6 @@
 """Build a bootstrap model without a database (used at image build time).
 
-    python -m segmentation.bootstrap_model OUT_DIR [--customers N] [--seed S]
+    python -m segmentation.training.bootstrap OUT_DIR [--customers N] [--seed S]
 
 Trains on generated demo data and writes ``OUT_DIR/kmeans_model.joblib`` plus
 ``kmeans_model.joblib.sha256``. At start-up, ``flask register-model`` records it as a
@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
-from .config import Config
-from .demo import generate
-from .ml import artifacts
-from .ml.kinds import FeatureData, FeatureSpec
-from .ml.trainer import TrainedModel, TrainOptions, fit
-from .segmentations.presets import PRESETS
+from ..core.config import Config
+from ..data.demo import generate
+from ..ml import artifacts
+from ..ml.kinds import FeatureData, FeatureSpec
+from ..ml.trainer import TrainedModel, TrainOptions, fit
+from ..segmentations.presets import PRESETS
 
 
 def build(out_dir: Path, customers: int, seed: int) -> Path:

@@ -6,11 +6,11 @@ import logging
 
 from flask import g, has_request_context, request
 
-from .extensions import db
-from .logs import context_id
+from ..core.extensions import db
+from ..core.logs import context_id
 from .models import AuditEvent
 
-log = logging.getLogger("segmentation.audit")
+log = logging.getLogger("segmentation.auth.audit")
 
 
 def actor() -> str:

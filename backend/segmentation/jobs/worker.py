@@ -1,9 +1,5 @@
-"""Background tasks on a PostgreSQL-backed queue (procrastinate).
-
-``build_queue(flask_app)`` makes a procrastinate App whose tasks run inside that Flask
-app's context; the API uses it to defer jobs, ``flask --app segmentation worker`` to run
-them. Each task calls the same service functions as the CLI.
-"""
+"""The procrastinate App and its tasks: each runs a service function inside the Flask app's
+context, with the job's id in every log line."""
 
 from __future__ import annotations
 
@@ -12,22 +8,10 @@ import logging
 import procrastinate
 from flask import Flask
 
-from .logs import context_id
+from ..core.logs import context_id
+from . import IMPORT_TASK, QUEUE, RESEGMENT_TASK, TRAIN_TASK, libpq_url
 
 log = logging.getLogger(__name__)
-
-QUEUE = "training"
-TRAIN_TASK = "train_model"
-RESEGMENT_TASK = "resegment"
-IMPORT_TASK = "import_customers"
-
-
-def libpq_url(database_url: str) -> str:
-    """psycopg 3 conninfo for a SQLAlchemy URL."""
-    for prefix in ("postgresql+psycopg2://", "postgresql+psycopg://", "postgres://"):
-        if database_url.startswith(prefix):
-            return "postgresql://" + database_url[len(prefix) :]
-    return database_url
 
 
 def build_queue(flask_app: Flask) -> procrastinate.App:
@@ -36,29 +20,29 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
     )
 
     def train_model(run_id: int) -> None:
-        from .training.service import execute_run
+        from ..training.service import execute_run
 
         context_id.set(f"run-{run_id}")
         with flask_app.app_context():
             execute_run(run_id)
 
     def resegment(version: int) -> None:
-        from .training.pipeline import resegment_version
+        from ..training.pipeline import resegment_version
 
         context_id.set(f"resegment-v{version}")
         with flask_app.app_context():
             resegment_version(version)
 
     def import_customers(import_id: int) -> None:
-        from .imports.service import run_import
+        from ..imports.runner import run_import
 
         context_id.set(f"import-{import_id}")
         with flask_app.app_context():
             run_import(import_id)
 
     def scheduled_training(timestamp: int) -> None:
-        from .segmentations.service import all_segmentations
-        from .training.service import request_training
+        from ..segmentations.service import all_segmentations
+        from ..training.service import request_training
 
         context_id.set("schedule")
         with flask_app.app_context():
@@ -82,9 +66,3 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
         task = queue.task(name="scheduled_training", queue=QUEUE)(scheduled_training)
         queue.periodic(cron=schedule, periodic_id="retrain")(task)
     return queue
-
-
-def defer(queue: procrastinate.App, task_name: str, **kwargs) -> int:
-    """Queue ``task_name``; returns the queue's job id."""
-    with queue.open():
-        return queue.tasks[task_name].defer(**kwargs)

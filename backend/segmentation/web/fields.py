@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from .ml.features import CATEGORIES
-from .values import CENT, MONEY_MAX, NON_NEGATIVE_PATTERN, NUMERIC, NUMERIC_PATTERN, control_error
+from ..core.values import CENT, MONEY_MAX, NON_NEGATIVE_PATTERN, NUMERIC, NUMERIC_PATTERN, control_error
+from ..ml.features import CATEGORIES
 
 
 class Amount(fields.Field):

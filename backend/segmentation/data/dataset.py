@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .extensions import db
+from ..core.extensions import db
 
 
 @contextmanager

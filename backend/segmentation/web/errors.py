@@ -16,7 +16,6 @@ import json
 import logging
 import math
 import time
-import traceback
 from http import HTTPStatus
 
 from flask import Flask, jsonify, request
@@ -24,9 +23,9 @@ from flask_smorest import abort
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import InternalServerError, MethodNotAllowed, TooManyRequests
 
-from .extensions import api, db
-from .logs import context_id
-from .values import CONTROL_EXCEPT_LINES, DIGITS, NO_CONTROL
+from ..core.extensions import api, db
+from ..core.logs import code_path, context_id
+from ..core.values import CONTROL_EXCEPT_LINES, DIGITS, NO_CONTROL
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +44,8 @@ def _json_error(code: int, message: str, headers: dict | None = None):
     return response
 
 
-def where(exc: BaseException) -> str:
-    """The code locations of a traceback (file:line function), without any message."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    return " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-8:]))
-
-
 def log_unhandled(exc: BaseException) -> None:
-    log.error("unhandled %s, reference %s, at %s", type(exc).__name__, context_id.get(), where(exc))
+    log.error("unhandled %s, reference %s, at %s", type(exc).__name__, context_id.get(), code_path(exc))
 
 
 def register(app: Flask) -> None:
@@ -117,7 +110,7 @@ def register_input_checks(app: Flask) -> None:
 
 
 def _retry_after() -> int:
-    from .auth.ratelimit import limiter
+    from ..auth.ratelimit import limiter
 
     current = limiter.current_limit
     if current is not None:

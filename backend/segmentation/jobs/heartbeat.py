@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 
-from .extensions import db
+from ..core.extensions import db
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ml.features import CATEGORIES
+from ..ml.features import CATEGORIES
 
 # (share of customers, {category: (probability of any spend, typical monthly amount)})
 LATENT_SEGMENTS: dict[str, tuple[float, dict[str, tuple[float, float]]]] = {

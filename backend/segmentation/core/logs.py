@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from contextvars import ContextVar
 
 context_id: ContextVar[str] = ContextVar("context_id", default="-")
@@ -27,10 +28,23 @@ def escape(text: str) -> str:
     )
 
 
+def code_path(exc: BaseException) -> str:
+    """The code locations of a traceback (file:line function), without any message: an
+    exception's message can quote customer data (a failed statement quotes its parameters)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-8:]))
+
+
 class EscapingFormatter(logging.Formatter):
     def formatMessage(self, record: logging.LogRecord) -> str:
         record.message = escape(record.message)
         return super().formatMessage(record)
+
+    def formatException(self, ei) -> str:
+        """A library logging a traceback (the queue worker, gunicorn) writes its type and code
+        path only, on one line: never the message, which may quote customer data."""
+        _, exc, _ = ei
+        return f"{type(exc).__name__} at {code_path(exc)}" if exc is not None else ""
 
 
 class ContextFilter(logging.Filter):
