@@ -256,6 +256,26 @@ def test_logged_user_input_is_escaped(trained_app):
     assert "GET /api/v1/customers/1\\n2026-11-23 INFO segmentation.auth.audit FORGED 404" in lines[0]
 
 
+def test_a_logged_traceback_keeps_the_code_path_and_drops_the_message(trained_app):
+    # libraries (the queue worker, a failed job) log whole tracebacks; the message of a
+    # database error quotes the statement's values, so the service's handler writes only the
+    # exception's type and where it passed
+    handler = next(h for h in logging.getLogger().handlers if getattr(h, "_segmentation", False))
+    out = io.StringIO()
+    stdout = handler.setStream(out)
+    try:
+        try:
+            raise ValueError("customer C-77 earns SECRET-4242.42")
+        except ValueError:
+            logging.getLogger("procrastinate.worker").exception("job failed")
+    finally:
+        handler.setStream(stdout)
+    text_ = out.getvalue()
+    assert "SECRET" not in text_ and "C-77" not in text_
+    assert "job failed" in text_ and "ValueError at test_hardening.py:" in text_
+    assert len(text_.strip().splitlines()) == 2  # the message line and one line of code path
+
+
 # -- 6. unknown and locked names look alike ---------------------------------------------------------
 def test_unknown_and_locked_users_get_the_same_answers(trained_app):
     staff(trained_app)

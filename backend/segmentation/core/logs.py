@@ -40,6 +40,14 @@ class EscapingFormatter(logging.Formatter):
         record.message = escape(record.message)
         return super().formatMessage(record)
 
+    def format(self, record: logging.LogRecord) -> str:
+        # another handler may have cached the full traceback text on the record: never reuse it
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
     def formatException(self, ei) -> str:
         """A library logging a traceback (the queue worker, gunicorn) writes its type and code
         path only, on one line: never the message, which may quote customer data."""
