@@ -19,7 +19,7 @@ from pathlib import Path
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_smorest import abort
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from ..core.extensions import db
 from . import audit
@@ -87,6 +87,14 @@ def revoke_api_key(row: ApiKey) -> None:
     if row.revoked_at is None:
         row.revoked_at = db.func.now()
         audit.record("apikey.revoke", f"{row.name} ({row.prefix})")
+
+
+def list_api_keys() -> list[ApiKey]:
+    return list(db.session.scalars(select(ApiKey).order_by(ApiKey.id)))
+
+
+def get_api_key(key_id: int) -> ApiKey | None:
+    return db.session.get(ApiKey, key_id)
 
 
 # changes whenever a key is created, revoked or deleted: one index-only look at a tiny table

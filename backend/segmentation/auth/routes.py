@@ -7,11 +7,10 @@ import secrets
 from flask import current_app, g, session
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
 
 from ..core.extensions import Blueprint, db
-from . import PUBLIC, Principal, audit, create_api_key, requires, revoke_api_key
-from .models import ApiKey, User
+from . import PUBLIC, Principal, audit, create_api_key, get_api_key, list_api_keys, requires, revoke_api_key
+from .models import User
 from .ratelimit import login_limits
 from .schemas import (
     ApiKeyCreateSchema,
@@ -34,6 +33,8 @@ from .users import (
     create_user,
     delete_user,
     end_sessions,
+    get_user,
+    list_users,
     normalise,
 )
 
@@ -84,7 +85,7 @@ class Logout(MethodView):
     @blp.response(204)
     def post(self):
         """Sign out: ends every session of this user, on every device, at once"""
-        user = db.session.get(User, session["uid"]) if session.get("uid") else None
+        user = get_user(session.get("uid"))
         if user is not None and session.get("epoch") == user.session_epoch:
             g.principal = Principal("user", user.id, user.username, user.role)
             end_sessions(user)
@@ -109,7 +110,7 @@ class Users(MethodView):
     @blp.response(200, UserListSchema)
     def get(self):
         """Staff accounts"""
-        return {"items": list(db.session.scalars(select(User).order_by(User.username)))}
+        return {"items": list_users()}
 
     @requires("admin")
     @blp.arguments(UserCreateSchema)
@@ -128,7 +129,7 @@ class Users(MethodView):
 @blp.route("/users/<int:user_id>")
 class UserItem(MethodView):
     def _user(self, user_id: int) -> User:
-        user = db.session.get(User, user_id, with_for_update=True)
+        user = get_user(user_id, for_update=True)
         if user is None:
             abort(404, message=f"User {user_id} does not exist.")
         return user
@@ -174,7 +175,7 @@ class ApiKeys(MethodView):
     @blp.response(200, ApiKeyListSchema)
     def get(self):
         """API keys (never the keys themselves)"""
-        return {"items": list(db.session.scalars(select(ApiKey).order_by(ApiKey.id)))}
+        return {"items": list_api_keys()}
 
     @requires("admin")
     @blp.arguments(ApiKeyCreateSchema)
@@ -199,7 +200,7 @@ class ApiKeyItem(MethodView):
     @blp.alt_response(404, description="No such key")
     def delete(self, key_id):
         """Revoke an API key"""
-        row = db.session.get(ApiKey, key_id)
+        row = get_api_key(key_id)
         if row is None:
             abort(404, message=f"API key {key_id} does not exist.")
         revoke_api_key(row)

@@ -165,6 +165,14 @@ def delete_user(user: User, *, actor_id: int | None = None) -> None:
     db.session.flush()
 
 
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.username)))
+
+
+def get_user(user_id: int | None, *, for_update: bool = False) -> User | None:
+    return db.session.get(User, user_id, with_for_update=for_update) if user_id else None
+
+
 def find_user(username: str) -> User | None:
     return db.session.scalars(select(User).where(User.username == normalise(username))).first()
 

@@ -7,10 +7,10 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 from marshmallow import fields
-from sqlalchemy import text
 
 from ..auth import PUBLIC, requires
-from ..core.extensions import Blueprint, db
+from ..core.extensions import Blueprint
+from ..data.dataset import database_reachable
 from ..predict.serving import holder
 
 blp = Blueprint("health", __name__, description="Process health for load balancers and orchestrators.")
@@ -41,14 +41,8 @@ class Ready(MethodView):
     @blp.alt_response(503, description="Database unreachable or no model loaded")
     def get(self):
         """The database is reachable and a model is loaded"""
-        try:
-            with db.engine.connect() as conn:
-                conn.execute(text("SET LOCAL statement_timeout = 2000"))
-                conn.execute(text("SELECT 1"))
-        except Exception:
+        if not database_reachable():
             abort(503, message="Not ready: the database is unreachable.")
-        finally:
-            db.session.remove()
         snapshot = holder(current_app._get_current_object()).current()
         if snapshot is None:
             abort(503, message="Not ready: no model is loaded (none active yet, or its file was refused).")

@@ -42,6 +42,20 @@ def active_version(segmentation_id: int = 1) -> ModelVersion | None:
     ).first()
 
 
+def get_version(version_id: int | None) -> ModelVersion | None:
+    return db.session.get(ModelVersion, version_id) if version_id else None
+
+
+def versions(segmentation_id: int) -> list[ModelVersion]:
+    """Every stored version of a segmentation, newest first."""
+    query = (
+        select(ModelVersion)
+        .where(ModelVersion.segmentation_id == segmentation_id)
+        .order_by(ModelVersion.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
 def artifact_path(mv: ModelVersion) -> Path:
     return Path(current_app.config["MODEL_DIR"]) / mv.artifact_path
 
@@ -169,6 +183,7 @@ def activate(version: int) -> ModelVersion:
     try:
         FastPredictor.from_artifact(load_version(mv))
     except (artifacts.ArtifactError, ValueError) as exc:
+        db.session.rollback()  # releases the registry lock; nothing was changed
         raise ActivationError(str(exc)) from exc
     old = active_version(mv.segmentation_id)
     if old is not None and old.id != mv.id:

@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
 
 from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
-from ..core.extensions import Blueprint, db
+from ..core.extensions import Blueprint
 from ..jobs import RESEGMENT_TASK, defer
 from ..segmentations import service as segmentations
 from ..segmentations.schemas import SegmentationArgs
 from . import registry
-from .models import ModelVersion, TrainingRun
+from .models import TrainingRun
 from .schemas import JobListArgs, JobListSchema, JobSchema, ModelListSchema, ModelVersionSchema, TriggerSchema
-from .service import QueueUnavailable, fail_stale_runs, latest_runs, request_training
+from .service import QueueUnavailable, get_run, latest_runs, request_training
 
 blp = Blueprint(
     "training",
@@ -45,7 +44,7 @@ def _job(run: TrainingRun) -> dict:
             "model_version_id",
         )
     }
-    mv = db.session.get(ModelVersion, run.model_version_id) if run.model_version_id else None
+    mv = registry.get_version(run.model_version_id)
     data["metrics"] = mv.metrics if mv else None
     return data
 
@@ -95,7 +94,6 @@ class Jobs(MethodView):
     @blp.response(200, JobListSchema)
     def get(self, args):
         """Recent training jobs, newest first"""
-        fail_stale_runs()
         seg = segmentations.get(args["segmentation"])
         return {"items": [_job(r) for r in latest_runs(args["limit"], seg.id)]}
 
@@ -107,8 +105,7 @@ class Job(MethodView):
     @blp.alt_response(404, description="No such job")
     def get(self, job_id):
         """Status, stage and progress of a training job"""
-        fail_stale_runs()
-        run = db.session.get(TrainingRun, job_id)
+        run = get_run(job_id)
         if run is None:
             abort(404, message=f"Training job {job_id} does not exist.")
         return _job(run)
@@ -121,13 +118,7 @@ class Models(MethodView):
     @blp.response(200, ModelListSchema)
     def get(self, segmentation):
         """Every stored model version of the segmentation with its metrics, newest first"""
-        seg = segmentations.get(segmentation)
-        query = (
-            select(ModelVersion)
-            .where(ModelVersion.segmentation_id == seg.id)
-            .order_by(ModelVersion.id.desc())
-        )
-        return {"items": list(db.session.scalars(query))}
+        return {"items": registry.versions(segmentations.get(segmentation).id)}
 
 
 @blp.route("/models/<int:version>/activate")
@@ -149,7 +140,6 @@ class ActivateModel(MethodView):
         except LookupError:
             abort(404, message=f"Model version {version} does not exist.")
         except registry.ActivationError as exc:
-            db.session.rollback()
             abort(409, message=f"Model version {version} cannot be activated: {exc}")
         audit.record("model.activate", f"v{mv.id}", commit=True)
         try:

@@ -99,6 +99,11 @@ class QueueUnavailable(Exception):
     pass
 
 
+def get_run(run_id: int) -> TrainingRun | None:
+    fail_stale_runs()
+    return db.session.get(TrainingRun, run_id)
+
+
 def fail_stale_runs() -> list[int]:
     """Mark runs whose worker died (no heartbeat for RUN_STALE_SECONDS) as failed."""
     stale = current_app.config["RUN_STALE_SECONDS"]
@@ -154,6 +159,7 @@ def request_training(params: dict, trigger: str, queue, segmentation_id: int = 1
 
 
 def latest_runs(limit: int, segmentation_id: int | None = None) -> list[TrainingRun]:
+    fail_stale_runs()
     query = select(TrainingRun).order_by(TrainingRun.id.desc()).limit(limit)
     if segmentation_id is not None:
         query = query.where(TrainingRun.segmentation_id == segmentation_id)
