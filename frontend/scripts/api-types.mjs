@@ -28,7 +28,8 @@ function nullOnlyViaNullable(node) {
 }
 
 const spec = nullOnlyViaNullable(JSON.parse(readFileSync(SPEC, 'utf8')));
-const ast = await openapiTS(spec, { enumValues: true, silent: true });
+// defaults in this API are load defaults of request fields: such a field may be left out
+const ast = await openapiTS(spec, { enumValues: true, defaultNonNullable: false, silent: true });
 const options = { ...(await prettier.resolveConfig(OUT)), filepath: OUT };
 const source = await prettier.format(COMMENT_HEADER + astToString(ast), options);
 

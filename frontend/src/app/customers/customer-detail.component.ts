@@ -78,8 +78,8 @@ export class CustomerDetailComponent {
   ]);
   protected readonly label = featureLabel;
 
-  genderLabel(value: string): string {
-    return GENDERS.find((g) => g.value === value)?.label ?? value;
+  genderLabel(value: string | null | undefined): string {
+    return GENDERS.find((g) => g.value === value)?.label ?? value ?? '';
   }
 
   reload(): void {

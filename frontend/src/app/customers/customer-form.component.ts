@@ -47,7 +47,7 @@ export class CustomerFormComponent {
 
   protected readonly isNew = computed(() => !this.id());
   protected readonly original = signal<Customer | null>(null);
-  protected readonly categories = signal<string[]>(DEFAULT_CATEGORIES);
+  protected readonly categories = signal<readonly string[]>(DEFAULT_CATEGORIES);
   protected readonly form = signal<CustomerForm>(buildCustomerForm(DEFAULT_CATEGORIES));
   protected readonly error = signal<ApiError | null>(null);
   protected readonly saving = signal(false);
@@ -108,7 +108,7 @@ export class CustomerFormComponent {
         next: (customer) => {
           const categories = Object.keys(customer.spending ?? {});
           const form = buildCustomerForm(categories.length ? categories : DEFAULT_CATEGORIES);
-          form.patchValue(customer);
+          form.patchValue({ ...customer, spending: customer.spending ?? {} });
           form.controls.customer_id.disable();
           this.categories.set(categories);
           this.original.set(customer);

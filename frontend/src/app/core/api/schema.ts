@@ -1941,11 +1941,11 @@ export interface components {
        * @description Force this many segments (skips k selection)
        * @default null
        */
-      k: number | null;
+      k?: number | null;
       /** @default null */
-      min_clusters: number | null;
+      min_clusters?: number | null;
       /** @default null */
-      max_clusters: number | null;
+      max_clusters?: number | null;
     };
     Metrics: {
       k?: number;
@@ -2168,9 +2168,9 @@ export interface components {
        * @description Read the source from SOURCE_DATABASE_URL
        * @default false
        */
-      external: boolean;
+      external?: boolean;
       /** @default customer_id */
-      id_column: string;
+      id_column?: string;
       /** @enum {string|null} */
       preset?: 'lifestyle' | 'bank-profile' | 'income-score' | 'value-rfm' | null;
     };
@@ -2466,12 +2466,12 @@ export interface components {
        * @description The column with the bank's customer ids
        * @default customer_id
        */
-      id_column: string;
+      id_column?: string;
       /**
        * @description JSON object column -> type, e.g. {"Tenure": "number"}
        * @default {}
        */
-      types: string;
+      types?: string;
     };
     Login: {
       username: string;
