@@ -47,6 +47,15 @@ describe('mutation', () => {
     expect(save.error()).toBeNull();
   });
 
+  it('stops being pending when the call ends without an answer (a cancelled confirmation)', () => {
+    const { save } = make();
+    const call = new Subject<string>();
+    save.run(call);
+    call.complete();
+    expect(save.pending()).toBe(false);
+    expect(save.error()).toBeNull();
+  });
+
   it('drops the call when its component goes', () => {
     const { save, destroy } = make();
     const call = new Subject<string>();

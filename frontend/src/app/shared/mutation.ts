@@ -16,6 +16,7 @@ export interface MutationHandlers<T> {
 /**
  * A call that changes something on the server (save, create, delete, start), as the page shows
  * it: `pending` while it runs (the button is disabled), `error` for the banner once it failed.
+ * The call may start with a confirmation (`confirmAction(...).pipe(filter(Boolean), switchMap(...))`).
  * One per action, made in a field initializer (it needs the injection context): the call is
  * dropped with the component.
  */
@@ -39,6 +40,8 @@ export class Mutation {
         const apiError = asApiError(error);
         this.failure.set(handlers.failed?.(apiError) === true ? null : apiError);
       },
+      // a call that ends without an answer (e.g. a confirmation dialog was cancelled)
+      complete: () => this.running.set(false),
     });
   }
 
