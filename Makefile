@@ -10,7 +10,7 @@ NPM := cd frontend && NG_CLI_ANALYTICS=false timeout 900 npm
 DEMO_CUSTOMERS ?= 20000
 
 .PHONY: help install install-web build-web migrate bootstrap run stop test lint lint-web format test-backend \
-        test-web test-e2e check-deploy bench evaluate clean
+        test-web test-e2e check-deploy bench evaluate clean api-types
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -53,9 +53,20 @@ test: lint test-backend test-web test-e2e ## the whole suite: lint, backend, web
 lint: install lint-web ## ruff check and format check (backend, bench); ESLint and Prettier (web app)
 	cd backend && ../$(BIN)/ruff check . ../bench ../evaluation && ../$(BIN)/ruff format --check . ../bench ../evaluation
 
-lint-web: install-web ## ESLint and the Prettier check for the web app
+lint-web: install-web ## ESLint, the Prettier check, and the API types equal to what the snapshot generates
 	$(NPM) run lint
 	$(NPM) run format:check
+	$(NPM) run api:check
+
+API_SPEC := frontend/src/app/core/api/openapi.json
+
+api-types: install install-web ## snapshot the API's OpenAPI document and generate the web app's types from it
+	@# the document needs no database: nothing connects while the app is built, so any URL will do
+	cd backend && DATABASE_URL=postgresql://unused@127.0.0.1:1/unused \
+	  ../$(BIN)/flask --app segmentation openapi write ../$(API_SPEC).tmp
+	$(BIN)/python -m json.tool --indent 2 --no-ensure-ascii $(API_SPEC).tmp $(API_SPEC)
+	rm $(API_SPEC).tmp
+	$(NPM) run api:types
 
 format: install ## apply ruff's fixes and formatting
 	cd backend && ../$(BIN)/ruff check --fix . ../bench ../evaluation && ../$(BIN)/ruff format . ../bench ../evaluation

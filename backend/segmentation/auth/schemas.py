@@ -55,10 +55,13 @@ class UserPatchSchema(ma.Schema):
 class UserSchema(ma.Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
-    role = fields.String(required=True)
+    role = fields.String(required=True, metadata={"enum": list(ROLES)})
     disabled = fields.Boolean(required=True)
     created_at = fields.DateTime(required=True)
     last_login_at = fields.DateTime(allow_none=True)
+    locked_until = fields.DateTime(
+        allow_none=True, metadata={"description": "Set while sign-in is locked after repeated failures"}
+    )
 
 
 class UserListSchema(ma.Schema):
@@ -77,7 +80,7 @@ class ApiKeySchema(ma.Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     prefix = fields.String(required=True)
-    role = fields.String(required=True)
+    role = fields.String(required=True, metadata={"enum": list(ROLES)})
     created_at = fields.DateTime(required=True)
     last_used_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)

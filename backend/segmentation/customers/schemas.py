@@ -91,11 +91,11 @@ class CustomerSegmentSchema(ma.Schema):
 class CustomerSchema(ma.Schema):
     customer_id = fields.String(required=True, metadata={"description": "The bank's own customer id"})
     age = fields.Integer(allow_none=True)
-    gender = fields.String(allow_none=True)
+    gender = fields.String(allow_none=True, metadata={"enum": list(GENDERS)})
     monthly_income = fields.Float(allow_none=True)
     account_balance = fields.Float(allow_none=True)
     loyalty_score = fields.Integer(allow_none=True)
-    education_level = fields.String(allow_none=True)
+    education_level = fields.String(allow_none=True, metadata={"enum": list(EDUCATION_LEVELS)})
     has_loan = fields.Boolean()
     online_interactions = fields.Integer()
     branch_visits = fields.Integer()

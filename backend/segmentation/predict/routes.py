@@ -22,7 +22,7 @@ from .schemas import (
 )
 from .serving import holder
 
-NON_EMPTY_PROFILES = {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/Profile"}}
+NON_EMPTY_PROFILES = {"type": "array", "minItems": 1, "items": ProfileSchema}
 
 blp = Blueprint(
     "predict",

@@ -5,7 +5,7 @@ import { Router, provideRouter } from '@angular/router';
 import { signInAs } from '../core/auth/auth.testing';
 import { AdminPageComponent } from './admin-page.component';
 import { ADMIN_USER, API_KEY } from './admin.fixture';
-import { provideDialogTesting } from './admin.testing';
+import { provideDialogTesting } from '../shared/dialog.testing';
 
 describe('AdminPageComponent', () => {
   let fixture: ComponentFixture<AdminPageComponent>;

@@ -11,14 +11,14 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { MatSelectModule } from '@angular/material/select';
-import { asApiError } from '../core/api-error';
-import { ROLE_LABELS, Role } from '../core/auth/auth.models';
+import { Role } from '../core/auth/auth.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { mutation } from '../shared/mutation';
 import { AdminApi } from './admin-api.service';
-import { ApiKey, ROLES } from './admin.models';
+import { ApiKey } from './admin.models';
 import { controlMessage, showApiErrors } from './form-errors';
 import { showNewApiKey } from './new-api-key-dialog.component';
+import { RoleFieldComponent } from './role-field.component';
 
 const MESSAGES = {
   required: 'Enter a name.',
@@ -38,8 +38,8 @@ const MESSAGES = {
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
-    MatSelectModule,
     ErrorBannerComponent,
+    RoleFieldComponent,
   ],
   templateUrl: './api-key-form.component.html',
   styleUrl: './admin-forms.css',
@@ -53,9 +53,7 @@ export class ApiKeyFormComponent {
   /** The new key's row, without the key. */
   readonly created = output<ApiKey>();
 
-  protected readonly roles = ROLES;
-  protected readonly roleLabels = ROLE_LABELS;
-  protected readonly saving = signal(false);
+  protected readonly create = mutation();
   protected readonly error = signal('');
   protected readonly form = new FormGroup({
     name: new FormControl('', {
@@ -73,22 +71,20 @@ export class ApiKeyFormComponent {
       return;
     }
     const { name, role } = this.form.getRawValue();
-    this.saving.set(true);
-    this.api.createApiKey({ name: name.trim(), role }).subscribe({
-      next: ({ key, ...row }) => {
-        this.saving.set(false);
+    this.create.run(this.api.createApiKey({ name: name.trim(), role }), {
+      done: ({ key, ...row }) => {
         this.formDirective().resetForm({ name: '', role: 'viewer' });
         this.created.emit(row);
         showNewApiKey(this.dialog, { ...row, key }).subscribe();
       },
-      error: (error: unknown) => {
-        this.saving.set(false);
-        this.error.set(showApiErrors(this.form, asApiError(error)));
+      failed: (error) => {
+        this.error.set(showApiErrors(this.form, error));
+        return true;
       },
     });
   }
 
-  protected message(name: 'name' | 'role'): string {
-    return controlMessage(this.form.get(name), MESSAGES);
+  protected message(): string {
+    return controlMessage(this.form.controls.name, MESSAGES);
   }
 }

@@ -6,7 +6,7 @@ import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatSelectHarness } from '@angular/material/select/testing';
 import { errorInterceptor } from '../core/error.interceptor';
 import { API_KEY, NEW_API_KEY } from './admin.fixture';
-import { provideDialogTesting } from './admin.testing';
+import { provideDialogTesting } from '../shared/dialog.testing';
 import { ApiKeysPanelComponent } from './api-keys-panel.component';
 
 describe('ApiKeysPanelComponent', () => {

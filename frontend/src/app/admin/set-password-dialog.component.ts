@@ -11,8 +11,8 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { Observable, map } from 'rxjs';
-import { asApiError } from '../core/api-error';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { mutation } from '../shared/mutation';
 import { AdminApi } from './admin-api.service';
 import { StaffUser } from './admin.models';
 import { controlMessage, setApiError } from './form-errors';
@@ -40,8 +40,8 @@ const MESSAGES: Record<string, string> = {
     <form [formGroup]="form" (ngSubmit)="setPassword()" novalidate>
       <mat-dialog-content>
         <p>Their current sessions end; tell them the new password by a safe channel.</p>
-        @if (error()) {
-          <app-error-banner [message]="error()" />
+        @if (save.error(); as e) {
+          <app-error-banner [message]="e.message" />
         }
         <mat-form-field class="full">
           <mat-label>New password</mat-label>
@@ -70,7 +70,7 @@ const MESSAGES: Record<string, string> = {
       </mat-dialog-content>
       <mat-dialog-actions align="end">
         <button mat-button type="button" mat-dialog-close>Cancel</button>
-        <button mat-flat-button type="submit" [disabled]="saving()">Set password</button>
+        <button mat-flat-button type="submit" [disabled]="save.pending()">Set password</button>
       </mat-dialog-actions>
     </form>
   `,
@@ -91,25 +91,21 @@ export class SetPasswordDialogComponent {
     validators: [Validators.required, Validators.minLength(12), Validators.maxLength(256)],
   });
   protected readonly form = new FormGroup({ password: this.password });
-  protected readonly saving = signal(false);
-  protected readonly error = signal('');
+  protected readonly save = mutation();
   protected readonly showPassword = signal(false);
 
   setPassword(): void {
-    this.error.set('');
+    this.save.clearError();
     if (this.password.invalid) {
       this.password.markAsTouched();
       return;
     }
-    this.saving.set(true);
-    this.api.updateUser(this.user.id, { password: this.password.value }).subscribe({
-      next: () => this.dialogRef.close(true),
-      error: (error: unknown) => {
-        const apiError = asApiError(error);
-        const message = apiError.fieldMessage('password');
-        this.saving.set(false);
+    this.save.run(this.api.updateUser(this.user.id, { password: this.password.value }), {
+      done: () => this.dialogRef.close(true),
+      failed: (error) => {
+        const message = error.fieldMessage('password');
         if (message) setApiError(this.password, message);
-        else this.error.set(apiError.message);
+        return !!message;
       },
     });
   }

@@ -10,15 +10,15 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { MatSelectModule } from '@angular/material/select';
-import { asApiError } from '../core/api-error';
-import { ROLE_LABELS, Role } from '../core/auth/auth.models';
+import { Role } from '../core/auth/auth.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { mutation } from '../shared/mutation';
 import { AdminApi } from './admin-api.service';
-import { ROLES, StaffUser } from './admin.models';
+import { StaffUser } from './admin.models';
 import { controlMessage, showApiErrors } from './form-errors';
+import { RoleFieldComponent } from './role-field.component';
 
-type Field = 'username' | 'password' | 'role';
+type Field = 'username' | 'password';
 
 /** The API's rules (UserCreateSchema), checked here first so mistakes show at once. */
 const MESSAGES: Record<Field, Record<string, string>> = {
@@ -33,7 +33,6 @@ const MESSAGES: Record<Field, Record<string, string>> = {
     minlength: 'At least 12 characters.',
     maxlength: 'At most 256 characters.',
   },
-  role: {},
 };
 
 /** Adds a staff account; a taken user name or the API's rules show under the field. */
@@ -45,8 +44,8 @@ const MESSAGES: Record<Field, Record<string, string>> = {
     MatFormFieldModule,
     MatIconModule,
     MatInputModule,
-    MatSelectModule,
     ErrorBannerComponent,
+    RoleFieldComponent,
   ],
   templateUrl: './user-form.component.html',
   styleUrl: './admin-forms.css',
@@ -58,9 +57,7 @@ export class UserFormComponent {
 
   readonly created = output<StaffUser>();
 
-  protected readonly roles = ROLES;
-  protected readonly roleLabels = ROLE_LABELS;
-  protected readonly saving = signal(false);
+  protected readonly create = mutation();
   protected readonly error = signal('');
   protected readonly showPassword = signal(false);
   protected readonly form = new FormGroup({
@@ -87,18 +84,16 @@ export class UserFormComponent {
       this.focusFirstInvalid();
       return;
     }
-    this.saving.set(true);
-    this.api.createUser(this.form.getRawValue()).subscribe({
-      next: (user) => {
-        this.saving.set(false);
+    this.create.run(this.api.createUser(this.form.getRawValue()), {
+      done: (user) => {
         this.showPassword.set(false);
         this.formDirective().resetForm({ username: '', password: '', role: 'viewer' });
         this.created.emit(user);
       },
-      error: (error: unknown) => {
-        this.saving.set(false);
-        this.error.set(showApiErrors(this.form, asApiError(error), 'username'));
+      failed: (error) => {
+        this.error.set(showApiErrors(this.form, error, 'username'));
         this.focusFirstInvalid();
+        return true;
       },
     });
   }

@@ -6,7 +6,7 @@ import { MatSelectHarness } from '@angular/material/select/testing';
 import { signInAs } from '../core/auth/auth.testing';
 import { errorInterceptor } from '../core/error.interceptor';
 import { ADMIN_USER, ANALYST_USER } from './admin.fixture';
-import { provideDialogTesting } from './admin.testing';
+import { provideDialogTesting } from '../shared/dialog.testing';
 import { UsersPanelComponent } from './users-panel.component';
 
 describe('UsersPanelComponent', () => {

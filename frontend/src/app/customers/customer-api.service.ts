@@ -23,9 +23,12 @@ export class CustomerApi {
     return this.http.get<CustomerPage>(BASE, { params });
   }
 
-  /** One customer, following `id()`. */
-  customerResource(id: () => string) {
-    return httpResource<Customer>(() => `${BASE}/${encodeURIComponent(id())}`);
+  /** One customer, following `id()`; nothing is asked while it is undefined. */
+  customerResource(id: () => string | undefined) {
+    return httpResource<Customer>(() => {
+      const value = id();
+      return value === undefined ? undefined : `${BASE}/${encodeURIComponent(value)}`;
+    });
   }
 
   /** Why a customer is in their segment; nothing is asked while `id()` is undefined. */

@@ -1,9 +1,12 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { Router, provideRouter } from '@angular/router';
+import { Role } from '../core/auth/auth.models';
+import { signInAs } from '../core/auth/auth.testing';
 import { errorInterceptor } from '../core/error.interceptor';
 import { provideAppCharts } from '../shared/chart-setup';
+import { provideDialogTesting } from '../shared/dialog.testing';
 import { CustomerDetailComponent } from './customer-detail.component';
 import { CUSTOMER } from './customer.fixture';
 import { Customer } from './customer.models';
@@ -27,7 +30,7 @@ describe('CustomerDetailComponent', () => {
   let backend: HttpTestingController;
   let el: HTMLElement;
 
-  async function open(id: string, customer: Customer): Promise<void> {
+  async function open(id: string, customer: Customer, role?: Role): Promise<void> {
     TestBed.configureTestingModule({
       imports: [CustomerDetailComponent],
       providers: [
@@ -35,9 +38,11 @@ describe('CustomerDetailComponent', () => {
         provideHttpClient(withInterceptors([errorInterceptor])),
         provideHttpClientTesting(),
         provideAppCharts(),
+        provideDialogTesting(),
       ],
     });
     backend = TestBed.inject(HttpTestingController);
+    if (role) signInAs(role);
     fixture = TestBed.createComponent(CustomerDetailComponent);
     fixture.componentRef.setInput('id', id);
     el = fixture.nativeElement;
@@ -103,6 +108,47 @@ describe('CustomerDetailComponent', () => {
     );
     expect(el.querySelector('.summary')?.textContent).toContain('Spends on travel.');
     expect(el.textContent).toContain('Loyalty score');
+  });
+
+  it('deletes the customer only after confirming, and shows a refusal', async () => {
+    await open('C10001', IMPORTED, 'admin');
+    const router = TestBed.inject(Router);
+    vi.spyOn(router, 'navigate').mockResolvedValue(true);
+    const button = (root: ParentNode, text: string) =>
+      [...root.querySelectorAll('button')].find((b) => b.textContent?.includes(text))!;
+    const dialog = () => document.querySelector<HTMLElement>('mat-dialog-container')!;
+
+    button(el, 'Delete').click();
+    await fixture.whenStable();
+    button(dialog(), 'Cancel').click();
+    await fixture.whenStable();
+    backend.expectNone('/api/v1/customers/C10001');
+
+    button(el, 'Delete').click();
+    await fixture.whenStable();
+    button(dialog(), 'Delete').click();
+    await fixture.whenStable();
+    const refused = backend.expectOne('/api/v1/customers/C10001');
+    expect(refused.request.method).toBe('DELETE');
+    refused.flush(
+      { code: 409, status: 'Conflict', message: 'An import is writing this customer.' },
+      { status: 409, statusText: 'Conflict' },
+    );
+    await settle();
+    expect(el.querySelector('[role="alert"]')?.textContent).toContain(
+      'An import is writing this customer.',
+    );
+    expect(router.navigate).not.toHaveBeenCalled();
+
+    button(el, 'Delete').click();
+    await fixture.whenStable();
+    button(dialog(), 'Delete').click();
+    await fixture.whenStable();
+    backend
+      .expectOne('/api/v1/customers/C10001')
+      .flush(null, { status: 204, statusText: 'No Content' });
+    await settle();
+    expect(router.navigate).toHaveBeenCalledWith(['/customers']);
   });
 
   it('says so when there is no such customer', async () => {

@@ -1,5 +1,5 @@
 import { DatePipe, DecimalPipe, TitleCasePipe } from '@angular/common';
-import { Component, computed, inject, input, signal } from '@angular/core';
+import { Component, computed, inject, input } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatDialog } from '@angular/material/dialog';
@@ -12,6 +12,7 @@ import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
 import { confirmAction } from '../shared/confirm-dialog.component';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { mutation } from '../shared/mutation';
 import { fallbackSpecs } from '../shared/feature-format';
 import { CUSTOMER_COLOUR, featureLabel, segmentColour } from '../shared/palette';
 import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.component';
@@ -57,10 +58,10 @@ export class CustomerDetailComponent {
   protected readonly explanation = computed<Explanation | null>(() =>
     this.explanationResource.hasValue() ? this.explanationResource.value() : null,
   );
-  private readonly deleteError = signal<ApiError | null>(null);
-  protected readonly error = computed(() => {
+  private readonly deletion = mutation();
+  protected readonly error = computed<ApiError | null>(() => {
     const error = this.customerResource.error();
-    return error ? asApiError(error) : this.deleteError();
+    return error ? asApiError(error) : this.deletion.error();
   });
   protected readonly colour = segmentColour;
   protected readonly categories = computed(() =>
@@ -78,34 +79,29 @@ export class CustomerDetailComponent {
   ]);
   protected readonly label = featureLabel;
 
-  genderLabel(value: string): string {
-    return GENDERS.find((g) => g.value === value)?.label ?? value;
+  genderLabel(value: string | null | undefined): string {
+    return GENDERS.find((g) => g.value === value)?.label ?? value ?? '';
   }
 
   reload(): void {
-    this.deleteError.set(null);
+    this.deletion.clearError();
     this.customerResource.reload();
   }
 
   deleteCustomer(): void {
     const customer = this.customer();
     if (!customer) return;
-    confirmAction(this.dialog, {
+    const confirmed = confirmAction(this.dialog, {
       title: `Delete customer ${customer.customer_id}?`,
       message: 'The customer and their segment history are removed permanently.',
       confirmLabel: 'Delete',
       destructive: true,
-    })
-      .pipe(
-        filter(Boolean),
-        switchMap(() => this.api.delete(customer.customer_id)),
-      )
-      .subscribe({
-        next: () => {
-          this.snackBar.open(`Customer ${customer.customer_id} deleted.`, 'OK', { duration: 5000 });
-          this.router.navigate(['/customers']);
-        },
-        error: (error: unknown) => this.deleteError.set(asApiError(error)),
-      });
+    }).pipe(filter(Boolean));
+    this.deletion.run(confirmed.pipe(switchMap(() => this.api.delete(customer.customer_id))), {
+      done: () => {
+        this.snackBar.open(`Customer ${customer.customer_id} deleted.`, 'OK', { duration: 5000 });
+        this.router.navigate(['/customers']);
+      },
+    });
   }
 }

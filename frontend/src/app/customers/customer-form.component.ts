@@ -1,5 +1,4 @@
-import { Component, DestroyRef, computed, effect, inject, input, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Component, computed, inject, input } from '@angular/core';
 import { AbstractControl, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -13,6 +12,7 @@ import { Observable } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { applyApiErrors } from '../shared/form-errors';
+import { mutation } from '../shared/mutation';
 import { errorMessage } from '../shared/number-validators';
 import { featureLabel } from '../shared/palette';
 import { CustomerApi } from './customer-api.service';
@@ -40,27 +40,32 @@ export class CustomerFormComponent {
   private readonly api = inject(CustomerApi);
   private readonly router = inject(Router);
   private readonly snackBar = inject(MatSnackBar);
-  private readonly destroyRef = inject(DestroyRef);
 
   /** Route parameter :id; absent when adding a customer. */
   readonly id = input<string>();
 
   protected readonly isNew = computed(() => !this.id());
-  protected readonly original = signal<Customer | null>(null);
-  protected readonly categories = signal<string[]>(DEFAULT_CATEGORIES);
-  protected readonly form = signal<CustomerForm>(buildCustomerForm(DEFAULT_CATEGORIES));
-  protected readonly error = signal<ApiError | null>(null);
-  protected readonly saving = signal(false);
+  private readonly customerResource = this.api.customerResource(this.id);
+  /** The stored customer being edited (null while it loads, and when adding one). */
+  protected readonly original = computed<Customer | null>(() =>
+    this.id() && this.customerResource.hasValue() ? this.customerResource.value() : null,
+  );
+  protected readonly categories = computed<readonly string[]>(() => {
+    const original = this.original();
+    return original ? Object.keys(original.spending ?? {}) : DEFAULT_CATEGORIES;
+  });
+  protected readonly form = computed<CustomerForm>(() => {
+    const original = this.original();
+    return original ? formFor(original) : buildCustomerForm(DEFAULT_CATEGORIES);
+  });
+  protected readonly save = mutation();
+  protected readonly error = computed<ApiError | null>(() => {
+    const error = this.customerResource.error();
+    return error ? asApiError(error) : this.save.error();
+  });
   protected readonly genders = GENDERS;
   protected readonly educationLevels = EDUCATION_LEVELS;
   protected readonly label = featureLabel;
-
-  constructor() {
-    effect(() => {
-      const id = this.id();
-      if (id) this.load(id);
-    });
-  }
 
   message(control: AbstractControl | null, label: string): string {
     return errorMessage(control, label);
@@ -68,7 +73,7 @@ export class CustomerFormComponent {
 
   saveCustomer(): void {
     const form = this.form();
-    this.error.set(null);
+    this.save.clearError();
     if (form.invalid) {
       form.markAllAsTouched();
       return;
@@ -86,42 +91,24 @@ export class CustomerFormComponent {
     } else {
       request = this.api.create(value);
     }
-    this.saving.set(true);
-    request.pipe(takeUntilDestroyed(this.destroyRef)).subscribe({
-      next: (saved) => {
-        this.saving.set(false);
+    this.save.run(request, {
+      done: (saved) => {
         this.snackBar.open(`Customer ${saved.customer_id} saved.`, 'OK', { duration: 4000 });
         this.router.navigate(['/customers', saved.customer_id]);
       },
-      error: (error: unknown) => {
-        this.saving.set(false);
-        this.showApiError(asApiError(error));
+      failed: (error) => {
+        applyApiErrors(form, error);
+        if (error.status === 409) form.controls.customer_id.setErrors({ api: error.message });
       },
     });
   }
+}
 
-  private load(id: string): void {
-    this.api
-      .get(id)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (customer) => {
-          const categories = Object.keys(customer.spending ?? {});
-          const form = buildCustomerForm(categories.length ? categories : DEFAULT_CATEGORIES);
-          form.patchValue(customer);
-          form.controls.customer_id.disable();
-          this.categories.set(categories);
-          this.original.set(customer);
-          this.form.set(form);
-        },
-        error: (error: unknown) => this.error.set(asApiError(error)),
-      });
-  }
-
-  private showApiError(error: ApiError): void {
-    const form = this.form();
-    applyApiErrors(form, error);
-    if (error.status === 409) form.controls.customer_id.setErrors({ api: error.message });
-    this.error.set(error);
-  }
+/** The edit form, filled with the stored customer (its id cannot change). */
+function formFor(customer: Customer): CustomerForm {
+  const categories = Object.keys(customer.spending ?? {});
+  const form = buildCustomerForm(categories.length ? categories : DEFAULT_CATEGORIES);
+  form.patchValue({ ...customer, spending: customer.spending ?? {} });
+  form.controls.customer_id.disable();
+  return form;
 }

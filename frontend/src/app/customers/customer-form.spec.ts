@@ -4,7 +4,7 @@ import { buildCustomerForm, changedFields, toCustomerWrite } from './customer-fo
 describe('customer form rules', () => {
   function formWith(changes: Record<string, unknown>) {
     const form = buildCustomerForm(['Utilities', 'Travel']);
-    form.patchValue({ ...CUSTOMER, ...changes });
+    form.patchValue({ ...CUSTOMER, spending: CUSTOMER.spending ?? {}, ...changes });
     return form;
   }
 

@@ -23,7 +23,7 @@ const count = () =>
   new FormControl<number | null>(0, [Validators.required, Validators.min(0), integerValidator]);
 
 /** The customer form: same rules as the API so most mistakes are caught before sending. */
-export function buildCustomerForm(categories: string[]): CustomerForm {
+export function buildCustomerForm(categories: readonly string[]): CustomerForm {
   const spending: Record<string, NumberControl> = {};
   for (const category of categories) {
     spending[category] = new FormControl<number | null>(0, [

@@ -15,7 +15,7 @@ export const CUSTOMER: Customer = {
   call_center_calls: 0,
   spending: { Utilities: 120, Travel: 300 },
   rfm: null,
-  segment: { id: 1, name: 'Affluent Traveller', model_version: 3 },
+  segment: { id: 1, name: 'Affluent Traveller', strategy: 'Premium travel card', model_version: 3 },
   previous_segment: null,
   created_at: '2026-11-01T10:00:00Z',
   updated_at: '2026-11-01T10:00:00Z',

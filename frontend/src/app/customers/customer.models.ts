@@ -1,76 +1,42 @@
-import { Rfm } from '../shared/model.models';
+import { Schemas, choices } from '../core/api/api-schemas';
+import {
+  customerCreateEducation_levelValues,
+  customerCreateGenderValues,
+  transactionCategoryValues,
+} from '../core/api/schema';
 
-export type Gender = 'F' | 'M' | 'X';
-export type EducationLevel = 'primary' | 'secondary' | 'bachelor' | 'master' | 'doctorate';
+export type Gender = NonNullable<Schemas['CustomerCreate']['gender']>;
+export type EducationLevel = NonNullable<Schemas['CustomerCreate']['education_level']>;
 
-export const GENDERS: { value: Gender; label: string }[] = [
-  { value: 'F', label: 'Female' },
-  { value: 'M', label: 'Male' },
-  { value: 'X', label: 'Other / not stated' },
-];
+/** One label per gender the API knows: a new one fails to compile until it has a label. */
+const GENDER_LABELS: Record<Gender, string> = {
+  F: 'Female',
+  M: 'Male',
+  X: 'Other / not stated',
+};
 
-export const EDUCATION_LEVELS: EducationLevel[] = [
-  'primary',
-  'secondary',
-  'bachelor',
-  'master',
-  'doctorate',
-];
+export const GENDERS: readonly { value: Gender; label: string }[] = choices(
+  customerCreateGenderValues,
+).map((value) => ({ value, label: GENDER_LABELS[value] }));
+
+export const EDUCATION_LEVELS: readonly EducationLevel[] = choices(
+  customerCreateEducation_levelValues,
+);
 
 /** Spending categories used when the active model is not known yet. */
-export const DEFAULT_CATEGORIES = [
-  'Utilities',
-  'Groceries',
-  'Transport',
-  'Dining',
-  'Entertainment',
-  'OnlineShopping',
-  'Travel',
-  'Healthcare',
-];
+export const DEFAULT_CATEGORIES: readonly string[] = transactionCategoryValues;
 
-export interface CustomerSegment {
-  id: number;
-  name: string;
-  strategy?: string;
-  model_version?: number;
-}
+export type CustomerSegment = Schemas['SegmentRef'];
 
-/** Fields a client may send on POST (all) or PATCH (any subset). */
-export interface CustomerWrite {
-  /** The bank's own id, text such as "C10001" (the API also accepts integers on input). */
-  customer_id: string;
-  age: number;
-  gender: Gender;
-  monthly_income: number;
-  account_balance: number;
-  loyalty_score: number;
-  education_level: EducationLevel;
-  has_loan: boolean;
-  online_interactions: number;
-  branch_visits: number;
-  call_center_calls: number;
-  spending: Record<string, number>;
-}
+/** Body of POST /customers. */
+export type CustomerWrite = Schemas['CustomerCreate'];
 
-export interface Customer extends CustomerWrite {
-  rfm: Rfm | null;
-  segment: CustomerSegment | null;
-  previous_segment: CustomerSegment | null;
-  /** Imported columns: column -> value. */
-  attributes?: Record<string, string | number | boolean | null>;
-  /** The current segment in each segmentation. */
-  segments?: { segmentation: string; segment: CustomerSegment | null }[];
-  created_at: string;
-  updated_at: string;
-}
+/** Body of PATCH /customers/{id}: any subset. */
+export type CustomerChanges = Schemas['CustomerPatch'];
 
-export interface CustomerPage {
-  items: Customer[];
-  total: number;
-  page: number;
-  per_page: number;
-}
+export type Customer = Schemas['Customer'];
+
+export type CustomerPage = Schemas['CustomerList'];
 
 export interface CustomerQuery {
   q?: string;
@@ -79,19 +45,6 @@ export interface CustomerQuery {
   per_page: number;
 }
 
-export interface Driver {
-  feature: string;
-  value: number;
-  segment_mean: number;
-  population_mean: number;
-  text: string;
-}
+export type Driver = Schemas['Driver'];
 
-export interface Explanation {
-  customer_id: string;
-  segment: CustomerSegment;
-  distance: number;
-  runner_up: (CustomerSegment & { distance: number }) | null;
-  drivers: Driver[];
-  summary: string;
-}
+export type Explanation = Schemas['Explanation'];

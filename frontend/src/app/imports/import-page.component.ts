@@ -1,16 +1,17 @@
 import { DatePipe, DecimalPipe } from '@angular/common';
-import { Component, DestroyRef, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Component, computed, inject, signal } from '@angular/core';
+import { rxResource } from '@angular/core/rxjs-interop';
 import { FormControl, FormGroup, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { Subscription } from 'rxjs';
+import { tap } from 'rxjs';
 import { ApiError, asApiError } from '../core/api-error';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { applyApiErrors } from '../shared/form-errors';
+import { mutation } from '../shared/mutation';
 import { ImportApi, rejectsUrl } from './import-api.service';
 import { ImportProgressComponent } from './import-progress.component';
 import { CustomerImport, hasRejects, isImportFinished } from './import.models';
@@ -37,7 +38,6 @@ const ACCEPTED = /\.(csv|parquet)$/i;
 })
 export class ImportPageComponent {
   private readonly api = inject(ImportApi);
-  private readonly destroyRef = inject(DestroyRef);
 
   private readonly recentResource = this.api.recentResource();
   protected readonly recent = computed(() =>
@@ -52,16 +52,31 @@ export class ImportPageComponent {
   protected readonly form = new FormGroup({
     id_column: new FormControl('', { nonNullable: true }),
   });
-  protected readonly current = signal<CustomerImport | null>(null);
-  protected readonly error = signal<ApiError | null>(null);
-  protected readonly uploading = signal(false);
+  protected readonly upload = mutation();
+  /** The import last started here; `progress` polls it until it ends. */
+  private readonly started = signal<CustomerImport | null>(null);
+  private readonly progress = rxResource({
+    params: () => this.started() ?? undefined,
+    stream: ({ params }) =>
+      this.api.watch(params).pipe(
+        tap((latest) => {
+          if (isImportFinished(latest)) this.recentResource.reload();
+        }),
+      ),
+  });
+  protected readonly current = computed(() =>
+    this.progress.hasValue() ? this.progress.value() : this.started(),
+  );
+  protected readonly error = computed<ApiError | null>(() => {
+    const error = this.progress.error();
+    return error ? asApiError(error) : this.upload.error();
+  });
   protected readonly busy = computed(() => {
     const current = this.current();
-    return this.uploading() || (!!current && !isImportFinished(current));
+    return this.upload.pending() || (!!current && !isImportFinished(current));
   });
   protected readonly rejectsUrl = rejectsUrl;
   protected readonly hasRejects = hasRejects;
-  private watching?: Subscription;
 
   chooseFile(event: Event): void {
     const file = (event.target as HTMLInputElement).files?.[0] ?? null;
@@ -76,48 +91,25 @@ export class ImportPageComponent {
       return;
     }
     if (this.fileError()) return;
-    this.error.set(null);
-    this.uploading.set(true);
-    this.api
-      .upload(file, this.form.controls.id_column.value)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (item) => {
-          this.uploading.set(false);
-          this.follow(item);
-        },
-        error: (error: unknown) => {
-          this.uploading.set(false);
-          const apiError = asApiError(error);
-          const placed =
-            applyApiErrors(this.form, apiError, 'form.') || applyApiErrors(this.form, apiError);
-          const fileMessage =
-            apiError.fieldMessage('form.file') ??
-            apiError.fieldMessage('files.file') ??
-            apiError.fieldMessage('file');
-          if (fileMessage) this.fileError.set(fileMessage);
-          this.error.set(placed || fileMessage ? null : apiError);
-        },
-      });
+    this.upload.run(this.api.upload(file, this.form.controls.id_column.value), {
+      done: (item) => {
+        this.started.set(item);
+        this.recentResource.reload();
+      },
+      failed: (error) => {
+        const placed =
+          applyApiErrors(this.form, error, 'form.') || applyApiErrors(this.form, error);
+        const fileMessage =
+          error.fieldMessage('form.file') ??
+          error.fieldMessage('files.file') ??
+          error.fieldMessage('file');
+        if (fileMessage) this.fileError.set(fileMessage);
+        return placed || !!fileMessage;
+      },
+    });
   }
 
   reloadList(): void {
     this.recentResource.reload();
-  }
-
-  private follow(item: CustomerImport): void {
-    this.watching?.unsubscribe();
-    this.current.set(item);
-    this.recentResource.reload();
-    this.watching = this.api
-      .watch(item)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (latest) => {
-          this.current.set(latest);
-          if (isImportFinished(latest)) this.recentResource.reload();
-        },
-        error: (error: unknown) => this.error.set(asApiError(error)),
-      });
   }
 }

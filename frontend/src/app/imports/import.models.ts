@@ -1,25 +1,9 @@
-/** Shapes of /api/v1/imports: a customer file loaded by a background job. */
-export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+import { Schemas } from '../core/api/api-schemas';
 
-export interface CustomerImport {
-  id: number;
-  status: ImportStatus;
-  filename: string;
-  stage: string | null;
-  /** 0..100 */
-  progress: number;
-  rows_total: number | null;
-  imported: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  error: string | null;
-  columns: { name: string; type: string }[];
-  /** Whether a rejects file exists (the server adds it; older answers leave it out). */
-  has_rejects?: boolean;
-  created_at: string;
-  finished_at: string | null;
-}
+/** Shapes of /api/v1/imports: a customer file loaded by a background job. */
+export type CustomerImport = Schemas['Import'];
+
+export type ImportStatus = CustomerImport['status'];
 
 export const FINISHED_IMPORT_STATUSES: readonly ImportStatus[] = ['succeeded', 'failed'];
 

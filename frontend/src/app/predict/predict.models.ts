@@ -1,15 +1,9 @@
-/** Shapes of POST /api/v1/segmentation/predict-segment. */
-export interface SegmentRef {
-  id: number;
-  name: string;
-  strategy?: string;
-}
+import { Schemas } from '../core/api/api-schemas';
 
-export interface PredictionResponse {
-  predictions: number[];
-  segments: SegmentRef[];
-  model_version: number;
-}
+/** Shapes of POST /api/v1/segmentation/predict-segment. */
+export type SegmentRef = Schemas['SegmentRef'];
+
+export type PredictionResponse = Schemas['PredictResponse'];
 
 /** One customer's features: numbers for numeric kinds, a trained category for categorical ones. */
 export type FeatureValues = Record<string, number | string>;

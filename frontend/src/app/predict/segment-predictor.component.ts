@@ -1,5 +1,4 @@
-import { Component, DestroyRef, computed, effect, inject, signal, untracked } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Component, computed, effect, inject, signal, untracked } from '@angular/core';
 import { ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -15,6 +14,7 @@ import { modelLoadMessage } from '../shared/model-errors';
 import { featureSpecsOf, unitPrefix, unitSuffix } from '../shared/feature-format';
 import { applyApiErrors } from '../shared/form-errors';
 import { ModelApi } from '../shared/model-api.service';
+import { mutation } from '../shared/mutation';
 import { errorMessage } from '../shared/number-validators';
 import { FeatureForm, buildFeatureForm, featureValues } from './feature-form';
 import { PredictApi } from './predict-api.service';
@@ -47,7 +47,6 @@ export class SegmentPredictorComponent {
   }
 
   private readonly predictApi = inject(PredictApi);
-  private readonly destroyRef = inject(DestroyRef);
   protected readonly context = inject(SegmentationContext);
   private readonly modelApi = inject(ModelApi);
 
@@ -66,8 +65,7 @@ export class SegmentPredictorComponent {
     return model ? featureSpecsOf(model) : [];
   });
   protected readonly form = computed<FeatureForm>(() => buildFeatureForm(this.specs()));
-  protected readonly submitError = signal<ApiError | null>(null);
-  protected readonly submitting = signal(false);
+  protected readonly prediction = mutation();
   protected readonly result = signal<PredictionView | null>(null);
 
   protected readonly prefix = unitPrefix;
@@ -79,7 +77,7 @@ export class SegmentPredictorComponent {
       this.model();
       untracked(() => {
         this.result.set(null);
-        this.submitError.set(null);
+        this.prediction.clearError();
       });
     });
   }
@@ -91,40 +89,31 @@ export class SegmentPredictorComponent {
   getSegment(): void {
     const form = this.form();
     const specs = this.specs();
-    this.submitError.set(null);
+    this.prediction.clearError();
     if (form.invalid) {
       form.markAllAsTouched();
       return;
     }
     const values = featureValues(form, specs);
-    this.submitting.set(true);
-    this.predictApi
-      .predictSegment(this.context.current(), values)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (response) => {
-          this.submitting.set(false);
-          const id = response.predictions[0];
-          const ref = response.segments.find((s) => s.id === id);
-          const segments = this.segmentsResource.hasValue() ? this.segmentsResource.value() : null;
-          const detail = segments?.segments.find((s) => s.id === id);
-          this.result.set({
-            segmentId: id,
-            name: ref?.name ?? detail?.name ?? `Segment ${id}`,
-            strategy: ref?.strategy ?? detail?.strategy ?? '',
-            features: specs,
-            entered: values,
-            typical: detail?.profile ?? null,
-            baseline: segments?.population_mean ?? null,
-          });
-        },
-        error: (error: unknown) => {
-          this.submitting.set(false);
-          const apiError = asApiError(error);
-          const placed = applyApiErrors(form, apiError, '0.') || applyApiErrors(form, apiError);
-          this.submitError.set(placed ? null : apiError);
-        },
-      });
+    this.prediction.run(this.predictApi.predictSegment(this.context.current(), values), {
+      done: (response) => {
+        const id = response.predictions[0];
+        const ref = response.segments.find((s) => s.id === id);
+        const segments = this.segmentsResource.hasValue() ? this.segmentsResource.value() : null;
+        const detail = segments?.segments.find((s) => s.id === id);
+        this.result.set({
+          segmentId: id,
+          name: ref?.name ?? detail?.name ?? `Segment ${id}`,
+          strategy: ref?.strategy ?? detail?.strategy ?? '',
+          features: specs,
+          entered: values,
+          typical: detail?.profile ?? null,
+          baseline: segments?.population_mean ?? null,
+        });
+      },
+      // predict-segment answers per row ("0.FIELD"); a field error needs no banner
+      failed: (error) => applyApiErrors(form, error, '0.') || applyApiErrors(form, error),
+    });
   }
 
   errorFor(spec: FeatureSpec): string {

@@ -6,7 +6,6 @@ import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
-import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
 import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { FeatureSpec } from '../core/segmentation/segmentation.models';
@@ -14,6 +13,7 @@ import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { isNumericKind } from '../shared/feature-format';
 import { applyApiErrors } from '../shared/form-errors';
 import { Profile, Segment } from '../shared/model.models';
+import { mutation } from '../shared/mutation';
 import { segmentColour } from '../shared/palette';
 import { ProfileChartComponent, ProfileSeries } from '../shared/profile-chart.component';
 import { SegmentDetailsComponent } from './segment-details.component';
@@ -51,8 +51,7 @@ export class SegmentCardComponent {
   readonly saved = output<Segment>();
 
   protected readonly editing = signal(false);
-  protected readonly saving = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly save = mutation();
   protected readonly form = new FormGroup({
     name: new FormControl('', {
       nonNullable: true,
@@ -78,7 +77,7 @@ export class SegmentCardComponent {
   startEdit(): void {
     const { name, strategy } = this.segment();
     this.form.reset({ name, strategy });
-    this.error.set(null);
+    this.save.clearError();
     this.editing.set(true);
   }
 
@@ -99,18 +98,13 @@ export class SegmentCardComponent {
       this.editing.set(false);
       return;
     }
-    this.saving.set(true);
-    this.api.updateSegment(this.context.current(), this.segment().id, changes).subscribe({
-      next: (segment) => {
-        this.saving.set(false);
+    this.save.run(this.api.updateSegment(this.context.current(), this.segment().id, changes), {
+      done: (segment) => {
         this.editing.set(false);
         this.saved.emit(segment);
       },
-      error: (error: unknown) => {
-        this.saving.set(false);
-        const apiError = asApiError(error);
-        applyApiErrors(this.form, apiError);
-        this.error.set(apiError);
+      failed: (error) => {
+        applyApiErrors(this.form, error);
       },
     });
   }

@@ -1,17 +1,8 @@
+import { Schemas } from '../core/api/api-schemas';
+
 /** Shapes of /api/v1/segmentation/projection and segment edits. */
-export interface ProjectionPoint {
-  x: number;
-  y: number;
-  segment_id: number;
-}
+export type ProjectionPoint = Schemas['Point'];
 
-export interface ProjectionResponse {
-  model_version: number;
-  points: ProjectionPoint[];
-  explained_variance: number[];
-}
+export type ProjectionResponse = Schemas['Projection'];
 
-export interface SegmentChanges {
-  name?: string;
-  strategy?: string;
-}
+export type SegmentChanges = Schemas['SegmentPatch'];

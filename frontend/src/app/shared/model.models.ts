@@ -1,4 +1,4 @@
-import { FeatureSpec } from '../core/segmentation/segmentation.models';
+import { Schemas } from '../core/api/api-schemas';
 
 /**
  * The active model of a segmentation and its segments (GET /api/v1/segmentation/model and
@@ -6,39 +6,13 @@ import { FeatureSpec } from '../core/segmentation/segmentation.models';
  */
 export type Profile = Record<string, number>;
 
-export interface ClusterMetrics {
-  silhouette: number | null;
-  inertia: number | null;
-  davies_bouldin: number | null;
-  calinski_harabasz: number | null;
-}
+export type ClusterMetrics = Schemas['Metrics'];
 
-export interface KCurvePoint extends ClusterMetrics {
-  k: number;
-}
+export type KCurvePoint = Schemas['KPoint'];
 
-export interface ActiveModel {
-  version: number;
-  k: number;
-  /** Feature (column) names, in the model's order. */
-  features: string[];
-  /** Kind, label, unit and trained categories of each feature (older servers leave it out). */
-  feature_specs?: FeatureSpec[];
-  segmentation?: string;
-  k_reason?: string;
-  metrics: ClusterMetrics;
-  k_curve: KCurvePoint[];
-  training_seconds: number | null;
-  n_train_rows: number | null;
-  created_at: string;
-  activated_at: string | null;
-}
+export type ActiveModel = Schemas['ModelInsight'];
 
-export interface Rfm {
-  recency_days: number;
-  frequency: number;
-  monetary: number;
-}
+export type Rfm = Schemas['Rfm'];
 
 export interface NumericDetail {
   mean: number | null;
@@ -53,25 +27,12 @@ export interface CategoricalDetail {
 
 export type FeatureDetail = NumericDetail | CategoricalDetail;
 
-export interface Segment {
-  id: number;
-  name: string;
-  strategy: string;
-  size: number;
-  share: number;
-  /** Members' means of the numeric features. */
-  profile: Profile;
-  relative_profile?: Profile;
+/** The document leaves `profile_detail`'s values open: one of the two details above. */
+export type Segment = Omit<Schemas['Segment'], 'profile_detail'> & {
   profile_detail?: Record<string, FeatureDetail>;
-  rfm: Rfm | null;
-  previous_size: number | null;
-}
+};
 
-export interface SegmentsResponse {
-  model_version: number;
-  population_mean: Profile;
-  segments: Segment[];
-}
+export type SegmentsResponse = Omit<Schemas['SegmentList'], 'segments'> & { segments: Segment[] };
 
 export function isCategoricalDetail(
   detail: FeatureDetail | undefined,

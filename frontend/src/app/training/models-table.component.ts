@@ -3,12 +3,12 @@ import { Component, computed, inject, input, output, signal } from '@angular/cor
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatTableModule } from '@angular/material/table';
-import { filter, switchMap } from 'rxjs';
-import { ApiError, asApiError } from '../core/api-error';
+import { filter, finalize, switchMap } from 'rxjs';
 import { AuthService } from '../core/auth/auth.service';
 import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { confirmAction } from '../shared/confirm-dialog.component';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
+import { mutation } from '../shared/mutation';
 import { TrainingApi } from './training-api.service';
 import { ModelVersion } from './training.models';
 
@@ -28,7 +28,7 @@ export class ModelsTableComponent {
   readonly activated = output<ModelVersion>();
 
   protected readonly busyVersion = signal<number | null>(null);
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly activation = mutation();
   /** Only admins activate versions; the others see the table without the action column. */
   protected readonly canActivate = inject(AuthService).isAdmin;
   protected readonly columns = computed(() => [
@@ -37,30 +37,20 @@ export class ModelsTableComponent {
   ]);
 
   activateModel(model: ModelVersion): void {
-    this.error.set(null);
-    confirmAction(this.dialog, {
+    const confirmed = confirmAction(this.dialog, {
       title: `Activate model version ${model.version}?`,
       message:
         `All new predictions will use version ${model.version} (k = ${model.k}) and customers ` +
         'will be re-segmented. You can switch back at any time.',
       confirmLabel: 'Activate',
-    })
-      .pipe(
-        filter(Boolean),
-        switchMap(() => {
-          this.busyVersion.set(model.version);
-          return this.api.activateModel(this.context.current(), model.version);
-        }),
-      )
-      .subscribe({
-        next: (active) => {
-          this.busyVersion.set(null);
-          this.activated.emit(active);
-        },
-        error: (error: unknown) => {
-          this.busyVersion.set(null);
-          this.error.set(asApiError(error));
-        },
-      });
+    }).pipe(filter(Boolean));
+    const activated = confirmed.pipe(
+      switchMap(() => {
+        this.busyVersion.set(model.version);
+        return this.api.activateModel(this.context.current(), model.version);
+      }),
+      finalize(() => this.busyVersion.set(null)),
+    );
+    this.activation.run(activated, { done: (active) => this.activated.emit(active) });
   }
 }

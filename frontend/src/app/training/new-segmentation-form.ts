@@ -22,7 +22,7 @@ export function buildNewSegmentationForm(columns: CustomerColumn[]): NewSegmenta
   for (const column of columns) {
     choices[column.name] = new FormGroup({
       use: new FormControl(false, { nonNullable: true }),
-      kind: new FormControl<FeatureKind | null>(column.suggested_kind),
+      kind: new FormControl<FeatureKind | null>(column.suggested_kind ?? null),
     });
   }
   return new FormGroup({
@@ -67,6 +67,7 @@ export function toNewSegmentation(form: NewSegmentationForm): NewSegmentation {
       kind: c.controls.kind.value as FeatureKind,
     })),
   };
-  if (preset) body.preset = preset;
+  // a name GET /segmentations/presets listed
+  if (preset) body.preset = preset as NewSegmentation['preset'];
   return body;
 }

@@ -11,6 +11,7 @@ import { SegmentationContext } from '../core/segmentation/segmentation-context.s
 import { FEATURE_KINDS } from '../core/segmentation/segmentation.models';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { applyApiErrors } from '../shared/form-errors';
+import { mutation } from '../shared/mutation';
 import { errorMessage } from '../shared/number-validators';
 import {
   NewSegmentationForm,
@@ -60,9 +61,8 @@ export class NewSegmentationComponent {
     buildNewSegmentationForm(this.columns()),
   );
   protected readonly kinds = FEATURE_KINDS;
-  protected readonly error = signal<ApiError | null>(null);
+  protected readonly create = mutation();
   protected readonly selectionError = signal('');
-  protected readonly saving = signal(false);
   protected readonly created = signal<string | null>(null);
 
   choosePreset(name: string | null): void {
@@ -83,7 +83,7 @@ export class NewSegmentationComponent {
 
   createSegmentation(): void {
     const form = this.form();
-    this.error.set(null);
+    this.create.clearError();
     this.created.set(null);
     const selected = selectedColumns(form);
     this.selectionError.set(selected.length ? '' : 'Pick at least one column.');
@@ -94,23 +94,18 @@ export class NewSegmentationComponent {
       form.markAllAsTouched();
       return;
     }
-    this.saving.set(true);
-    this.api.createSegmentation(toNewSegmentation(form)).subscribe({
-      next: (segmentation) => {
-        this.saving.set(false);
+    this.create.run(this.api.createSegmentation(toNewSegmentation(form)), {
+      done: (segmentation) => {
         this.created.set(segmentation.name);
         this.context.listChanged();
         void this.context.select(segmentation.name);
       },
-      error: (error: unknown) => {
-        this.saving.set(false);
-        const apiError = asApiError(error);
-        const onFields = applyApiErrors(form, apiError);
-        const onColumns = this.placeFeatureErrors(apiError);
-        const placed = onFields || onColumns;
-        const general = apiError.fieldMessage('features') ?? apiError.fieldMessage('source');
+      failed: (error) => {
+        const onFields = applyApiErrors(form, error);
+        const onColumns = this.placeFeatureErrors(error);
+        const general = error.fieldMessage('features') ?? error.fieldMessage('source');
         if (general) this.selectionError.set(general);
-        this.error.set(placed || general ? null : apiError);
+        return onFields || onColumns || !!general;
       },
     });
   }

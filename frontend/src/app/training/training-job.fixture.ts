@@ -8,6 +8,7 @@ export function job(changes: Partial<TrainingJob> = {}): TrainingJob {
     stage: null,
     progress: 0,
     params: { k: null },
+    trigger: 'api',
     created_at: '2026-11-22T10:00:00Z',
     started_at: null,
     finished_at: null,

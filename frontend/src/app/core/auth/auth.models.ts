@@ -1,15 +1,11 @@
+import { Schemas } from '../api/api-schemas';
+
 /** Shapes of /api/v1/auth and the staff roles, lowest to highest. */
-export type Role = 'viewer' | 'analyst' | 'admin';
+export type Role = Schemas['Me']['role'];
 
-export interface User {
-  username: string;
-  role: Role;
-}
+export type User = Schemas['Me'];
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
+export type Credentials = Schemas['Login'];
 
 const RANK: Record<Role, number> = { viewer: 1, analyst: 2, admin: 3 };
 

@@ -2,6 +2,7 @@ import {
   Component,
   ElementRef,
   afterNextRender,
+  computed,
   inject,
   input,
   signal,
@@ -14,8 +15,8 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatIconModule } from '@angular/material/icon';
 import { MatInputModule } from '@angular/material/input';
 import { Router } from '@angular/router';
-import { asApiError } from '../api-error';
 import { ErrorBannerComponent } from '../../shared/error-banner.component';
+import { mutation } from '../../shared/mutation';
 import { safeReturnUrl } from './auth.models';
 import { AuthService } from './auth.service';
 
@@ -49,8 +50,12 @@ export class LoginComponent {
     username: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
     password: new FormControl('', { nonNullable: true, validators: [Validators.required] }),
   });
-  protected readonly error = signal('');
-  protected readonly signingIn = signal(false);
+  protected readonly login = mutation();
+  protected readonly error = computed(() => {
+    const error = this.login.error();
+    if (!error) return '';
+    return error.status === 401 ? 'Wrong user name or password.' : error.message;
+  });
   protected readonly showPassword = signal(false);
 
   constructor() {
@@ -58,7 +63,7 @@ export class LoginComponent {
   }
 
   signIn(): void {
-    this.error.set('');
+    this.login.clearError();
     if (this.form.invalid) {
       this.form.markAllAsTouched();
       const firstEmpty = this.form.controls.username.invalid
@@ -67,17 +72,10 @@ export class LoginComponent {
       firstEmpty.nativeElement.focus();
       return;
     }
-    this.signingIn.set(true);
-    this.auth.login(this.form.getRawValue()).subscribe({
-      next: () => {
-        this.signingIn.set(false);
-        this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
-      },
-      error: (error: unknown) => {
-        this.signingIn.set(false);
-        const apiError = asApiError(error);
-        this.error.set(apiError.status === 401 ? 'Wrong user name or password.' : apiError.message);
-        if (apiError.status === 401) {
+    this.login.run(this.auth.login(this.form.getRawValue()), {
+      done: () => this.router.navigateByUrl(safeReturnUrl(this.returnUrl())),
+      failed: (error) => {
+        if (error.status === 401) {
           this.form.controls.password.reset();
           this.passwordInput().nativeElement.focus();
         }
