@@ -20,6 +20,7 @@ QUEUE = "training"
 TRAIN_TASK = "train_model"
 RESEGMENT_TASK = "resegment"
 IMPORT_TASK = "import_customers"
+DRIFT_TASK = "drift_check"
 
 
 def libpq_url(database_url: str) -> str:
@@ -77,10 +78,22 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
     queue.task(name=RESEGMENT_TASK, queue=QUEUE)(resegment)
     # imports share the worker's queue: one job at a time, no competition with training for the 2 cores
     queue.task(name=IMPORT_TASK, queue=QUEUE)(import_customers)
+
+    def drift_check(timestamp: int) -> None:
+        from .monitoring.drift import run_checks
+
+        context_id.set("drift")
+        with flask_app.app_context():
+            run_checks(trigger="schedule")
+
     schedule = flask_app.config.get("TRAINING_SCHEDULE")
     if schedule:
         task = queue.task(name="scheduled_training", queue=QUEUE)(scheduled_training)
         queue.periodic(cron=schedule, periodic_id="retrain")(task)
+    if flask_app.config.get("DRIFT_SCHEDULE"):  # drift history and alerts (monitoring/drift.py)
+        queue.periodic(cron=flask_app.config["DRIFT_SCHEDULE"], periodic_id="drift")(
+            queue.task(name=DRIFT_TASK, queue=QUEUE)(drift_check)
+        )
     return queue
 
 

@@ -23,6 +23,7 @@ from ..dataset import session_cursor
 from ..extensions import db
 from ..heartbeat import heartbeat
 from ..models import CustomerColumn, Import
+from ..monitoring import metrics
 from . import writing
 from .columns import Column, plan
 from .reading import FileError, read
@@ -248,6 +249,7 @@ def _finish(result: ImportResult) -> None:
     if result.status == "succeeded":
         imp.progress, imp.stage = 100, "done"
     db.session.commit()
+    metrics.import_finished(result)
 
 
 def _execute(import_id: int, path: str, id_column: str, types: dict, progress: Progress) -> ImportResult:

@@ -18,6 +18,7 @@ from ..extensions import db
 from ..heartbeat import heartbeat
 from ..ml.trainer import TrainOptions
 from ..models import TrainingRun
+from ..monitoring import metrics
 from .pipeline import TrainingRejected, train
 
 log = logging.getLogger(__name__)
@@ -125,6 +126,7 @@ def execute_run(run_id: int) -> TrainingRun:
         run.model_version_id = version
     db.session.commit()
     log.info("run %s %s%s", run_id, status, f": {error}" if error else "")
+    metrics.training_finished(run)
     return run
 
 
