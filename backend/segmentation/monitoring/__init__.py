@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from time import perf_counter
 
-from flask import Flask, g, request
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:
@@ -23,28 +23,33 @@ def init_app(app: Flask) -> None:
 
 
 def instrument_requests(app: Flask) -> None:
-    """Count and time every request by route template and status: one small hook pair.
+    """Count and time every request by route template and status: one WSGI wrapper.
 
-    The start hook runs first of all before-request hooks, so requests refused by the
-    rate limiter or the role check are timed and counted too."""
+    It is the outermost layer, so requests refused anywhere (body too large, rate limit,
+    role check) are counted too. No Flask hook and no context-local lookup: when Flask
+    starts the response, the request it matched is still in the WSGI environ (Flask clears
+    it when the request ends), and its ``url_rule`` is the route template."""
     from .metrics import observe_request
 
-    def start_timer():
-        g.metrics_t0 = perf_counter()
+    inner = app.wsgi_app
 
-    def record(response):
-        t0 = g.get("metrics_t0")
-        rule = request.url_rule
-        observe_request(
-            request.method,
-            rule.rule if rule is not None else "unmatched",
-            response.status_code,
-            perf_counter() - t0 if t0 is not None else 0.0,
-        )
-        return response
+    def timed(environ, start_response):
+        t0 = perf_counter()
+        seen = [500, "unmatched"]
 
-    app.before_request_funcs.setdefault(None, []).insert(0, start_timer)
-    app.after_request(record)
+        def start(status, headers, exc_info=None):
+            seen[0] = int(status[:3])
+            rule = getattr(environ.get("werkzeug.request"), "url_rule", None)
+            if rule is not None:
+                seen[1] = rule.rule
+            return start_response(status, headers, exc_info)
+
+        try:
+            return inner(environ, start)
+        finally:
+            observe_request(environ.get("REQUEST_METHOD", ""), seen[1], seen[0], perf_counter() - t0)
+
+    app.wsgi_app = timed
 
 
 def follow_models(app: Flask) -> None:

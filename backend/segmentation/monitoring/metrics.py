@@ -89,28 +89,66 @@ imports_finished = Counter(PREFIX + "imports", "Customer imports finished, by ou
 drift_checks = Counter(PREFIX + "drift_checks", "Drift checks run, by outcome", ["segmentation", "outcome"])
 
 
+# label values -> metric children, so a request pays for two dictionary lookups and the
+# value writes, not for prometheus_client's label handling (bounded like the labels are)
+_request_children: dict[tuple, tuple] = {}
+_prediction_children: dict[tuple, object] = {}
+
+
 def observe_request(method: str, endpoint: str, status: int, seconds: float) -> None:
     """One answered request (the request hook calls this)."""
-    if method not in METHODS:
+    if method not in METHODS:  # the client names the method: bounded before it is a key
         method = "OTHER"
+    key = (method, endpoint, status)
+    children = _request_children.get(key)
+    if children is None:
+        children = _request_children[key] = _children_for(method, endpoint, status)
+    count, latency = children
+    count.inc()
+    latency.observe(seconds)
+
+
+def _children_for(method: str, endpoint: str, status: int) -> tuple:
     code = str(status)
-    http_requests.labels(method, endpoint, code).inc()
-    http_latency.labels(method, endpoint, code).observe(seconds)
+    count = http_requests.labels(method, endpoint, code)
     if status == 401 or status == 403:
-        auth_failures.labels(endpoint, "unauthenticated" if status == 401 else "forbidden").inc()
+        reason = "unauthenticated" if status == 401 else "forbidden"
+        count = _Both(count, auth_failures.labels(endpoint, reason))
     elif status == 429:
-        rate_limited.labels(endpoint).inc()
+        count = _Both(count, rate_limited.labels(endpoint))
+    return count, http_latency.labels(method, endpoint, code)
+
+
+class _Both:
+    """Two counters one request increments (a request count and a refusal count)."""
+
+    def __init__(self, *counters):
+        self.counters = counters
+
+    def inc(self) -> None:
+        for c in self.counters:
+            c.inc()
 
 
 def observe_predictions(segmentation: str, segment_ids) -> None:
     """Segments given by one predict request: counted per segment, and the batch size."""
     ids = np.asarray(segment_ids, dtype=np.int64)
-    batch_size.labels(segmentation).observe(len(ids))
-    if not len(ids):
-        return
-    uniques, counts = np.unique(ids, return_counts=True)
-    for segment, count in zip(uniques.tolist(), counts.tolist()):
-        predictions.labels(segmentation, str(segment)).inc(count)
+    _prediction_child(batch_size, segmentation, None).observe(len(ids))
+    if len(ids) == 1:
+        _prediction_child(predictions, segmentation, int(ids[0])).inc()
+    elif len(ids):
+        counts = np.bincount(ids)
+        for segment in np.flatnonzero(counts).tolist():
+            _prediction_child(predictions, segmentation, segment).inc(int(counts[segment]))
+
+
+def _prediction_child(metric, segmentation: str, segment: int | None):
+    key = (metric, segmentation, segment)
+    child = _prediction_children.get(key)
+    if child is None:
+        labels = (segmentation,) if segment is None else (segmentation, str(segment))
+        child = _prediction_children[key] = metric.labels(*labels)
+    return child
 
 
 def models_served(before: dict, after: dict) -> None:
