@@ -53,7 +53,7 @@ ACTIVE = text(
     "JOIN segmentations s ON s.id = mv.segmentation_id WHERE mv.is_active"
 )
 LATEST_DRIFT = text(
-    "SELECT DISTINCT ON (d.segmentation_id) s.name, d.max_psi, d.segment_psi, d.features, "
+    "SELECT DISTINCT ON (d.segmentation_id) s.name, d.max_psi, d.segment_psi, d.threshold, d.features, "
     "extract(epoch FROM d.checked_at) FROM drift_checks d JOIN segmentations s ON s.id = d.segmentation_id "
     "ORDER BY d.segmentation_id, d.checked_at DESC, d.id DESC"
 )
@@ -134,15 +134,21 @@ class DatabaseCollector:
             "PSI of the segment shares in the latest drift check",
             labels=["segmentation"],
         )
+        threshold = GaugeMetricFamily(
+            "segmentation_drift_threshold",
+            "DRIFT_THRESHOLD of the latest drift check",
+            labels=["segmentation"],
+        )
         checked = GaugeMetricFamily(
             "segmentation_drift_checked_timestamp_seconds",
             "When the latest drift check ran (Unix time)",
             labels=["segmentation"],
         )
-        for name, max_psi, segment_psi, features, at in session.execute(LATEST_DRIFT):
+        for name, max_psi, segment_psi, limit, features, at in session.execute(LATEST_DRIFT):
             worst.add_metric([name], max_psi)
+            threshold.add_metric([name], limit)
             shares.add_metric([name], segment_psi)
             checked.add_metric([name], float(at))
             for f in features:
                 psi.add_metric([name, f["feature"]], f["psi"])
-        yield from (psi, worst, shares, checked)
+        yield from (psi, worst, shares, threshold, checked)
