@@ -49,6 +49,18 @@ limit_request_fields = 50
 limit_request_field_size = 8190
 loglevel = _settings["log_level"]
 errorlog = "-"
+if _settings["log_format"] == "json":
+    # gunicorn's own lines (booting, worker exits) as JSON objects too: one format per stream;
+    # the root logger gets no handler here (the app adds its own, so nothing is printed twice)
+    _json = {"level": loglevel.upper(), "handlers": ["json"], "propagate": False}
+    logconfig_dict = {
+        "root": {"level": loglevel.upper(), "handlers": []},
+        "loggers": {"gunicorn.error": _json, "gunicorn.access": _json},
+        "handlers": {
+            "json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}
+        },
+        "formatters": {"json": {"()": "segmentation.logs.JsonFormatter"}},
+    }
 accesslog = None  # the app logs one line per request, with its request id
 preload_app = False
 wsgi_app = "wsgi:app"

@@ -233,4 +233,5 @@ def gunicorn_settings() -> dict:
         "threads": _int("GUNICORN_THREADS", 4),
         "timeout": _int("GUNICORN_TIMEOUT", 60),
         "log_level": (env("LOG_LEVEL", "INFO") or "INFO").lower(),
+        "log_format": (env("LOG_FORMAT", "text") or "text").lower(),
     }

@@ -3,6 +3,7 @@ training run and the worker's scheduled drift check; metrics never on the API's 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ def stack(trained_database_url, trained_template, tmp_path):
         METRICS_BIND=f"127.0.0.1:{web}",
         WORKER_METRICS_BIND=f"127.0.0.1:{worker}",
         DRIFT_SCHEDULE="* * * * * */3",  # every 3 seconds: the periodic job runs in the worker
+        LOG_FORMAT="json",
     )
     s.web_metrics = f"http://127.0.0.1:{web}/metrics"
     s.worker_metrics = f"http://127.0.0.1:{worker}/metrics"
@@ -172,3 +174,11 @@ def test_metrics_of_every_web_worker_and_of_the_queue_worker(stack, trained_data
     assert (
         value(after, "segmentation_http_requests_total", method="POST", endpoint=endpoint, status="200") >= 30
     )
+
+    # LOG_FORMAT=json: gunicorn's and the app's lines are one JSON object each, with the request id
+    lines = (tmp_path / "logs" / "gunicorn.log").read_text().splitlines()
+    events = [json.loads(line) for line in lines]
+    assert {e["logger"] for e in events} >= {"gunicorn.error", "segmentation.http", "segmentation.serving"}
+    requests_logged = [e for e in events if e["logger"] == "segmentation.http"]
+    assert requests_logged and all(len(e["id"]) == 32 for e in requests_logged)  # a request id each
+    assert "320.50" not in "".join(lines)  # no customer data (the profiles' values)
