@@ -84,3 +84,5 @@ def configure(level: str, fmt: str = "text") -> None:
     root.setLevel(level)
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     logging.getLogger("procrastinate.blueprints").setLevel(logging.WARNING)
+    # "Registering task ... periodically" on every app start, CLI commands included
+    logging.getLogger("procrastinate.periodic").setLevel(logging.WARNING)

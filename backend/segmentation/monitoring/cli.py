@@ -15,8 +15,9 @@ def drift_check(name: str | None) -> None:
     from .drift import run_check, run_checks
 
     checks = [c for c in [run_check(segmentations.get(name), "cli")] if c] if name else run_checks("cli")
+    names = {s.id: s.name for s in segmentations.all_segmentations()}
     for c in checks:
         click.echo(
-            f"segmentation {c.segmentation_id} model v{c.model_version_id}: largest PSI {c.max_psi:.3f}"
+            f"{names.get(c.segmentation_id)} model v{c.model_version_id}: largest PSI {c.max_psi:.3f}"
             f" ({'drifted' if c.drifted else 'below'} threshold {c.threshold:.2f})"
         )
