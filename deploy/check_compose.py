@@ -5,8 +5,9 @@
 Compose itself checks the syntax; this checks the deployment habits of the style guide:
 pinned images, healthchecks with service_healthy ordering, only the web front publishes a
 port, secrets from files, named volumes, the API's container name, only nginx on gunicorn's
-networks (api-proxy holds the alias customer-segmentation-app), and
-that .env.example documents every ${VARIABLE} the file uses.
+networks (api-proxy holds the alias customer-segmentation-app; Prometheus, in the optional
+`monitoring` profile, shares only the internal `metrics` network to scrape the metrics ports),
+and that .env.example documents every ${VARIABLE} the file uses.
 """
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ PROXY = "api-proxy"
 NGINX_SERVICES = {"web", PROXY}
 IMAGE = "hs-bank-customer-data-segmentation:latest"
 WEB_IMAGE = "hs-bank-customer-data-segmentation-web:latest"
+# the optional `monitoring` profile: its services, their pinned images and what they depend on
+MONITORING = {
+    "prometheus": (r"prom/prometheus:v\d+\.\d+\.\d+", API),
+    "grafana": (r"grafana/grafana:\d+\.\d+\.\d+", "prometheus"),
+}
 
 
 def _networks(service: dict) -> list[str]:
@@ -43,8 +49,20 @@ def check(compose: dict, scale: dict, raw_compose: str, env_example: str) -> lis
         if not ok:
             errors.append(message)
 
-    expect(set(services) == {"postgres", API, "segmentation-worker", "web", PROXY},
+    expect(set(services) - set(MONITORING) == {"postgres", API, "segmentation-worker", "web", PROXY},
            f"unexpected services: {sorted(services)}")
+    for name, (image, needs) in MONITORING.items():
+        service = services.get(name)
+        expect(service is not None, f"the monitoring profile needs the service {name}")
+        if service is None:
+            continue
+        expect(service.get("profiles") == ["monitoring"], f"{name} runs only with --profile monitoring")
+        expect(re.fullmatch(image, service.get("image", "")) is not None, f"{name} image not pinned: {service.get('image')}")
+        expect(service.get("depends_on", {}).get(needs, {}).get("condition") == "service_healthy",
+               f"{name} must wait for a healthy {needs}")
+        expect("healthcheck" in service, f"{name} needs a healthcheck")
+    expect((compose.get("networks", {}).get("metrics") or {}).get("internal") is True,
+           "the metrics network must be internal")
     expect(re.search(r"^version:", raw_compose, flags=re.M) is None, "compose spec files have no `version:` key")
 
     pg = services["postgres"]
@@ -64,7 +82,11 @@ def check(compose: dict, scale: dict, raw_compose: str, env_example: str) -> lis
         expect((networks.get(net) or {}).get("internal") is True, f"{API}'s network {net} must be internal")
         for name, service in services.items():
             if name != API and net in _networks(service):
-                allowed = {"postgres", "segmentation-worker"} if net == "database" else NGINX_SERVICES
+                allowed = {
+                    "database": {"postgres", "segmentation-worker"},
+                    # the scraper only: metrics ports of the API (9200) and the worker (9201)
+                    "metrics": {"segmentation-worker", "prometheus"},
+                }.get(net, NGINX_SERVICES)
                 expect(name in allowed, f"{name} shares {API}'s network {net}: only nginx may reach gunicorn")
     expect(not _aliases(api), f"{API} must have no alias: callers go through {PROXY}")
     expect("customer-segmentation-app" in _aliases(services[PROXY]),
@@ -82,12 +104,22 @@ def check(compose: dict, scale: dict, raw_compose: str, env_example: str) -> lis
     expect(worker["depends_on"].get(API, {}).get("condition") == "service_healthy",
            "the worker must wait for the API to be healthy (migrations applied)")
 
+    expect(api["environment"].get("METRICS_BIND") == "0.0.0.0:9200" and "9200" in [str(p) for p in api["expose"]],
+           f"{API} serves metrics on 9200 (METRICS_BIND), exposed on the metrics network")
+    expect(worker["environment"].get("WORKER_METRICS_BIND") == "0.0.0.0:9201"
+           and "9201" in [str(p) for p in worker.get("expose", [])],
+           "the worker serves metrics on 9201 (WORKER_METRICS_BIND)")
     for name, service in services.items():
+        if name in MONITORING:
+            continue
         if name != "postgres":
             expect(service["depends_on"].get("postgres" if name not in NGINX_SERVICES else API, {}).get("condition")
                    == "service_healthy", f"{name} must depend on a healthy service")
         if name != "web":
             expect(not service.get("ports"), f"{name} publishes a port; only web may")
+    for port in (services.get("grafana") or {}).get("ports") or []:
+        host_ip = port.get("host_ip") if isinstance(port, dict) else str(port).split(":")[0]
+        expect(host_ip == "127.0.0.1", "grafana publishes its port on 127.0.0.1 only")
         env = service.get("environment") or {}
         for key, value in env.items():
             expect(not (re.search(r"PASSWORD|SECRET|TOKEN", key) and not key.endswith("_FILE") and value),

@@ -29,7 +29,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
         config = Config.from_env(**config)
     app = Flask(__name__)
     app.config.update(config.as_flask_config())
-    logs.configure(app.config["LOG_LEVEL"])
+    logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
     if not app.config["DATABASE_URL"]:
         from .data.embedded_db import start
 
@@ -74,6 +74,9 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.extensions["model_holder"] = ModelHolder(app)
     if app.config["MODEL_WATCH"]:
         app.extensions["model_holder"].start()
+    from .monitoring import init_app as init_monitoring
+
+    init_monitoring(app)  # drift history API, request metrics, model-served gauges
 
     from .cli import register as register_cli
 

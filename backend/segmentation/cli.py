@@ -29,6 +29,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_api_key)
     app.cli.add_command(revoke_api_key)
     app.cli.add_command(list_api_keys)
+    from .monitoring.cli import drift_check
+
+    app.cli.add_command(drift_check)
 
 
 @click.command("seed-demo")
@@ -105,7 +108,14 @@ def worker() -> None:
         tmp.unlink(missing_ok=True)
     fail_stale_runs()
     schedule = current_app.config["TRAINING_SCHEDULE"]
-    click.echo(f"worker: queue {QUEUE!r}, periodic retraining {schedule or 'off'}")
+    click.echo(
+        f"worker: queue {QUEUE!r}, periodic retraining {schedule or 'off'}, "
+        f"drift check {current_app.config['DRIFT_SCHEDULE'] or 'off'}"
+    )
+    if current_app.config["WORKER_METRICS_BIND"]:
+        from .monitoring.exporter import serve_worker
+
+        serve_worker(current_app._get_current_object(), current_app.config["WORKER_METRICS_BIND"])
     current_app.extensions["queue"].run_worker(
         queues=[QUEUE],
         concurrency=1,

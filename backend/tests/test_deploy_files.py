@@ -33,4 +33,10 @@ def test_base_images_are_pinned_and_no_secrets_are_baked_in(dockerfile):
 def test_compose_takes_secrets_from_files_and_publishes_only_the_web_port():
     text = (ROOT / "docker-compose.yml").read_text()
     assert "POSTGRES_PASSWORD_FILE" in text and "POSTGRES_PASSWORD:" not in text
-    assert len(re.findall(r"^\s+ports:", text, flags=re.M)) == 1
+    import yaml
+
+    services = yaml.safe_load(text)["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    # by default only web; Grafana only with --profile monitoring, and on the loopback
+    assert published == {"web", "grafana"} and services["grafana"]["profiles"] == ["monitoring"]
+    assert all(str(p).startswith("127.0.0.1:") for p in services["grafana"]["ports"])

@@ -539,7 +539,12 @@ def test_only_nginx_reaches_gunicorn_in_compose_and_kubernetes():
         sharing = {name for name, s in services.items() if net in (s.get("networks") or {})} - {
             "data-segmentation-app"
         }
-        assert sharing <= ({"postgres", "segmentation-worker"} if net == "database" else {"web", "api-proxy"})
+        allowed = {
+            "database": {"postgres", "segmentation-worker"},
+            # the metrics ports (9200, 9201) and their scraper (profile monitoring): no client traffic
+            "metrics": {"segmentation-worker", "prometheus"},
+        }.get(net, {"web", "api-proxy"})
+        assert sharing <= allowed, net
     proxy = services["api-proxy"]
     assert "customer-segmentation-app" in proxy["networks"]["segmentation"]["aliases"]
     assert proxy["environment"]["LISTEN_PORT"] == "5000" and api["environment"]["TRUSTED_PROXIES"] == "1"
@@ -547,7 +552,10 @@ def test_only_nginx_reaches_gunicorn_in_compose_and_kubernetes():
     deployment = yaml.safe_load((root / "deploy/k8s/api-deployment.yaml").read_text())
     containers = {c["name"]: c for c in deployment["spec"]["template"]["spec"]["containers"]}
     gunicorn_env = {e["name"]: e.get("value") for e in containers["api"]["env"]}
-    assert gunicorn_env["GUNICORN_BIND"].startswith("127.0.0.1:") and not containers["api"].get("ports")
+    assert gunicorn_env["GUNICORN_BIND"].startswith("127.0.0.1:")
+    # the api container's only port is the metrics one (gunicorn's master, not gunicorn's listener)
+    assert [p["name"] for p in containers["api"].get("ports", [])] == ["metrics"]
+    assert gunicorn_env["METRICS_BIND"].endswith(":9200")
     nginx = containers["nginx"]
     assert nginx["image"] == "hs-bank-customer-data-segmentation-web"
     assert [p["containerPort"] for p in nginx["ports"]] == [5000]

@@ -34,6 +34,8 @@ flask create-user "$E2E_USER" --role admin --password "$E2E_PASSWORD"
 # an account of its own and the shared session of the other journeys lives on
 export E2E_SIGNOUT_USER="${E2E_SIGNOUT_USER:-e2e-signout}"
 flask create-user "$E2E_SIGNOUT_USER" --role admin --password "$E2E_PASSWORD"
+# the worker's drift check every 10 s, so the Monitoring journey sees the scheduled job's history
+export DRIFT_SCHEDULE="${DRIFT_SCHEDULE:-* * * * * */10}"
 "$root/deploy/local/run-stack.sh" > "$tmp/stack.log" 2>&1 &
 stack=$!
 

@@ -12,6 +12,10 @@ export VAR_DIR="${VAR_DIR:-$root/var}"
 API_PORT="${API_PORT:-5000}"
 WEB_PORT="${WEB_PORT:-8080}"
 WEB_ROOT="${WEB_ROOT:-$root/frontend/dist/frontend/browser}"
+# Prometheus metrics on the loopback, on ports of their own (never through nginx):
+# gunicorn's master (every web worker) and the queue worker
+export METRICS_BIND="${METRICS_BIND:-127.0.0.1:$((API_PORT + 1000))}"
+export WORKER_METRICS_BIND="${WORKER_METRICS_BIND:-127.0.0.1:$((API_PORT + 1001))}"
 mkdir -p "$VAR_DIR/logs"
 
 cd "$root/backend"
@@ -48,6 +52,7 @@ else
     "$root/nginx/run-local.sh" "$VAR_DIR/nginx-$WEB_PORT" &
   pids+=($!)
   echo "Web app: http://localhost:$WEB_PORT   API: http://localhost:$API_PORT/api/v1/docs"
+  echo "Metrics: http://$METRICS_BIND/metrics (web), http://$WORKER_METRICS_BIND/metrics (worker)"
 fi
 
 if [[ -f "$VAR_DIR/initial-admin-password" ]]; then

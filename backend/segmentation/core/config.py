@@ -104,6 +104,16 @@ class Config:
     # proxies in front of gunicorn whose X-Forwarded-For / -Proto are trusted (nginx: 1)
     TRUSTED_PROXIES: int = 0
     API_KEY_CACHE_SECONDS: float = 30.0
+    # log lines: "text" (one readable line per event) or "json" (one object per line)
+    LOG_FORMAT: str = "text"
+    # cron expression (5 fields, or 6 with seconds) of the worker's drift check; "off" disables it
+    DRIFT_SCHEDULE: str | None = "30 2 * * *"
+    # a drift check whose largest PSI reaches this is "drifted" (alerts, and DRIFT_RETRAIN)
+    DRIFT_THRESHOLD: float = 0.25
+    # queue a retraining when a scheduled drift check crosses DRIFT_THRESHOLD
+    DRIFT_RETRAIN: bool = False
+    # host:port of the queue worker's own /metrics (off when unset)
+    WORKER_METRICS_BIND: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -146,6 +156,11 @@ class Config:
             RATE_LIMIT_LOGIN_ACCOUNT=env("RATE_LIMIT_LOGIN_ACCOUNT", "10 per minute"),
             TRUSTED_PROXIES=_int("TRUSTED_PROXIES", 0),
             API_KEY_CACHE_SECONDS=_float("API_KEY_CACHE_SECONDS", 30.0),
+            LOG_FORMAT=(env("LOG_FORMAT", "text") or "text").lower(),
+            DRIFT_SCHEDULE=_schedule(env("DRIFT_SCHEDULE", "30 2 * * *")),
+            DRIFT_THRESHOLD=_float("DRIFT_THRESHOLD", 0.25),
+            DRIFT_RETRAIN=_bool("DRIFT_RETRAIN", False),
+            WORKER_METRICS_BIND=env("WORKER_METRICS_BIND"),
         )
         values.update(overrides)
         config = cls(**values)
@@ -170,6 +185,19 @@ class Config:
             raise ValueError("TRANSACTION_WINDOW_DAYS must be at least 1")
         if self.MAX_CLUSTERS > 50:
             raise ValueError("MAX_CLUSTERS must be at most 50")
+        if self.LOG_FORMAT not in LOG_FORMATS:
+            raise ValueError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, got {self.LOG_FORMAT!r}")
+        if not 0 < self.DRIFT_THRESHOLD <= 10:
+            raise ValueError(f"DRIFT_THRESHOLD must be above 0 and at most 10, got {self.DRIFT_THRESHOLD}")
+        for name in ("DRIFT_SCHEDULE", "TRAINING_SCHEDULE"):
+            cron = getattr(self, name)
+            if cron:
+                from croniter import croniter
+
+                if not croniter.is_valid(cron):
+                    raise ValueError(f"{name} must be a cron expression (or off), got {cron!r}")
+        if self.WORKER_METRICS_BIND is not None:
+            _check_bind("WORKER_METRICS_BIND", self.WORKER_METRICS_BIND)
 
     def as_flask_config(self) -> dict:
         values = asdict(self)
@@ -177,12 +205,33 @@ class Config:
         return values
 
 
+LOG_FORMATS = ("text", "json")
+
+
+def _schedule(raw: str | None) -> str | None:
+    return None if raw is None or raw.strip().lower() == "off" else raw.strip()
+
+
+def _check_bind(name: str, bind: str) -> None:
+    host, _, port = bind.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{name} must be host:port, e.g. 0.0.0.0:9200, got {bind!r}")
+
+
 def gunicorn_settings() -> dict:
     """Settings gunicorn.conf.py needs before any app exists."""
+    metrics_bind = env("METRICS_BIND")
+    if metrics_bind is not None:
+        _check_bind("METRICS_BIND", metrics_bind)
     return {
+        # host:port where gunicorn's master serves every web worker's /metrics (off when unset)
+        "metrics_bind": metrics_bind,
+        # the workers' metric files; emptied when gunicorn starts (a temporary folder when unset)
+        "metrics_dir": env("PROMETHEUS_MULTIPROC_DIR"),
         "bind": env("GUNICORN_BIND", "0.0.0.0:5000"),
         "workers": _int("WEB_CONCURRENCY", 2),
         "threads": _int("GUNICORN_THREADS", 4),
         "timeout": _int("GUNICORN_TIMEOUT", 60),
         "log_level": (env("LOG_LEVEL", "INFO") or "INFO").lower(),
+        "log_format": (env("LOG_FORMAT", "text") or "text").lower(),
     }

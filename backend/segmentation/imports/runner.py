@@ -24,6 +24,7 @@ from ..customers.models import CustomerColumn
 from ..data.dataset import session_cursor
 from ..jobs.heartbeat import heartbeat
 from ..jobs.progress import Progress
+from ..monitoring import metrics
 from . import writing
 from .columns import plan
 from .models import Import
@@ -125,6 +126,7 @@ def _finish(result: ImportResult) -> None:
     if result.status == "succeeded":
         imp.progress, imp.stage = 100, "done"
     db.session.commit()
+    metrics.import_finished(result)
 
 
 def _execute(import_id: int, path: str, id_column: str, types: dict, progress: Progress) -> ImportResult:

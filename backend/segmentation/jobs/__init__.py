@@ -15,6 +15,7 @@ QUEUE = "training"
 TRAIN_TASK = "train_model"
 RESEGMENT_TASK = "resegment"
 IMPORT_TASK = "import_customers"
+DRIFT_TASK = "drift_check"
 
 
 def libpq_url(database_url: str) -> str:

@@ -9,7 +9,7 @@ import procrastinate
 from flask import Flask
 
 from ..core.logs import context_id
-from . import IMPORT_TASK, QUEUE, RESEGMENT_TASK, TRAIN_TASK, libpq_url
+from . import DRIFT_TASK, IMPORT_TASK, QUEUE, RESEGMENT_TASK, TRAIN_TASK, libpq_url
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,20 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
     queue.task(name=RESEGMENT_TASK, queue=QUEUE)(resegment)
     # imports share the worker's queue: one job at a time, no competition with training for the 2 cores
     queue.task(name=IMPORT_TASK, queue=QUEUE)(import_customers)
+
+    def drift_check(timestamp: int) -> None:
+        from ..monitoring.drift import run_checks
+
+        context_id.set("drift")
+        with flask_app.app_context():
+            run_checks(trigger="schedule")
+
     schedule = flask_app.config.get("TRAINING_SCHEDULE")
     if schedule:
         task = queue.task(name="scheduled_training", queue=QUEUE)(scheduled_training)
         queue.periodic(cron=schedule, periodic_id="retrain")(task)
+    if flask_app.config.get("DRIFT_SCHEDULE"):  # drift history and alerts (monitoring/drift.py)
+        queue.periodic(cron=flask_app.config["DRIFT_SCHEDULE"], periodic_id="drift")(
+            queue.task(name=DRIFT_TASK, queue=QUEUE)(drift_check)
+        )
     return queue

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from ..auth import requires
 from ..auth.ratelimit import limiter
 from ..core.extensions import Blueprint, db
+from ..monitoring.metrics import observe_predictions
 from ..segmentations import service as segmentations
 from ..segmentations.schemas import SegmentationArgs
 from ..training.resegment import segments_of
@@ -59,6 +60,7 @@ class PredictSegment(MethodView):
         if snapshot is None:
             abort(503, message="No model is active yet. Train one: flask --app segmentation train")
         ids = snapshot.predictor.predict(body["num"], body["cat"])
+        observe_predictions(snapshot.segmentation, ids)
         return {"predictions": ids, "segments": referenced(snapshot, ids), "model_version": snapshot.version}
 
 
@@ -99,6 +101,7 @@ class PredictCustomers(MethodView):
             by_key = dict(zip(found.tolist(), segments.tolist(), strict=True))
         by_id = {c: by_key[keys[c]] for c in wanted if c in keys and keys[c] in by_key}
         ordered = [c for c in wanted if c in by_id]
+        observe_predictions(snapshot.segmentation, [by_id[c] for c in ordered])
         return {
             "predictions": [{"customer_id": c, "segment_id": by_id[c]} for c in ordered],
             "segments": referenced(snapshot, np.asarray([by_id[c] for c in ordered], dtype=np.int64)),

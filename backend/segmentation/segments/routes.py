@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Response, current_app, stream_with_context
 from flask.views import MethodView
 from flask_smorest import abort
-from sqlalchemy import select
 
 from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
 from ..core.extensions import Blueprint, db
+from ..monitoring.drift import current_drift
 from ..predict.serving import holder
 from ..segmentations import service as segmentations
 from ..segmentations.models import Segmentation
@@ -166,13 +166,4 @@ class Drift(MethodView):
         snapshot = holder(current_app._get_current_object()).current(seg.name)
         if snapshot is None or snapshot.version != mv.id:
             abort(503, message="The active model is still loading; try again in a moment.")
-        data = segmentations.load(seg)
-        shares = {
-            ms.segment_id: ms.share
-            for ms in db.session.scalars(select(ModelSegment).where(ModelSegment.model_version_id == mv.id))
-        }
-        names = {s["id"]: s["name"] for s in snapshot.segments.values()}
-        return {
-            "model_version": mv.id,
-            **insights.drift(snapshot.predictor, mv.training_stats, shares, names, data),
-        }
+        return current_drift(seg, mv, snapshot.predictor)

@@ -17,6 +17,7 @@ from ..core.extensions import db
 from ..jobs.heartbeat import heartbeat
 from ..jobs.progress import Progress
 from ..ml.trainer import TrainOptions
+from ..monitoring import metrics
 from .models import TrainingRun
 from .pipeline import TrainingRejected, train
 
@@ -88,6 +89,7 @@ def execute_run(run_id: int) -> TrainingRun:
         run.model_version_id = version
     db.session.commit()
     log.info("run %s %s%s", run_id, status, f": {error}" if error else "")
+    metrics.training_finished(run)
     return run
 
 

@@ -32,6 +32,12 @@ export const routes: Routes = [
           import('./training/training-page.component').then((m) => m.TrainingPageComponent),
       },
       {
+        path: 'monitoring',
+        title: 'Monitoring',
+        loadComponent: () =>
+          import('./monitoring/monitoring-page.component').then((m) => m.MonitoringPageComponent),
+      },
+      {
         path: 'customers',
         loadChildren: () => import('./customers/customers.routes').then((m) => m.CUSTOMER_ROUTES),
       },

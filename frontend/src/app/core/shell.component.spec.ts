@@ -69,6 +69,7 @@ describe('ShellComponent', () => {
       'insightsPredict',
       'donut_smallSegments',
       'model_trainingTraining',
+      'monitor_heartMonitoring',
       'peopleCustomers',
       'upload_fileImport',
     ]);
@@ -80,13 +81,13 @@ describe('ShellComponent', () => {
 
   it('shows the Admin link to admins only', async () => {
     await signedInAs('admin', 'root');
-    expect(el.querySelectorAll('nav a').length).toBe(6);
+    expect(el.querySelectorAll('nav a').length).toBe(7);
     expect(el.querySelector('nav a[href="/admin"]')?.textContent).toContain('Admin');
   });
 
   it('does not offer Import to a viewer', async () => {
     await signedInAs('viewer');
-    expect(el.querySelectorAll('nav a').length).toBe(4);
+    expect(el.querySelectorAll('nav a').length).toBe(5);
   });
 
   it('switching segmentation puts ?segmentation= in the URL and in the navigation links', async () => {

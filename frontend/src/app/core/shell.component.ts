@@ -42,6 +42,7 @@ export class ShellComponent {
     { path: '/', label: 'Predict', icon: 'insights', exact: true },
     { path: '/segments', label: 'Segments', icon: 'donut_small', exact: false },
     { path: '/training', label: 'Training', icon: 'model_training', exact: false },
+    { path: '/monitoring', label: 'Monitoring', icon: 'monitor_heart', exact: false },
     { path: '/customers', label: 'Customers', icon: 'people', exact: false },
     { path: '/import', label: 'Import', icon: 'upload_file', exact: false, role: 'analyst' },
     { path: '/admin', label: 'Admin', icon: 'admin_panel_settings', exact: false, role: 'admin' },
