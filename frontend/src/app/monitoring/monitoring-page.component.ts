@@ -52,7 +52,7 @@ export class MonitoringPageComponent {
   }
 
   protected duration(job: JobOutcome): string {
-    if (job.seconds === null) return '—';
+    if (job.seconds == null) return '—';
     return job.seconds < 60
       ? `${job.seconds.toFixed(1)} s`
       : `${Math.floor(job.seconds / 60)} min ${Math.round(job.seconds % 60)} s`;

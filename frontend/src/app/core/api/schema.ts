@@ -1834,6 +1834,90 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/monitoring/drift-checks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The drift checks of a segmentation (PSI per feature and of the segment shares), oldest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Name of the segmentation (default lifestyle) */
+          segmentation?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DriftHistory'];
+          };
+        };
+        422: components['responses']['UNPROCESSABLE_ENTITY'];
+        default: components['responses']['DEFAULT_ERROR'];
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/monitoring/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Drift history, segment sizes of the latest model versions and the latest training jobs */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Name of the segmentation (default lifestyle) */
+          segmentation?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description OK */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Overview'];
+          };
+        };
+        422: components['responses']['UNPROCESSABLE_ENTITY'];
+        default: components['responses']['DEFAULT_ERROR'];
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2549,6 +2633,73 @@ export interface components {
       /** @description Shown once; only its hash is stored */
       key: string;
     };
+    DriftCheck: {
+      id: number;
+      /** Format: date-time */
+      checked_at: string;
+      /** @enum {string} */
+      trigger: 'schedule' | 'cli';
+      model_version: number;
+      n_customers: number;
+      /** @description Largest PSI of the features and segment shares */
+      max_psi: number;
+      segment_psi: number;
+      /** @description DRIFT_THRESHOLD when the check ran */
+      threshold: number;
+      /** @description max_psi reached the threshold */
+      drifted: boolean;
+      features: components['schemas']['FeatureDrift'][];
+      segments: components['schemas']['SegmentShare'][];
+      /** @description Retraining queued by this check */
+      training_run_id?: number | null;
+    };
+    DriftHistory: {
+      segmentation: string;
+      threshold: number;
+      /** @description DRIFT_SCHEDULE (cron), null when off */
+      schedule?: string | null;
+      /** @description Oldest first */
+      items: components['schemas']['DriftCheck'][];
+    };
+    SegmentSize: {
+      id: number;
+      name: string;
+      size: number;
+      share: number;
+    };
+    VersionSizes: {
+      version: number;
+      status: string;
+      is_active: boolean;
+      /** Format: date-time */
+      created_at: string;
+      segments: components['schemas']['SegmentSize'][];
+    };
+    JobOutcome: {
+      id: number;
+      status: string;
+      trigger: string;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      finished_at?: string | null;
+      /** @description Start to end state */
+      seconds?: number | null;
+      error?: string | null;
+      model_version?: number | null;
+    };
+    Overview: {
+      segmentation: string;
+      threshold: number;
+      /** @description DRIFT_SCHEDULE (cron), null when off */
+      schedule?: string | null;
+      /** @description Oldest first */
+      items: components['schemas']['DriftCheck'][];
+      /** @description Segment sizes at training, oldest first */
+      versions: components['schemas']['VersionSizes'][];
+      /** @description Newest first */
+      jobs: components['schemas']['JobOutcome'][];
+    };
   };
   responses: {
     /** @description Default error response */
@@ -2677,4 +2828,7 @@ export const apiKeyCreateRoleValues: ReadonlyArray<
 export const newApiKeyRoleValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['NewApiKey']['role']
 > = ['viewer', 'analyst', 'admin'];
+export const driftCheckTriggerValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['DriftCheck']['trigger']
+> = ['schedule', 'cli'];
 export type operations = Record<string, never>;
