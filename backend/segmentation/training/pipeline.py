@@ -20,10 +20,10 @@ from ..extensions import db
 from ..ml import artifacts
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
-from ..ml.trainer import TrainedModel, TrainOptions, fit
+from ..ml.trainer import TrainedModel, TrainOptions
 from ..models import ModelVersion, Segmentation, TrainingRun
 from ..segmentations import service as segmentations
-from . import registry
+from . import engines, registry
 from .resegment import model_inputs, resegment
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def train(run: TrainingRun, options: TrainOptions, progress: Stage) -> int:
         )
     progress("loading data", 1.0)
 
-    model = fit(data, options, on_stage=progress)
+    model = engines.fit(data, options, progress, cfg)  # TRAINING_ENGINE: local or spark
     if model.no_structure:
         raise TrainingRejected(model.no_structure)
 
