@@ -63,7 +63,12 @@ def is_local(master: str) -> bool:
 
 def get(config: Mapping):
     """The process's Spark session for ``config``, started if needed."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise SparkUnavailable("TRAINING_ENGINE=spark needs pyspark: run make install-spark") from None
     wanted = settings(config)
+    logging.getLogger("py4j").setLevel(logging.WARNING)  # a line per closed socket otherwise
     with _Holder.lock:
         if _Holder.session is not None and _Holder.settings == wanted and alive(_Holder.session):
             return _Holder.session
@@ -84,10 +89,8 @@ def _submitted_session():
 
 
 def _start(conf: dict[str, str]):
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise SparkUnavailable("TRAINING_ENGINE=spark needs pyspark: run make install-spark") from None
+    from pyspark.sql import SparkSession
+
     java_home = os.environ.get("JAVA_HOME")
     if Path(DEBIAN_JAVA_17).is_dir() and java_home != DEBIAN_JAVA_17:
         # a second JDK may be installed; Spark 4 runs on 17 (Debian 12 has no 21)
@@ -96,7 +99,6 @@ def _start(conf: dict[str, str]):
         os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
         # the executors' Python workers: this interpreter (its venv has the service's package)
         os.environ["PYSPARK_PYTHON"] = sys.executable
-    logging.getLogger("py4j").setLevel(logging.WARNING)  # a line per closed socket otherwise
     builder = SparkSession.builder
     for key, value in conf.items():
         builder = builder.config(key, value)

@@ -71,7 +71,7 @@ def fit(
         raise SparkEngineError(str(exc)) from exc
     staging = Path(config.get("SPARK_STAGING_DIR") or Path(config["VAR_DIR"]) / "spark")
     try:
-        return _fit(spark, data, options, progress, staging, config["SPARK_MASTER"])
+        return _fit(spark, data, options, progress, staging, spark.sparkContext.master)
     except SparkEngineError:
         raise
     except Exception as exc:
