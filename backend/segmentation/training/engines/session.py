@@ -91,8 +91,7 @@ def _submitted_session():
 def _start(conf: dict[str, str]):
     from pyspark.sql import SparkSession
 
-    java_home = os.environ.get("JAVA_HOME")
-    if Path(DEBIAN_JAVA_17).is_dir() and java_home != DEBIAN_JAVA_17:
+    if Path(DEBIAN_JAVA_17).is_dir():
         # a second JDK may be installed; Spark 4 runs on 17 (Debian 12 has no 21)
         os.environ["JAVA_HOME"] = DEBIAN_JAVA_17
     if is_local(conf["spark.master"]):
@@ -111,8 +110,8 @@ def _start(conf: dict[str, str]):
         if "JAVA_GATEWAY_EXITED" in reason:
             reason = (
                 "Spark's driver exited at start: a master URL Spark does not accept (local[N], "
-                "spark://host:port, k8s://https://host:port, yarn) or no Java "
-                f"(JAVA_HOME={os.environ.get('JAVA_HOME', 'unset')}); Spark's own message is in the worker's log"
+                "spark://host:port, k8s://https://host:port, yarn) or no Java 17 "
+                "(apt-get install default-jre-headless); Spark's own message is in the worker's log"
             )
         raise SparkUnavailable(
             f"could not start Spark with SPARK_MASTER={conf['spark.master']}: {reason}"

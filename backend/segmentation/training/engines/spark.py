@@ -30,6 +30,7 @@ import shutil
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -96,34 +97,48 @@ def _from_spark(exc: BaseException) -> bool:
     return False
 
 
-def _fit(spark, data, options, progress, staging: Path, master: str) -> TrainedModel:
-    timings: dict[str, float] = {}
-    rng = np.random.default_rng(options.random_state)
+@dataclass
+class Selection:
+    """What the local engine's steps 1-3 decide, on the rows this worker holds."""
 
-    # 1-3: the local engine's steps, the same functions, on the rows this worker holds
-    t0 = time.perf_counter()
+    kept: np.ndarray
+    imputation: dict
+    notes: list[str]
+    num: np.ndarray  # kept rows, original units
+    Z: np.ndarray  # kept rows, prepared
+    params: dict
+    outliers: np.ndarray
+    scores: list
+    best: object
+    k_reason: str
+    no_structure: str | None
+    start: np.ndarray  # the sample fit's centres: where Spark's KMeans starts
+
+
+def select(data: FeatureData, options: TrainOptions, progress, rng) -> Selection:
+    """Missing-value rule, preparation, outliers, k and the starting centres: the same
+    functions, in the same order, as ``ml.trainer.fit``."""
     kept, imputation, notes = missing_rule(data)
     needed = 10 * (options.k or options.max_clusters)
     if kept.sum() < needed:
         raise ValueError(f"only {int(kept.sum())} customers can be used; at least {needed} are needed")
     num = data.num[kept]
-    cat = np.empty((len(num), 0), dtype=np.int32)
     sample = sample_rows(len(num), options.kselect_sample, rng)
     params = prep.fit(
         num, data.numeric_specs, options.preparation, options.clip, sample=sample, log_scale=options.log_scale
     )
     Z = prep.transform(num, params)
-    k_range = (
+    ks = (
         range(options.k, options.k + 1)
         if options.k
         else range(options.min_clusters, options.max_clusters + 1)
     )
     with threadpool_limits(1):
-        outliers = screen_outliers(Z, sample, max(k_range.stop - 1, 2), options.random_state)
+        outliers = screen_outliers(Z, sample, max(ks.stop - 1, 2), options.random_state)
         inliers = sample[~outliers[sample]]
         scores = score_all(
             Z[inliers],
-            k_range,
+            ks,
             options.random_state,
             options.silhouette_sample,
             n_init=options.n_init,
@@ -131,11 +146,11 @@ def _fit(spark, data, options, progress, staging: Path, master: str) -> TrainedM
             compare=options.k is None,
         )
     best, k_reason, no_structure = choose(scores, forced=options.k is not None)
-    k_reason += " " + preparation_sentence(params, data, 0.0)
     # the sample stage of fit_centres (many initialisations, the k-selection centres competing)
+    no_cat = np.empty((len(sample), 0), dtype=np.int32)
     start = fit_centres(
         Z[sample],
-        cat[sample],
+        no_cat,
         [],
         0.0,
         best.k,
@@ -144,55 +159,75 @@ def _fit(spark, data, options, progress, staging: Path, master: str) -> TrainedM
         options,
         start=best.centers,
     ).num_centers
+    k_reason += " " + preparation_sentence(params, data, 0.0)
+    return Selection(
+        kept, imputation, notes, num, Z, params, outliers, scores, best, k_reason, no_structure, start
+    )
+
+
+def _fit(spark, data, options, progress, staging: Path, master: str) -> TrainedModel:
+    timings: dict[str, float] = {}
+    rng = np.random.default_rng(options.random_state)
+    t0 = time.perf_counter()
+    sel = select(data, options, progress, rng)
     timings["selecting k"] = time.perf_counter() - t0
 
     # 4: every row but the outliers, on Spark
     t0 = time.perf_counter()
     progress("fitting", 0.0)
+    inliers = ~sel.outliers
     centers = spark_kmeans(
-        spark, num[~outliers], params, start, staging, options.random_state, lambda: progress("fitting", 0.1)
+        spark,
+        sel.num[inliers],
+        sel.params,
+        sel.start,
+        staging,
+        options.random_state,
+        lambda: progress("fitting", 0.1),
     )
     progress("fitting", 1.0)
+    cat = np.empty((len(sel.num), 0), dtype=np.int32)
     clustering = Clustering("kmeans", centers, np.empty((len(centers), 0), dtype=np.int64), [], 0.0)
-    labels = clustering.assign(Z, cat)
-    notes.append(f"The final KMeans ran on Spark ({master}) over {int((~outliers).sum())} customers.")
-    if outliers.any():
+    labels = clustering.assign(sel.Z, cat)
+    notes = [*sel.notes, f"The final KMeans ran on Spark ({master}) over {int(inliers.sum())} customers."]
+    if sel.outliers.any():
         notes.append(
-            f"{int(outliers.sum())} extreme outliers were left out of the fit and assigned to their "
+            f"{int(sel.outliers.sum())} extreme outliers were left out of the fit and assigned to their "
             "nearest segment"
         )
     timings["fitting"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     progress("scoring", 0.0)
-    metrics = _metrics(clustering, Z, cat, labels, best, outliers, kept, params, options, rng)
-    profiles, population = profiles_of(num, data.cat[kept], labels, clustering.k, data)
-    stats = feature_stats(num, data.cat[kept], data)
+    metrics = _metrics(clustering, sel, cat, labels, options, rng)
+    profiles, population = profiles_of(sel.num, data.cat[sel.kept], labels, clustering.k, data)
+    stats = feature_stats(sel.num, data.cat[sel.kept], data)
     progress("scoring", 1.0)
     timings["scoring"] = time.perf_counter() - t0
     return TrainedModel(
         specs=list(data.specs),
-        kept=kept,
+        kept=sel.kept,
         labels=labels,
         sizes=np.bincount(labels, minlength=clustering.k),
         metrics=metrics,
-        k_curve=[s.as_dict() for s in scores],
-        k_reason=k_reason,
-        no_structure=no_structure,
+        k_curve=[s.as_dict() for s in sel.scores],
+        k_reason=sel.k_reason,
+        no_structure=sel.no_structure,
         notes=notes,
         profiles=profiles,
         population=population,
         stats=stats,
-        imputation=imputation,
-        preparation=params,
+        imputation=sel.imputation,
+        preparation=sel.params,
         categories=[],
         clustering=clustering,
         timings=timings,
     )
 
 
-def _metrics(clustering, Z, cat, labels, best, outliers, kept, params, options, rng) -> dict:
+def _metrics(clustering: Clustering, sel: Selection, cat, labels, options, rng) -> dict:
     """The local engine's metrics, computed the same way."""
+    Z, best, outliers, kept, params = sel.Z, sel.best, sel.outliers, sel.kept, sel.params
     k = clustering.k
     few = sample_rows(len(labels), 200_000, rng)
     return {
