@@ -37,7 +37,7 @@ import numpy as np
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
-from ...ml import prep
+from ...ml import prep, trainer
 from ...ml.clustering import Clustering, fit_centres, screen_outliers
 from ...ml.kinds import FeatureData
 from ...ml.profiles import feature_stats, profiles_of
@@ -124,9 +124,18 @@ def select(data: FeatureData, options: TrainOptions, progress, rng) -> Selection
         raise ValueError(f"only {int(kept.sum())} customers can be used; at least {needed} are needed")
     num = data.num[kept]
     sample = sample_rows(len(num), options.kselect_sample, rng)
+    rel, extra = _column_weights(num, sample, imputation, data, options)
     params = prep.fit(
-        num, data.numeric_specs, options.preparation, options.clip, sample=sample, log_scale=options.log_scale
+        num,
+        data.numeric_specs,
+        options.preparation,
+        options.clip,
+        sample=sample,
+        log_scale=options.log_scale,
+        **extra,
     )
+    if rel is not None:
+        params["relevance"] = [round(float(x), 4) for x in rel]
     Z = prep.transform(num, params)
     ks = (
         range(options.k, options.k + 1)
@@ -159,10 +168,24 @@ def select(data: FeatureData, options: TrainOptions, progress, rng) -> Selection
         options,
         start=best.centers,
     ).num_centers
-    k_reason += " " + preparation_sentence(params, data, 0.0)
+    k_reason += " " + preparation_sentence(params, data, 0.0, *([] if rel is None else [rel]))
     return Selection(
         kept, imputation, notes, num, Z, params, outliers, scores, best, k_reason, no_structure, start
     )
+
+
+def _column_weights(num, sample, imputation, data, options) -> tuple[np.ndarray | None, dict]:
+    """The local engine's column weights, for ``ml`` versions that weigh columns by their
+    relevance (``trainer.column_relevance``; the ml stream's change of 2026-11-23): the
+    relevance and ``prep.fit``'s extra arguments; ``(None, {})`` for versions without it."""
+    column_relevance = getattr(trainer, "column_relevance", None)
+    if column_relevance is None:
+        return None, {}
+    from ...ml import relevance
+
+    no_cat = np.empty((len(num), 0), dtype=np.int32)
+    rel = column_relevance(num, no_cat, sample, imputation, data, options)
+    return rel, {"weights": relevance.weights(rel)[: num.shape[1]]}
 
 
 def _fit(spark, data, options, progress, staging: Path, master: str) -> TrainedModel:
