@@ -105,7 +105,7 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *family_table(fam),
         "",
-        "## Held-out families (written separately, never tuned on)",
+        "## Held-out families (`heldout.py`: written before the method was run on them, never tuned on)",
         "",
         *family_table(held),
         "",

@@ -26,6 +26,7 @@ from segmentation.ml.trainer import TrainOptions, fit
 from . import cdnow
 from .generators import FAMILIES, Case, many_rows
 from .heldout import HELDOUT
+from .latent import LATENT
 from .metrics import ari, kept_share, smallest_f1
 from .report import write_report
 
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     results["commit"] = git_commit()
     results["options"] = {k: v for k, v in vars(options).items()}
     results["families"], results["heldout"] = [], []
-    for group, families in (("families", FAMILIES), ("heldout", HELDOUT)):
+    for group, families in (("families", FAMILIES + LATENT), ("heldout", HELDOUT)):
         for gen, n in families:
             case = gen(max(int(n * args.scale), 500), args.seed)
             print(f"{group}: {case.family} ...", flush=True)
