@@ -27,7 +27,7 @@ def targets(r: dict) -> list[str]:
             missed.append("small-segment F1 < 0.9")
     if not r["rejected"] and r.get("ids_kept_across_seeds", 1) < 0.98:
         missed.append("seed moves > 2 %")
-    if r.get("cents_vs_units_ari", 1) < 0.99:
+    if min(r.get("cents_vs_units_ari", 1), r.get("thousands_vs_units_ari", 1)) < 0.99:
         missed.append("units change result")
     return missed
 
@@ -35,18 +35,20 @@ def targets(r: dict) -> list[str]:
 def family_table(rows: list[dict]) -> list[str]:
     out = [
         "| family | rows | true k | k chosen | rejected | ARI | F1 smallest (share) | ids kept across seeds "
-        "| cents vs units ARI | baseline ARI / F1 (true k) | time s | targets |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| cents / thousands vs units ARI | baseline ARI / F1 (true k) | oracle ARI (k-means from truth / LDA) "
+        "| time s | targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        b = r.get("baseline")
+        b, o = r.get("baseline"), r.get("oracle")
         missed = targets(r)
         share = f" ({r['smallest_share']:.0%})" if "smallest_share" in r else ""
         out.append(
             f"| {r['family']} | {r['n_rows']:,} | {r['true_k'] or 'none'} | {r['k']} | "
             f"{'yes' if r['rejected'] else 'no'} | {_f(r.get('ari'))} | {_f(r.get('f1_smallest'))}{share} | "
-            f"{_f(r.get('ids_kept_across_seeds'))} | {_f(r.get('cents_vs_units_ari'))} | "
-            f"{(_f(b['ari']) + ' / ' + _f(b['f1_smallest'])) if b else '–'} | {r['seconds']:.1f} | "
+            f"{_f(r.get('ids_kept_across_seeds'))} | {_f(r.get('cents_vs_units_ari'))} / {_f(r.get('thousands_vs_units_ari'))} | "
+            f"{(_f(b['ari']) + ' / ' + _f(b['f1_smallest'])) if b else '–'} | "
+            f"{(_f(o['kmeans_from_truth']) + ' / ' + _f(o['lda'])) if o else '–'} | {r['seconds']:.1f} | "
             f"{'met' if not missed else 'MISSED: ' + '; '.join(missed)} |"
         )
     return out
@@ -98,8 +100,14 @@ def write_report(results: dict, path: Path) -> None:
         "",
         "Targets (issue 12): k chosen = true k, ARI >= 0.85 (>= 0.8 for overlapping segments), F1 >= 0.9 "
         "for a segment of <= 5 %, >= 98 % of customers keep their segment when only the seed changes "
-        "(after matching labels), money in cents vs units gives ARI >= 0.99, no-structure families "
-        "rejected with 'no clear segment structure'.",
+        "(after matching labels), money in cents or thousands vs units gives ARI >= 0.99, no-structure "
+        "families rejected with 'no clear segment structure'. The oracle columns say how far the family "
+        "can be segmented at all when the truth is known (k-means in the trainer's prepared space started "
+        "from the true centres; a supervised linear classifier on the same space).",
+        "",
+        "Development families: `generators.py` and `latent.py` (the latter were the first held-out set; "
+        "they became development families when the method was changed after looking at them). Held out: "
+        "`heldout.py`, written and committed before the method was run on it (commit f239c8f).",
         "",
         "## Families the method was developed on",
         "",
