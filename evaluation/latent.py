@@ -78,7 +78,10 @@ def latent_blob(n: int, seed: int) -> Case:
 
 def latent_mixed(n: int, seed: int) -> Case:
     rng = np.random.default_rng(seed)
-    truth, L = _latent(n, [0.5, 0.3, 0.2], 4, rng, spread=1.8, min_gap=4.0)
+    # latent centres at least 5 apart, as in latent_six (was 4: the family's own oracle, k-means from
+    # the true centres 0.83 / LDA 0.85, sat at the ARI target, so it could not tell whether a method
+    # meets it; with 5: 0.86 / 0.91)
+    truth, L = _latent(n, [0.5, 0.3, 0.2], 4, rng, spread=1.8, min_gap=5.0)
     tiers = np.array(["bronze", "silver", "gold"])
     channels = np.array(["app", "web", "branch"])
     tier = np.argmax(L[:, :3] + rng.normal(0, 0.8, (n, 3)), axis=1)
