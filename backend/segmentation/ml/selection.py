@@ -13,8 +13,7 @@ measured three ways:
   joint pattern). A k must beat it clearly to count as structure.
 
 Calinski-Harabasz, Davies-Bouldin and inertia are recorded too. :func:`choose` turns the
-curve into a k (the best rank sum of silhouette and Calinski-Harabasz among the k's that
-count as structure), a sentence saying why, and a "no clear segment structure" verdict.
+curve into a k, a sentence saying why, and a "no clear segment structure" verdict.
 """
 
 from __future__ import annotations
@@ -34,11 +33,9 @@ MIN_SILHOUETTE_GAIN = 0.05
 # developed-on family the true k scored >= 0.98 and spurious ones (a blob cut in 3-10,
 # an overlapping population cut in 5+) <= 0.87.
 MIN_STABILITY = 0.90
-# Among those, k is chosen by two criteria together: each candidate's rank by silhouette (how
-# well separated) plus its rank by Calinski-Harabasz (between- over within-cluster spread, which
-# rewards a real split more than silhouette does); the smallest rank sum wins, a tie goes to the
-# smaller k. On the recorded k curves of the 11 structured development families, silhouette alone
-# picked the true k on 7, Calinski-Harabasz alone on 9, the rank sum on 10 (bank profile: 3 for 4).
+# the best k has the largest silhouette; a smaller k within this margin would be preferred (0: a
+# 2 % segment adds little to the silhouette, and preferring fewer segments lost it)
+SILHOUETTE_TOLERANCE = 0.0
 
 
 @dataclass
@@ -254,32 +251,14 @@ def choose(scores: list[KScore], forced: bool = False) -> tuple[KScore, str, str
             f"on resampled data (stability {best.stability:.2f})"
         )
         return best, reason, reason
-    best, ranks = consensus(structured)
+    top = max(s.silhouette for s in structured)
+    best = min((s for s in structured if s.silhouette >= top - SILHOUETTE_TOLERANCE), key=lambda s: s.k)
     others = ", ".join(
-        f"{s.k}: {s.silhouette:.2f}" for s in sorted(structured, key=lambda s: ranks[s.k])[1:3]
-    )
-    sil_rank, ch_rank = (
-        ranks_by(structured, "silhouette")[best.k],
-        ranks_by(structured, "calinski_harabasz")[best.k],
+        f"{s.k}: {s.silhouette:.2f}" for s in sorted(structured, key=lambda s: -s.silhouette)[1:3]
     )
     reason = (
-        f"k = {best.k} ranks best on silhouette ({best.silhouette:.2f}, against {best.null_silhouette:.2f} "
-        f"on shuffled data; rank {sil_rank + 1}) and Calinski-Harabasz (rank {ch_rank + 1}) together, among "
-        f"the {len(structured)} partitions that beat shuffled data and are reproduced on resampled data "
+        f"k = {best.k} has the best silhouette ({best.silhouette:.2f}, against {best.null_silhouette:.2f} "
+        f"on shuffled data) among the partitions that are reproduced on resampled data "
         f"(stability {best.stability:.2f})" + (f"; next best k {others}" if others else "") + "."
     )
     return best, reason, None
-
-
-def ranks_by(scores: list[KScore], attribute: str) -> dict[int, int]:
-    """0 for the k with the largest ``attribute``, 1 for the next, ..."""
-    order = sorted(scores, key=lambda s: (-getattr(s, attribute), s.k))
-    return {s.k: rank for rank, s in enumerate(order)}
-
-
-def consensus(scores: list[KScore]) -> tuple[KScore, dict[int, int]]:
-    """The k with the smallest sum of its silhouette and Calinski-Harabasz ranks (ties: smaller k)."""
-    sil, ch = ranks_by(scores, "silhouette"), ranks_by(scores, "calinski_harabasz")
-    total = {s.k: sil[s.k] + ch[s.k] for s in scores}
-    best = min(scores, key=lambda s: (total[s.k], s.k))
-    return best, total
