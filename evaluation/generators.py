@@ -274,6 +274,29 @@ def income_score(n: int, seed: int) -> Case:
     return Case("income + score (mall-like)", data, truth, 5, "annual income and a 1-100 score, 5 groups")
 
 
+def noise_columns(n: int, seed: int) -> Case:
+    """3 spending segments next to columns that carry none: an integer tenure drawn uniformly
+    from 6-12 and a gender-like category."""
+    segments = [
+        (0.5, {UTIL: (1.0, 150), GROC: (0.95, 450)}),
+        (0.3, {UTIL: (1.0, 150), DINE: (0.95, 300), FUN: (0.9, 200)}),
+        (0.2, {UTIL: (1.0, 180), TRAVEL: (0.9, 1200), ONLINE: (0.9, 400)}),
+    ]
+    rng = np.random.default_rng(seed)
+    X, truth = spending(n, segments, rng)
+    columns = {s.name: X[:, j] for j, s in enumerate(SPEND_SPECS)}
+    columns["TENURE"] = rng.integers(6, 13, n).astype(float)
+    columns["gender"] = rng.choice(np.array(["F", "M"]), n)
+    specs = SPEND_SPECS + [FeatureSpec("TENURE", "count"), FeatureSpec("gender", "categorical")]
+    return Case(
+        "3 segments + uniform tenure and gender",
+        FeatureData.from_columns(columns, specs),
+        truth,
+        3,
+        "3 spending segments; an integer tenure uniform on 6-12 and a gender category carry no segments",
+    )
+
+
 def many_rows(n: int, seed: int) -> Case:
     case = unequal(n, seed)
     case.family = f"many rows ({n:,})"
@@ -291,4 +314,5 @@ FAMILIES = [
     (mixed, 10_000),
     (bank_profile, 10_000),
     (income_score, 5_000),
+    (noise_columns, 10_000),
 ]

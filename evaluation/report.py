@@ -27,7 +27,7 @@ def targets(r: dict) -> list[str]:
             missed.append("small-segment F1 < 0.9")
     if not r["rejected"] and r.get("ids_kept_across_seeds", 1) < 0.98:
         missed.append("seed moves > 2 %")
-    if r.get("cents_vs_units_ari", 1) < 0.99:
+    if min(r.get("cents_vs_units_ari", 1), r.get("thousands_vs_units_ari", 1)) < 0.99:
         missed.append("units change result")
     return missed
 
@@ -35,18 +35,20 @@ def targets(r: dict) -> list[str]:
 def family_table(rows: list[dict]) -> list[str]:
     out = [
         "| family | rows | true k | k chosen | rejected | ARI | F1 smallest (share) | ids kept across seeds "
-        "| cents vs units ARI | baseline ARI / F1 (true k) | time s | targets |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| cents / thousands vs units ARI | baseline ARI / F1 (true k) | oracle ARI (k-means from truth / LDA) "
+        "| time s | targets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
-        b = r.get("baseline")
+        b, o = r.get("baseline"), r.get("oracle")
         missed = targets(r)
         share = f" ({r['smallest_share']:.0%})" if "smallest_share" in r else ""
         out.append(
             f"| {r['family']} | {r['n_rows']:,} | {r['true_k'] or 'none'} | {r['k']} | "
             f"{'yes' if r['rejected'] else 'no'} | {_f(r.get('ari'))} | {_f(r.get('f1_smallest'))}{share} | "
-            f"{_f(r.get('ids_kept_across_seeds'))} | {_f(r.get('cents_vs_units_ari'))} | "
-            f"{(_f(b['ari']) + ' / ' + _f(b['f1_smallest'])) if b else '–'} | {r['seconds']:.1f} | "
+            f"{_f(r.get('ids_kept_across_seeds'))} | {_f(r.get('cents_vs_units_ari'))} / {_f(r.get('thousands_vs_units_ari'))} | "
+            f"{(_f(b['ari']) + ' / ' + _f(b['f1_smallest'])) if b else '–'} | "
+            f"{(_f(o['kmeans_from_truth']) + ' / ' + _f(o['lda'])) if o else '–'} | {r['seconds']:.1f} | "
             f"{'met' if not missed else 'MISSED: ' + '; '.join(missed)} |"
         )
     return out
@@ -78,13 +80,30 @@ def candidate_table(rows: list[dict]) -> list[str]:
 
 def criteria_table(rows: list[dict]) -> list[str]:
     names = list(rows[0]["k_by_criteria"])
-    out = ["| family | true k | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    out = [
+        "| family | true k | " + " | ".join(names) + " |",
+        "|---|---|" + "---|" * len(names),
+    ]
     for r in rows:
         ks = r["k_by_criteria"]
         ours = f"{ks['ours']}{' (rejected)' if r['rejected'] else ''}"
         cells = [ours if n == "ours" else str(ks[n]) for n in names]
         out.append(f"| {r['family']} | {r['true_k'] or 'none'} | " + " | ".join(cells) + " |")
     return out
+
+
+# what happened to the held-out set since it was written (kept by hand: it is history, not a result)
+HELDOUT_HISTORY = [
+    "History of this held-out set: first run at commit 8adc43f (results committed in a6f3117): wealth "
+    "clients met every target; channel counts chose k 3 for 4 (ARI 0.854); small businesses met; the "
+    "continuum was rejected as it should be. Then the k rule was changed on development evidence "
+    "(d1aef94: rank sum of silhouette and Calinski-Harabasz; development families 10 -> 12 of 14 met) "
+    "and the held-out set was run again (afe8cc4): 2 of 4, the wealth family's 1.5 % segment merged "
+    "(k 4 for 5). The same rule broke an existing test (value-rfm preset: k 7 for 3, ARI 0.54; "
+    "Calinski-Harabasz keeps rising when segments are uniform inside), so it was reverted: k is again "
+    "the best silhouette among the structured k's. This set has now been seen: the next change of "
+    "method needs a new one.",
+]
 
 
 def write_report(results: dict, path: Path) -> None:
@@ -98,16 +117,24 @@ def write_report(results: dict, path: Path) -> None:
         "",
         "Targets (issue 12): k chosen = true k, ARI >= 0.85 (>= 0.8 for overlapping segments), F1 >= 0.9 "
         "for a segment of <= 5 %, >= 98 % of customers keep their segment when only the seed changes "
-        "(after matching labels), money in cents vs units gives ARI >= 0.99, no-structure families "
-        "rejected with 'no clear segment structure'.",
+        "(after matching labels), money in cents or thousands vs units gives ARI >= 0.99, no-structure "
+        "families rejected with 'no clear segment structure'. The oracle columns say how far the family "
+        "can be segmented at all when the truth is known (k-means in the trainer's prepared space started "
+        "from the true centres; a supervised linear classifier on the same space).",
+        "",
+        "Development families: `generators.py` and `latent.py` (the latter were the first held-out set; "
+        "they became development families when the method was changed after looking at them). Held out: "
+        "`heldout.py`, written and committed before the method was run on it (commit f239c8f).",
         "",
         "## Families the method was developed on",
         "",
         *family_table(fam),
         "",
-        "## Held-out families (written separately, never tuned on)",
+        "## Held-out families (`heldout.py`: written before the method was run on them, never tuned on)",
         "",
         *family_table(held),
+        "",
+        *HELDOUT_HISTORY,
         "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",

@@ -90,17 +90,21 @@ def mixed_data(n=2400, seed=3):
     return FeatureData.from_columns(columns, specs), truth
 
 
-def test_mixed_model_assigns_by_the_k_prototypes_cost():
+def test_mixed_model_assigns_by_the_k_prototypes_cost_with_category_shares():
     data, _ = mixed_data()
     model = fit(data, TrainOptions(k=3, kselect_sample=2000, silhouette_sample=800, n_init=4))
     fast = served(model, first_id=1)
     assert model.method == "kprototypes" and fast.categories["plan"] == ("basic", "gold", "premium")
     Z = prep.transform(data.num, model.preparation)
-    num_centers = np.asarray(model.artifact_payload()["centers"])
-    modes = np.asarray(model.artifact_payload()["modes"])
-    cost = ((Z[:, None, :] - num_centers[None]) ** 2).sum(axis=2) + model.clustering.gamma * (
-        data.cat[:, None, :] != modes[None]
-    ).sum(axis=2)
+    payload = model.artifact_payload()
+    num_centers = np.asarray(payload["centers"])
+    shares = np.asarray(payload["category_shares"])  # (k, 3 channels + 3 plans), each block sums to 1
+    assert np.allclose(shares[:, :3].sum(axis=1), 1) and np.allclose(shares[:, 3:].sum(axis=1), 1)
+    gamma = np.broadcast_to(np.asarray(payload["gamma"], dtype=float), (2,))
+    cost = ((Z[:, None, :] - num_centers[None]) ** 2).sum(axis=2)
+    for j, (lo, hi) in enumerate([(0, 3), (3, 6)]):  # gamma_j / 2 x squared distance to the shares
+        one_hot = np.eye(hi - lo)[data.cat[:, j]]
+        cost += gamma[j] / 2 * ((one_hot[:, None, :] - shares[None, :, lo:hi]) ** 2).sum(axis=2)
     assert np.allclose(fast.distances_sq(data.num, data.cat), cost)
     assert np.array_equal(fast.labels(data.num, data.cat), np.argmin(cost, axis=1))
     # categories by value give the same answer as codes; an unknown value is "missing"

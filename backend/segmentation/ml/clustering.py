@@ -1,10 +1,16 @@
-"""The final fit at a chosen k: KMeans for numeric data, k-prototypes for mixed data.
+"""The final fit at a chosen k: KMeans on the prepared (and, for mixed data, embedded) rows.
 
 Centres are found on a sample with many initialisations (so the seed does not move
 customers), extreme outliers are set aside, and the centres are then refined on every
-other row: by scikit-learn's KMeans for numeric data, and for mixed data by ``kmodes``'
-k-prototypes on a sample followed by vectorised NumPy passes over every row (numeric
-means, categorical modes; distance = squared numeric distance + gamma x mismatches).
+other row by scikit-learn's KMeans. For mixed data the rows are the prepared numeric columns
+followed by weighted one-hot categories, so a segment's categorical prototype is the *share*
+of each category among its members (k-prototypes with frequency prototypes, as in
+k-representatives) rather than its single most frequent value: with modes, a customer whose
+education differs from its segment's mode paid a full mismatch, and on the 14-attribute bank
+profile the fit at the true k reached ARI 0.79 where the same data with shares reaches 0.98.
+The distance is the squared numeric distance plus, per categorical feature j,
+``gamma_j / 2 x ||one-hot - shares||^2`` (the expected mismatch cost, up to a constant per
+segment).
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from . import prep
 OUTLIER_FACTOR = 30.0
 # a small cluster whose members' median squared distance exceeds this many times the typical one
 LOOSE_FACTOR = 4.0
-REFINE_PASSES = 15
 
 
 @dataclass
@@ -34,8 +39,9 @@ class Clustering:
     num_centers: np.ndarray  # (k, d_num), prepared space
     modes: np.ndarray  # (k, d_cat) int, category code of each cluster's mode
     n_categories: list[int]
-    gamma: float
-    estimator: KMeans | None = None  # the fitted scikit-learn KMeans (numeric data); not in artifacts
+    gamma: float | list[float]  # one mismatch cost, or one per categorical feature
+    estimator: KMeans | None = None  # the fitted scikit-learn KMeans; not in artifacts
+    shares: np.ndarray | None = None  # (k, sum(n_categories)) category shares per cluster (mixed)
 
     @property
     def k(self) -> int:
@@ -45,6 +51,10 @@ class Clustering:
         """Centres in the embedded space (numeric part, then one-hot modes)."""
         if not self.n_categories:
             return self.num_centers
+        if self.shares is not None:
+            return np.hstack(
+                [self.num_centers, self.shares * prep.block_weights(self.n_categories, self.gamma)]
+            )
         return prep.embed(self.num_centers, self.modes, self.n_categories, self.gamma)
 
     def embedded(self, Z: np.ndarray, cat: np.ndarray) -> np.ndarray:
@@ -121,22 +131,21 @@ def fit_centres(
                 km = warm
     progress(0.4)
     d = Z.shape[1]
-    if not n_categories:
-        final = KMeans(n_clusters=k, init=km.cluster_centers_, n_init=1, random_state=options.random_state)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            final.fit(Z[~outliers])
-        progress(1.0)
-        empty = np.empty((k, 0), dtype=np.int64)
-        centers = np.ascontiguousarray(final.cluster_centers_)
-        return Clustering("kmeans", centers, empty, [], 0.0, estimator=final)
-    num_centers = km.cluster_centers_[:, :d]
-    modes = block_argmax(km.cluster_centers_[:, d:], n_categories)
-    num_centers, modes = kprototypes_sample(Z, cat, n_categories, num_centers, modes, gamma, inliers, options)
-    clustering = Clustering("kprototypes", num_centers, modes, list(n_categories), gamma)
-    refine(clustering, Z[~outliers], cat[~outliers])
+    final = KMeans(n_clusters=k, init=km.cluster_centers_, n_init=1, random_state=options.random_state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        final.fit(E[~outliers])
     progress(1.0)
-    return clustering
+    centers = np.ascontiguousarray(final.cluster_centers_)
+    if not n_categories:
+        empty = np.empty((k, 0), dtype=np.int64)
+        return Clustering("kmeans", centers, empty, [], 0.0, estimator=final)
+    shares = centers[:, d:] / prep.block_weights(n_categories, gamma)
+    modes = block_argmax(shares, n_categories)
+    num_centers = np.ascontiguousarray(centers[:, :d])
+    return Clustering(
+        "kprototypes", num_centers, modes, list(n_categories), gamma, estimator=final, shares=shares
+    )
 
 
 def block_argmax(blocks: np.ndarray, n_categories: list[int]) -> np.ndarray:
@@ -145,52 +154,3 @@ def block_argmax(blocks: np.ndarray, n_categories: list[int]) -> np.ndarray:
         out.append(np.argmax(blocks[:, offset : offset + m], axis=1))
         offset += m
     return np.column_stack(out).astype(np.int64)
-
-
-def kprototypes_sample(Z, cat, n_categories, num_centers, modes, gamma, sample, options):
-    """kmodes' k-prototypes on (part of) the sample, started from the given centres."""
-    from kmodes.kprototypes import KPrototypes
-
-    rows = sample[: options.kproto_sample]
-    if Z.shape[1] == 0:  # categories only: the NumPy passes below are k-modes
-        return num_centers, modes
-    for j, m in enumerate(n_categories):
-        # kmodes re-encodes the values it sees: every code must occur for the start to line up
-        if len(np.unique(cat[rows, j])) != m:
-            return num_centers, modes
-    d = Z.shape[1]
-    X = np.hstack([Z[rows], cat[rows].astype(np.float64)])
-    model = KPrototypes(
-        n_clusters=len(num_centers),
-        init=[num_centers, modes.astype(np.float64)],
-        n_init=1,
-        gamma=gamma,
-        max_iter=20,
-        random_state=options.random_state,
-    )
-    try:
-        model.fit(X, categorical=list(range(d, d + cat.shape[1])))
-    except ValueError:  # kmodes gives up on clusters that empty out; keep the KMeans start
-        return num_centers, modes
-    centroids = np.asarray(model.cluster_centroids_, dtype=np.float64)
-    return np.ascontiguousarray(centroids[:, :d]), centroids[:, d:].round().astype(np.int64)
-
-
-def refine(clustering: Clustering, Z: np.ndarray, cat: np.ndarray) -> None:
-    """k-prototypes passes over every row: assign, then means and modes, until stable."""
-    labels = None
-    k = clustering.k
-    for _ in range(REFINE_PASSES):
-        new = clustering.assign(Z, cat)
-        if labels is not None and np.array_equal(new, labels):
-            break
-        labels = new
-        counts = np.bincount(labels, minlength=k)
-        full = counts > 0
-        sums = np.zeros((k, Z.shape[1]))
-        for j in range(Z.shape[1]):
-            sums[:, j] = np.bincount(labels, weights=Z[:, j], minlength=k)
-        clustering.num_centers[full] = sums[full] / counts[full, None]
-        for j, m in enumerate(clustering.n_categories):
-            table = np.bincount(labels * m + cat[:, j], minlength=k * m).reshape(k, m)
-            clustering.modes[full, j] = np.argmax(table[full], axis=1)

@@ -34,7 +34,7 @@ class FastPredictor:
     centers: np.ndarray  # (k, embedded dims)
     centers_sq: np.ndarray
     n_categories: tuple[int, ...]
-    gamma: float
+    gamma: float | tuple[float, ...]
     segment_ids: np.ndarray  # segment id of each cluster label
     method: str = "kmeans"
 
@@ -53,8 +53,16 @@ class FastPredictor:
             k, len(specs) - len(cat_specs)
         )
         modes = np.asarray(artifact["modes"], dtype=np.int64).reshape(k, len(cat_specs))
-        gamma = float(artifact.get("gamma") or 0.0)
-        centers = np.ascontiguousarray(prep.embed(num_centers, modes, list(n_categories), gamma))
+        raw = artifact.get("gamma") or 0.0  # one number, or one per categorical feature
+        gamma = float(raw) if np.isscalar(raw) else tuple(float(g) for g in raw)
+        shares = artifact.get("category_shares")  # mixed models since session 2; before: modes
+        if shares is not None and n_categories:
+            weights = prep.block_weights(list(n_categories), gamma)
+            centers = np.ascontiguousarray(
+                np.hstack([num_centers, np.asarray(shares, dtype=np.float64) * weights])
+            )
+        else:
+            centers = np.ascontiguousarray(prep.embed(num_centers, modes, list(n_categories), gamma))
         segment_ids = np.asarray(artifact["segment_ids"], dtype=np.int64)
         if len(segment_ids) != len(centers):
             raise PredictorError(f"{len(segment_ids)} segment ids for {len(centers)} clusters")

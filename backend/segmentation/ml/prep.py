@@ -52,11 +52,14 @@ def fit(
     clip: float | None = None,
     sample: np.ndarray | None = None,
     log_scale: float = 1.0,
+    weights: np.ndarray | None = None,
 ) -> dict:
     """Fit the preparation of numeric columns ``X`` (NaN = missing) declared by ``specs``.
 
     ``sample`` (row indices) limits the rows used for the quantile and Yeo-Johnson fits;
-    ``log_scale`` multiplies the robust scale (the value that maps to ``log1p(1)``)."""
+    ``log_scale`` multiplies the robust scale (the value that maps to ``log1p(1)``);
+    ``weights`` (one per column, > 0; see :func:`relevance`) multiply the prepared columns
+    (folded into their ``scale``, so :func:`transform` and the predictor are unchanged)."""
     if method not in METHODS:
         raise ValueError(f"unknown preparation {method!r}; choose one of {METHODS}")
     d = X.shape[1]
@@ -92,7 +95,9 @@ def fit(
     mean, scale = Z.mean(axis=0), Z.std(axis=0)
     scale[scale == 0] = 1.0
     mean[binary], scale[binary] = 0.0, 1.0
-    params["mean"], params["scale"] = mean.tolist(), scale.tolist()
+    w = np.ones(d) if weights is None else np.asarray(weights, dtype=np.float64)
+    params["weights"] = w.tolist()
+    params["mean"], params["scale"] = mean.tolist(), (scale / w).tolist()
     return params
 
 
@@ -231,24 +236,45 @@ def category_gamma(cat: np.ndarray, n_categories: list[int]) -> float:
     return float(np.clip(np.median([2.0 / g for g in ginis]), 1.0, 8.0))
 
 
-def one_hot(cat: np.ndarray, n_categories: list[int], weight: float) -> np.ndarray:
-    """(n, sum(n_categories)) one-hot blocks times ``weight``; code -1 (missing) is all zeros."""
+def category_gammas(cat: np.ndarray, n_categories: list[int], weights: np.ndarray) -> float | list[float]:
+    """The mismatch cost of each categorical feature: :func:`category_gamma` times the square of
+    the feature's relevance weight (as numeric columns, whose prepared values are multiplied by
+    theirs). One number when every weight is 1 (the k-prototypes cost), else one per feature."""
+    gamma = category_gamma(cat, n_categories)
+    w = np.asarray(weights, dtype=np.float64)
+    if not len(w) or np.all(w == 1.0):
+        return gamma
+    return [round(gamma * float(x) ** 2, 12) for x in w]
+
+
+def one_hot(cat: np.ndarray, n_categories: list[int], weight) -> np.ndarray:
+    """(n, sum(n_categories)) one-hot blocks times ``weight`` (one number, or one per feature);
+    code -1 (missing) is all zeros."""
     n = len(cat)
     out = np.zeros((n, int(sum(n_categories))))
+    weights = np.broadcast_to(np.asarray(weight, dtype=np.float64), (len(n_categories),))
     offset = 0
     rows = np.arange(n)
     for j, m in enumerate(n_categories):
         codes = cat[:, j]
         ok = codes >= 0
-        out[rows[ok], offset + codes[ok]] = weight
+        out[rows[ok], offset + codes[ok]] = weights[j]
         offset += m
     return out
 
 
-def embed(Z: np.ndarray, cat: np.ndarray | None, n_categories: list[int], gamma: float) -> np.ndarray:
+def block_weights(n_categories: list[int], gamma) -> np.ndarray:
+    """The weight of every one-hot column (``sqrt(gamma_j / 2)`` for each column of feature j)."""
+    per_feature = np.broadcast_to(np.sqrt(np.asarray(gamma, dtype=np.float64) / 2.0), (len(n_categories),))
+    return np.repeat(per_feature, n_categories)
+
+
+def embed(Z: np.ndarray, cat: np.ndarray | None, n_categories: list[int], gamma) -> np.ndarray:
+    """Numeric columns, then one-hot categories weighted so that a mismatch in feature j costs
+    ``gamma`` (one number) or ``gamma[j]`` (one per feature) in squared distance."""
     if not n_categories:
         return Z
-    return np.hstack([Z, one_hot(cat, n_categories, np.sqrt(gamma / 2.0))])
+    return np.hstack([Z, one_hot(cat, n_categories, np.sqrt(np.asarray(gamma, dtype=np.float64) / 2.0))])
 
 
 def nearest(E: np.ndarray, centers: np.ndarray, centers_sq: np.ndarray) -> np.ndarray:

@@ -7,12 +7,13 @@ benchmarked alone. The caller reports progress through ``on_stage(stage, fractio
    features is left out (``kept``) and counted; other gaps take the training median
    (numeric) or the most frequent category. Never zero.
 2. Numeric features are prepared per kind (:mod:`.prep`); categorical ones are one-hot
-   encoded with the k-prototypes weight, so one distance serves both.
+   encoded with the k-prototypes weight, so one distance serves both. Columns with no
+   association with any other column weigh less (:mod:`.relevance`).
 3. k is chosen on a sample (:mod:`.selection`), or the data is found to have no clear
    segment structure (``no_structure``; the service rejects the run).
 4. The chosen k is fitted on the sample with many initialisations, then on every row
-   from the sample's centres: KMeans for numeric data, k-prototypes (``kmodes`` on a
-   sample, then vectorised NumPy passes over every row) when categorical features exist.
+   from the sample's centres by KMeans; with categorical features the rows carry weighted
+   one-hot categories and each segment's prototype holds its category shares (:mod:`.clustering`).
 5. Extreme outliers are left out of the fit and assigned to their nearest segment; a
    cluster made only of them is not a segment.
 """
@@ -27,7 +28,7 @@ import numpy as np
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
-from . import prep
+from . import prep, relevance
 from .clustering import Clustering, fit_centres, screen_outliers
 from .kinds import FeatureData, FeatureSpec
 from .predictor import FORMAT
@@ -50,7 +51,8 @@ class TrainOptions:
     clip: float | None = None
     log_scale: float = 0.25
     gamma_factor: float = 1.0  # multiplies the cost of a category mismatch (prep.category_gamma)
-    kproto_sample: int = 3_000
+    kproto_sample: int = 3_000  # unused since mixed data is fitted with category shares (kept: API)
+    relevance: bool = True  # weigh columns by their association with the others (ml.relevance)
 
     @classmethod
     def from_config(
@@ -133,6 +135,7 @@ class TrainedModel:
             "imputation": self.imputation,
             "centers": self.clustering.num_centers.tolist(),
             "modes": self.clustering.modes.tolist(),
+            "category_shares": None if self.clustering.shares is None else self.clustering.shares.tolist(),
             "gamma": self.clustering.gamma,
             "k_reason": self.k_reason,
             "n_train_rows": int(self.kept.sum()),
@@ -174,7 +177,7 @@ def missing_rule(data: FeatureData) -> tuple[np.ndarray, dict, list[str]]:
     return kept, imputation, notes
 
 
-def preparation_sentence(params: dict, data: FeatureData, gamma: float) -> str:
+def preparation_sentence(params: dict, data: FeatureData, gamma, rel: np.ndarray) -> str:
     heavy = [params["features"][j] for j in params["heavy"]]
     text = f"Features were prepared with {params['method']}"
     if heavy and params["method"] != "standard":
@@ -185,7 +188,16 @@ def preparation_sentence(params: dict, data: FeatureData, gamma: float) -> str:
     if params["clip"]:
         text += f", clipped at {params['clip']} standard deviations"
     if data.categorical_specs:
-        text += f"; a category mismatch costs {gamma:.2f} (k-prototypes)"
+        base = gamma if np.isscalar(gamma) else max(gamma)
+        text += f"; a category mismatch costs {base:.2f} (k-prototypes)"
+    names = [s.name for s in data.numeric_specs + data.categorical_specs]
+    w = relevance.weights(rel)
+    low = [f"{names[j]} ({rel[j]:.2f})" for j in np.flatnonzero(w < 1.0)]
+    if low:
+        text += (
+            ". Columns with no clear association with any other column weigh less (evidence, "
+            f"-log10 p of independence): {', '.join(low)}"
+        )
     return text + "."
 
 
@@ -196,6 +208,18 @@ def fill_categories(cat: np.ndarray, imputation: dict, data: FeatureData) -> np.
         if value is not None:
             out[out[:, j] < 0, j] = data.categories[j].index(value)
     return out
+
+
+def column_relevance(num, cat, sample, imputation, data: FeatureData, options: TrainOptions) -> np.ndarray:
+    """Each column's largest association with another (:mod:`.relevance`), on the k sample;
+    all 1 when ``options.relevance`` is off."""
+    d = num.shape[1] + cat.shape[1]
+    if not options.relevance:
+        return np.ones(d)
+    medians = np.array([imputation[s.name]["value"] for s in data.numeric_specs], dtype=np.float64)
+    rows = num[sample]
+    rows = np.where(np.isnan(rows), medians, rows) if len(medians) else rows
+    return relevance.relevance(rows, cat[sample])
 
 
 def fit(
@@ -216,11 +240,23 @@ def fit(
     cat = fill_categories(data.cat[kept], imputation, data)
     n_cats = [len(c) for c in data.categories]
     sample = sample_rows(len(num), options.kselect_sample, rng)
+    rel = column_relevance(num, cat, sample, imputation, data, options)
+    w = relevance.weights(rel)
+    d_num = num.shape[1]
     params = prep.fit(
-        num, data.numeric_specs, options.preparation, options.clip, sample=sample, log_scale=options.log_scale
+        num,
+        data.numeric_specs,
+        options.preparation,
+        options.clip,
+        sample=sample,
+        log_scale=options.log_scale,
+        weights=w[:d_num],
     )
+    params["relevance"] = [round(float(x), 4) for x in rel]
     Z = prep.transform(num, params)
-    gamma = options.gamma_factor * prep.category_gamma(cat, n_cats) if n_cats else 0.0
+    gamma = prep.category_gammas(cat, n_cats, w[d_num:]) if n_cats else 0.0
+    if options.gamma_factor != 1.0:
+        gamma = (np.asarray(gamma) * options.gamma_factor).tolist() if n_cats else 0.0
     E = prep.embed(Z, cat, n_cats, gamma)
     k_range = (
         range(options.k, options.k + 1)
@@ -241,7 +277,7 @@ def fit(
             compare=options.k is None,
         )
     best, k_reason, no_structure = choose(scores, forced=options.k is not None)
-    k_reason += " " + preparation_sentence(params, data, gamma)
+    k_reason += " " + preparation_sentence(params, data, gamma, rel)
     timings["selecting k"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
