@@ -159,7 +159,7 @@ def summarize_profile(path: Path, top: int = 8) -> dict:
         return {"samples": 0, "inclusive": [], "self": []}
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack:
+        if not stack or not count.isdigit():  # a frame's text may hold a line break
             continue
         n = int(count)
         frames = [

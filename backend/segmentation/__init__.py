@@ -7,9 +7,9 @@ PostgreSQL if no DATABASE_URL is set) and the model is loaded only when an app i
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from flask import Flask, g, request
 
@@ -112,15 +112,15 @@ def _request_logging(app: Flask) -> None:
     @app.before_request
     def start():
         rid = request.headers.get("X-Request-ID", "")
-        g.request_id = rid if REQUEST_ID.fullmatch(rid) else uuid.uuid4().hex
+        g.request_id = rid = rid if REQUEST_ID.fullmatch(rid) else new_request_id()
         g.started = time.perf_counter()
-        logs.context_id.set(g.request_id)
+        logs.context_id.set(rid)
 
     @app.after_request
     def finish(response):
         response.headers["X-Request-ID"] = g.get("request_id", "-")
         started = g.get("started")
-        if started is not None:
+        if started is not None and log.isEnabledFor(logging.INFO):
             log.info(
                 "%s %s %s %.1fms",
                 request.method,
@@ -133,6 +133,15 @@ def _request_logging(app: Flask) -> None:
     @app.teardown_request
     def forget(exc):
         logs.context_id.set("-")
+
+
+# a random UUID (version 4, RFC 4122 variant) as uuid.uuid4().hex writes it, without the UUID object
+_UUID4_BITS = (0x4 << 76) | (0x8 << 60)
+_UUID4_MASK = ((1 << 128) - 1) ^ ((0xF << 76) | (0xC << 60))
+
+
+def new_request_id() -> str:
+    return f"{int.from_bytes(os.urandom(16)) & _UUID4_MASK | _UUID4_BITS:032x}"
 
 
 def _security(app: Flask) -> None:
