@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import time
+from inspect import iscoroutinefunction
 
 from flask import Flask, g, request
 
@@ -21,12 +22,28 @@ log = logging.getLogger("segmentation.http")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
+class App(Flask):
+    """Flask, remembering which functions are coroutine functions. Flask asks for every hook,
+    view and decorator layer on every request, and ``inspect`` answers slowly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._is_async: dict = {}
+
+    def ensure_sync(self, func):
+        target = getattr(func, "__func__", func)  # a bound method: its function
+        is_async = self._is_async.get(target)
+        if is_async is None:
+            is_async = self._is_async[target] = iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_async else func
+
+
 def create_app(config: Config | dict | None = None) -> Flask:
     if config is None:
         config = Config.from_env()
     elif isinstance(config, dict):
         config = Config.from_env(**config)
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.update(config.as_flask_config())
     logs.configure(app.config["LOG_LEVEL"])
     if not app.config["DATABASE_URL"]:
