@@ -7,7 +7,7 @@ PostgreSQL if no DATABASE_URL is set) and the model is loaded only when an app i
 from __future__ import annotations
 
 import logging
-import os
+import random
 import re
 import time
 from inspect import iscoroutinefunction
@@ -158,7 +158,9 @@ _UUID4_MASK = ((1 << 128) - 1) ^ ((0xF << 76) | (0xC << 60))
 
 
 def new_request_id() -> str:
-    return f"{int.from_bytes(os.urandom(16)) & _UUID4_MASK | _UUID4_BITS:032x}"
+    # a correlation id, not a secret: random's generator (reseeded in each forked worker)
+    # spares a getrandom system call per request
+    return f"{random.getrandbits(128) & _UUID4_MASK | _UUID4_BITS:032x}"
 
 
 def _security(app: Flask) -> None:
