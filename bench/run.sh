@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): serving, batches, training, hot reload, memory, each next to its
 # baseline in the same run. Writes bench/results/latest.{md,json}. ~10 minutes on 2 cores.
+# `bench/run.sh --only serving`: phase A alone (serving, batches, reload, memory), ~3 minutes.
 # Needs .venv (make install). Installs wrk (apt) and py-spy (pip, into .venv) if missing.
 set -euo pipefail
 
@@ -26,4 +27,4 @@ trap cleanup EXIT
 
 cd "$root/backend"
 url="$(env -u DATABASE_URL VAR_DIR="$var" "$venv/flask" --app segmentation database-url | tail -n 1)"
-PATH="$PATH:/usr/sbin" "$venv/python" "$here/suite.py" "$var" "$url"
+PATH="$PATH:/usr/sbin" "$venv/python" "$here/suite.py" "$var" "$url" "$@"

@@ -159,7 +159,7 @@ def summarize_profile(path: Path, top: int = 8) -> dict:
         return {"samples": 0, "inclusive": [], "self": []}
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack:
+        if not stack or not count.isdigit():  # a frame's text may hold a line break
             continue
         n = int(count)
         frames = [
@@ -182,3 +182,23 @@ def summarize_profile(path: Path, top: int = 8) -> dict:
         )
 
     return {"samples": total, "inclusive": ranked(inclusive), "self": ranked(own)}
+
+
+def summary_lines(results: dict) -> list[str]:
+    """A short table of a serving-only run: ratios, req/s and latencies, batches."""
+    lines = [
+        f"{key}: median {v['median']} rounds {v['rounds']}" for key, v in results["serve_ratios"].items()
+    ]
+    lines += [
+        f"{key}: {run['rps']} req/s, p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, errors {run['errors']}, "
+        f"rounds {run['rps_rounds']}"
+        for key, run in results["serve"].items()
+    ]
+    lines += [
+        f"batch {key}: {b['rows_per_s']} rows/s ({b['median_ms']} ms)" for key, b in results["batch"].items()
+    ]
+    for name in ("serve_profile", "batch_profile"):
+        prof = results[name]
+        lines.append(f"{name} ({prof['samples']} samples), self:")
+        lines += [f"  {p['share']:.0%} {p['function']}" for p in prof["self"]]
+    return lines

@@ -1,8 +1,9 @@
 """The benchmark suite: every comparison measured side by side in this one run.
 
-Usage (run.sh does this): python bench/suite.py VAR_DIR DATABASE_URL
+Usage (run.sh does this): python bench/suite.py VAR_DIR DATABASE_URL [--only serving]
 Phase A uses a 100k-customer database (serving, batch, memory, hot reload, training 100k);
 phase B a 1M-customer database (seed time, training 1M, naive training baseline).
+``--only serving`` runs phase A alone and writes results/tmp/serving-only.json (not latest.*).
 """
 
 from __future__ import annotations
@@ -174,6 +175,7 @@ def phase_import(stack: Stack, var: Path, results: dict) -> None:
 
 def main() -> None:
     var, base_url = Path(sys.argv[1]), sys.argv[2]
+    serving_only = sys.argv[3:] == ["--only", "serving"]
     started = time.perf_counter()
     stack = Stack(
         var,
@@ -187,11 +189,18 @@ def main() -> None:
     results: dict = {"settings": {"workers": WORKERS, "threads": THREADS, "worker_class": "gthread"}}
     try:
         phase_serving(stack, var, results)
-        phase_training(stack, var, results)
-        phase_import(stack, var, results)
+        if not serving_only:
+            phase_training(stack, var, results)
+            phase_import(stack, var, results)
     finally:
         stack.stop_all()
     results["runtime_s"] = round(time.perf_counter() - started, 1)
+    if serving_only:  # latest.* keep the last full run; results/tmp/ is not committed
+        out = BENCH / "results" / "tmp" / "serving-only.json"
+        out.parent.mkdir(exist_ok=True)
+        out.write_text(json.dumps(results, indent=1) + "\n")
+        print("\n".join(serving.summary_lines(results)))
+        return
     report.write(results, BENCH / "results")
     print((BENCH / "results" / "latest.md").read_text())
 

@@ -7,9 +7,10 @@ PostgreSQL if no DATABASE_URL is set) and the model is loaded only when an app i
 from __future__ import annotations
 
 import logging
+import random
 import re
 import time
-import uuid
+from inspect import iscoroutinefunction
 
 from flask import Flask, g, request
 
@@ -22,12 +23,28 @@ log = logging.getLogger("segmentation.http")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
+class App(Flask):
+    """Flask, remembering which functions are coroutine functions. Flask asks for every hook,
+    view and decorator layer on every request, and ``inspect`` answers slowly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._is_async: dict = {}
+
+    def ensure_sync(self, func):
+        target = getattr(func, "__func__", func)  # a bound method: its function
+        is_async = self._is_async.get(target)
+        if is_async is None:
+            is_async = self._is_async[target] = iscoroutinefunction(func)
+        return self.async_to_sync(func) if is_async else func
+
+
 def create_app(config: Config | dict | None = None) -> Flask:
     if config is None:
         config = Config.from_env()
     elif isinstance(config, dict):
         config = Config.from_env(**config)
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.update(config.as_flask_config())
     logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
     if not app.config["DATABASE_URL"]:
@@ -116,15 +133,15 @@ def _request_logging(app: Flask) -> None:
     @app.before_request
     def start():
         rid = request.headers.get("X-Request-ID", "")
-        g.request_id = rid if REQUEST_ID.fullmatch(rid) else uuid.uuid4().hex
+        g.request_id = rid = rid if REQUEST_ID.fullmatch(rid) else new_request_id()
         g.started = time.perf_counter()
-        logs.context_id.set(g.request_id)
+        logs.context_id.set(rid)
 
     @app.after_request
     def finish(response):
         response.headers["X-Request-ID"] = g.get("request_id", "-")
         started = g.get("started")
-        if started is not None:
+        if started is not None and log.isEnabledFor(logging.INFO):
             log.info(
                 "%s %s %s %.1fms",
                 request.method,
@@ -137,6 +154,17 @@ def _request_logging(app: Flask) -> None:
     @app.teardown_request
     def forget(exc):
         logs.context_id.set("-")
+
+
+# a random UUID (version 4, RFC 4122 variant) as uuid.uuid4().hex writes it, without the UUID object
+_UUID4_BITS = (0x4 << 76) | (0x8 << 60)
+_UUID4_MASK = ((1 << 128) - 1) ^ ((0xF << 76) | (0xC << 60))
+
+
+def new_request_id() -> str:
+    # a correlation id, not a secret: random's generator (reseeded in each forked worker)
+    # spares a getrandom system call per request
+    return f"{random.getrandbits(128) & _UUID4_MASK | _UUID4_BITS:032x}"
 
 
 def _security(app: Flask) -> None:

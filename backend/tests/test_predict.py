@@ -113,6 +113,27 @@ def test_bad_values_are_reported_per_row_and_field(api, change, field, message):
     assert body["errors"]["json"] == {"1": {field: [message]}}
 
 
+def test_large_regular_batches_word_bad_cells_per_row(api):
+    # regular batches are checked column by column; the rows found bad are worded as always
+    rows = [profile(Utilities=100 + i, Travel=i % 50) for i in range(2000)]
+    rows[7]["Travel"] = -1
+    rows[1999]["Groceries"] = 2e12
+    body = api.predict(rows, expect=422)
+    assert body["errors"]["json"] == {
+        "7": {"Travel": ["Must be greater than or equal to 0."]},
+        "1999": {"Groceries": ["Must be at most 999999999999.99."]},
+    }
+
+
+def test_large_batches_of_numeric_strings_equal_numbers(api):
+    rows = [profile(Utilities=100 + i, Travel=(i * 37) % 1500, Dining=i % 400) for i in range(500)]
+    as_text = [{k: f"{v:.2f}" for k, v in row.items()} for row in rows]
+    assert api.predict(as_text)["predictions"] == api.predict(rows)["predictions"]
+    as_text[3]["Dining"] = "-0.01"
+    body = api.predict(as_text, expect=422)
+    assert body["errors"]["json"] == {"3": {"Dining": ["Must be greater than or equal to 0."]}}
+
+
 def test_missing_fields_are_listed(api):
     row = profile()
     del row["Travel"], row["Dining"]

@@ -207,43 +207,52 @@ def _caller() -> Principal | None:
     return Principal("user", user.id, user.username, user.role)
 
 
-def _required_role() -> str | None:
-    view = current_app.view_functions.get(request.endpoint)
-    if view is None:
-        return None
-    cls = getattr(view, "view_class", None)
-    func = getattr(cls, request.method.lower(), None) if cls else view
-    setting = getattr(func, "_role_setting", None)
-    if setting and not current_app.config[setting]:
+def _declared(app: Flask, endpoint: str, method: str) -> tuple[str | None, str | None]:
+    """(role, setting) a view method declares; looked up once per endpoint and method."""
+    declared = app.extensions["declared_roles"]
+    key = (endpoint, method)
+    if key not in declared:
+        view = app.view_functions.get(endpoint)
+        cls = getattr(view, "view_class", None)
+        func = getattr(cls, method.lower(), None) if cls else view
+        declared[key] = (getattr(func, "_required_role", None), getattr(func, "_role_setting", None))
+    return declared[key]
+
+
+def _required_role(app: Flask, endpoint: str, method: str) -> str | None:
+    role, setting = _declared(app, endpoint, method)
+    if setting and not app.config[setting]:
         return PUBLIC
-    return getattr(func, "_required_role", None)
+    return role
 
 
 def authorize() -> None:
-    if request.method == "OPTIONS" or request.endpoint is None:
+    req = request._get_current_object()
+    endpoint = req.endpoint
+    if req.method == "OPTIONS" or endpoint is None:
         return
-    role = _required_role()
+    role = _required_role(current_app._get_current_object(), endpoint, req.method)
     if role is None:
-        if request.endpoint in ("static", "swagger_static") or request.endpoint.startswith("api-docs."):
+        if endpoint in ("static", "swagger_static") or endpoint.startswith("api-docs."):
             return
         abort(403, message="This endpoint declares no role; access is denied.")
-    if role == PUBLIC and not request.headers.get("Authorization"):
+    if role == PUBLIC and not req.headers.get("Authorization"):
         g.principal = None
         return
-    g.principal = _caller()
+    g.principal = principal = _caller()
     if role == PUBLIC:
         return
-    if g.principal is None:
+    if principal is None:
         abort(
             401,
             message="Sign in first (or send 'Authorization: Bearer <API key>').",
             headers={"WWW-Authenticate": 'Bearer realm="segmentation"'},
         )
-    if RANK[g.principal.role] < RANK[role]:
+    if RANK[principal.role] < RANK[role]:
         abort(
             403,
-            message=f"This needs the {role} role; you are {'an' if g.principal.role[0] in 'aeiou' else 'a'} "
-            f"{g.principal.role}.",
+            message=f"This needs the {role} role; you are {'an' if principal.role[0] in 'aeiou' else 'a'} "
+            f"{principal.role}.",
         )
 
 
@@ -299,6 +308,7 @@ def init_app(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=8 * 3600,
     )
     app.extensions["api_keys"] = KeyCache(app)
+    app.extensions["declared_roles"] = {}
     from .cli import register
 
     register(app)

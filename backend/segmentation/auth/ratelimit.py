@@ -11,6 +11,7 @@ import time
 
 from flask import g, request
 from flask_limiter import Limiter
+from flask_limiter._extension import LimiterContext  # not re-exported (flask-limiter 4)
 from limits.storage import Storage
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -110,7 +111,27 @@ def write_limit():
     return limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"], methods=["POST", "PATCH", "DELETE"])
 
 
-limiter = Limiter(
+class SkippingLimiter(Limiter):
+    """Flask-Limiter that does no per-request bookkeeping where no limit applies
+    (``_not_limited``: reads and predict). Flask-Limiter reaches the same answer through
+    its request filter, but only after resolving the endpoint's limits and building a
+    context for the request, which together cost more than serving a prediction."""
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if _not_limited():
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+    @property
+    def context(self) -> LimiterContext:
+        # unlimited requests never record anything: they share one context that stays empty
+        return NO_LIMITS if _not_limited() else super().context
+
+
+NO_LIMITS = LimiterContext()
+
+
+limiter = SkippingLimiter(
     key_func=caller_key,
     storage_uri="segmentation+postgresql://",
     strategy="fixed-window",

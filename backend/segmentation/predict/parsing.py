@@ -10,8 +10,11 @@ marshmallow's error layout; nothing is guessed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from operator import itemgetter
 
 import numpy as np
 from marshmallow import ValidationError
@@ -20,6 +23,7 @@ from ..core.values import MONEY_MAX_FLOAT as MAX_AMOUNT
 from ..core.values import NUMERIC
 
 MAX_REPORTED_ROWS = 100
+SMALL_BATCH = 16  # up to this many rows, one value at a time is quicker than NumPy's set-up
 
 MISSING = "Missing data for required field."
 UNKNOWN = "Unknown field."
@@ -126,46 +130,25 @@ def parse_inputs(data, plan: InputPlan, max_rows: int) -> tuple[np.ndarray, np.n
     if len(rows) > max_rows:
         raise ValidationError([f"At most {max_rows} profiles per request; got {len(rows)}."])
 
-    if not plan.categorical:
-        fast = _fast_path(rows, plan)
-        if fast is not None:
-            return fast, None
-    features = plan.features
-    index = {f.lower(): j for j, f in enumerate(features)}
-    d, d_num = len(features), len(plan.numeric)
-    X = np.empty((len(rows), d_num), dtype=np.float64)
-    C = np.empty((len(rows), d - d_num), dtype=np.int64)
+    columns = _columns(rows, plan) if len(rows) > SMALL_BATCH else None
+    if columns is not None:
+        X, C, bad = columns
+        if not len(bad):
+            return X, C
+        _raise_for(rows, plan, bad.tolist())
+    X = np.empty((len(rows), len(plan.numeric)), dtype=np.float64)
+    C = np.empty((len(rows), len(plan.categorical)), dtype=np.int64)
+    _raise_for(rows, plan, range(len(rows)), X, C)
+    return X, (C if plan.categorical else None)
+
+
+def _raise_for(rows: list, plan: InputPlan, checked, X=None, C=None) -> None:
+    """Check ``rows[r]`` for r in ``checked`` one value at a time, filling ``X`` and ``C`` when
+    given; raise ValidationError listing the first MAX_REPORTED_ROWS invalid rows."""
+    index = {f.lower(): j for j, f in enumerate(plan.features)}
     errors: dict[int, dict] = {}
-    for r, row in enumerate(rows):
-        if type(row) is not dict:
-            errors[r] = {"_schema": ["Invalid input type: expected an object."]}
-            continue
-        seen = 0
-        row_errors = None
-        for key, v in row.items():
-            j = index.get(key.lower())
-            if j is None:
-                row_errors = row_errors or {}
-                row_errors[key] = [UNKNOWN]
-                continue
-            if seen >> j & 1:
-                row_errors = row_errors or {}
-                row_errors[key] = [DUPLICATE]
-                continue
-            seen |= 1 << j
-            x = _parse_value(plan, features[j], v) if v is not None else NULL
-            if type(x) is str:
-                row_errors = row_errors or {}
-                row_errors[key] = [x]
-            elif j < d_num:
-                X[r, j] = x
-            else:
-                C[r, j - d_num] = x
-        if seen != (1 << d) - 1:
-            row_errors = row_errors or {}
-            for j, f in enumerate(features):
-                if not seen >> j & 1:
-                    row_errors[f] = [MISSING]
+    for r in checked:
+        row_errors = _row(rows[r], plan, index, r, X, C)
         if row_errors:
             errors[r] = row_errors
     if errors:
@@ -175,36 +158,114 @@ def parse_inputs(data, plan: InputPlan, max_rows: int) -> tuple[np.ndarray, np.n
                 f"{len(errors)} profiles are invalid; the first {MAX_REPORTED_ROWS} are listed."
             ]
         raise ValidationError(reported)
-    return X, (C if plan.categorical else None)
 
 
-NUMBER_TYPES = (int, float)
+def _row(row, plan: InputPlan, index: dict[str, int], r: int, X, C) -> dict | None:
+    """The problems of one row by field (None: valid), writing its values into X / C."""
+    if type(row) is not dict:
+        return {"_schema": ["Invalid input type: expected an object."]}
+    features = plan.features
+    d, d_num = len(features), len(plan.numeric)
+    seen = 0
+    row_errors = None
+    for key, v in row.items():
+        j = index.get(key.lower())
+        if j is None:
+            row_errors = row_errors or {}
+            row_errors[key] = [UNKNOWN]
+            continue
+        if seen >> j & 1:
+            row_errors = row_errors or {}
+            row_errors[key] = [DUPLICATE]
+            continue
+        seen |= 1 << j
+        x = _parse_value(plan, features[j], v) if v is not None else NULL
+        if type(x) is str:
+            row_errors = row_errors or {}
+            row_errors[key] = [x]
+        elif X is None:
+            continue
+        elif j < d_num:
+            X[r, j] = x
+        else:
+            C[r, j - d_num] = x
+    if seen != (1 << d) - 1:
+        row_errors = row_errors or {}
+        for j, f in enumerate(features):
+            if not seen >> j & 1:
+                row_errors[f] = [MISSING]
+    return row_errors
 
 
-def _fast_path(rows: list, plan: InputPlan) -> np.ndarray | None:
-    """The matrix in one NumPy step when every row has exactly the feature names as keys
-    and only JSON numbers as values, all valid; None sends the body through the checks
-    above (which word every problem)."""
-    features = plan.numeric
-    d = len(features)
+NUMBER_TYPES = {int, float}
+# a numeric string float() accepts and made only of these characters matches NUMERIC (no
+# other whitespace, underscores, inf / nan or non-ASCII digits get through)
+NUMERIC_CHARS = re.compile(r"[ +\-.0-9eE]*")
+
+
+def _columns(rows: list, plan: InputPlan) -> tuple[np.ndarray, np.ndarray | None, np.ndarray] | None:
+    """Column-wise parsing: (X, C, indices of invalid rows) when every row is an object with
+    the same spelling of exactly the model's feature names, its numeric values all JSON
+    numbers or all numeric strings and its categories strings; None otherwise (the
+    one-value-at-a-time checks then word every problem). Rows found invalid here are
+    worded by those same checks."""
+    names = _spelling(rows[0], plan.features)
+    d = len(plan.features)
+    if names is None or set(map(type, rows)) != {dict} or set(map(len, rows)) != {d}:
+        return None
     try:
-        table = [[row[f] for f in features] for row in rows if type(row) is dict and len(row) == d]
+        cells = list(map(itemgetter(*names), rows)) if d > 1 else [(row[names[0]],) for row in rows]
     except KeyError:
         return None
-    if len(table) != len(rows):
+    n, d_num = len(rows), len(plan.numeric)
+    bad = np.zeros(n, dtype=bool)
+    X = _numbers(cells, n, d_num, plan) if d_num else np.empty((n, 0))
+    if X is None:
         return None
-    if not all(type(v) in NUMBER_TYPES for values in table for v in values):
+    C = None
+    if plan.categorical:
+        C = np.empty((n, d - d_num), dtype=np.int64)
+        for j, feature in enumerate(plan.categorical):
+            values = [cell[d_num + j] for cell in cells]
+            if set(map(type, values)) != {str}:
+                return None
+            codes = np.fromiter(
+                map(plan.categories[feature].get, map(str.strip, values), repeat(-1)), np.int64, n
+            )
+            C[:, j] = codes
+            bad |= codes < 0
+    lo = np.array([-MAX_AMOUNT if f in plan.signed else 0.0 for f in plan.numeric])
+    bad |= ~((X >= lo) & (X <= MAX_AMOUNT)).all(axis=1)  # NaN and infinities fail too
+    for j, feature in enumerate(plan.numeric):
+        if feature in plan.binary:
+            bad |= (X[:, j] != 0.0) & (X[:, j] != 1.0)
+    return X, C, np.flatnonzero(bad)
+
+
+def _spelling(row, features: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The keys of ``row`` naming each feature (any case), if it has exactly those keys."""
+    if type(row) is not dict or len(row) != len(features):
         return None
-    X = np.array(table, dtype=np.float64).reshape(len(rows), d)
-    if not (np.isfinite(X).all() and (np.abs(X) <= MAX_AMOUNT).all()):
+    keys = {key.lower(): key for key in row}
+    try:
+        return tuple(keys[f.lower()] for f in features)
+    except KeyError:
         return None
-    if plan.signed:
-        unsigned = [j for j, f in enumerate(features) if f not in plan.signed]
-        if not (X[:, unsigned] >= 0).all():
-            return None
-    elif not (X >= 0).all():
+
+
+def _numbers(cells: list, n: int, d_num: int, plan: InputPlan) -> np.ndarray | None:
+    """The numeric columns as floats when they hold only JSON numbers or only numeric
+    strings (each string then becomes float(s), as parse_amount does); None otherwise."""
+    numeric = (cell[:d_num] for cell in cells) if plan.categorical else cells
+    flat = list(chain.from_iterable(numeric))
+    kinds = set(map(type, flat))
+    if kinds <= NUMBER_TYPES:
+        values = flat  # NumPy converts them as float() does
+    elif kinds == {str} and NUMERIC_CHARS.fullmatch("".join(flat)):
+        values = map(float, flat)
+    else:
         return None
-    for j, f in enumerate(features):
-        if f in plan.binary and not np.isin(X[:, j], (0.0, 1.0)).all():
-            return None
-    return X
+    try:
+        return np.fromiter(values, np.float64, n * d_num).reshape(n, d_num)
+    except (ValueError, OverflowError):  # "1.2.3", "--1", "e5": worded one at a time
+        return None

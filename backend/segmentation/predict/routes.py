@@ -15,6 +15,7 @@ from ..monitoring.metrics import observe_predictions
 from ..segmentations import service as segmentations
 from ..segmentations.schemas import SegmentationArgs
 from ..training.resegment import segments_of
+from . import wire
 from .schemas import (
     PredictCustomersResponseSchema,
     PredictCustomersSchema,
@@ -38,39 +39,35 @@ class PredictSegment(MethodView):
     # the hot path: no rate-limit bookkeeping (it would cost a database round trip)
     decorators = [limiter.exempt]
 
+    # Documented, not run: wire.py reads the query and the body with the same checks and
+    # messages as these schemas, at a fraction of their cost per request.
     @requires("viewer", unless_off="PREDICT_AUTH_REQUIRED")
-    @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
-    @blp.arguments(
-        ProfileSchema(many=True),
-        description=(
-            "A list of profiles (at most MAX_BATCH_ROWS, default 10,000) or one bare profile object."
-        ),
+    @blp.doc(
+        parameters=[{"in": "query", "schema": SegmentationArgs}],
+        requestBody={
+            "required": True,
+            "description": (
+                "A list of profiles (at most MAX_BATCH_ROWS, default 10,000) or one bare profile object."
+            ),
+            "content": {"application/json": {"schema": NON_EMPTY_PROFILES}},  # [] is a 422
+        },
     )
-    @blp.doc(requestBody={"content": {"application/json": {"schema": NON_EMPTY_PROFILES}}})  # [] is a 422
-    @blp.response(200, PredictResponseSchema)
+    @blp.response(200, PredictResponseSchema)  # wire.answer writes this layout itself
     @blp.alt_response(422, description="Invalid profiles: errors.json[row][field] lists the reasons")
     @blp.alt_response(503, description="No model is active yet")
-    def post(self, body, segmentation):
+    def post(self):
         """Predict the segment of each profile (spending, or the segmentation's own features)
 
         Uses the active model kept in memory (no database access), so predictions keep
         flowing while the database is down or a new model is being activated.
         """
-        snapshot = body["snapshot"]
+        name = wire.segmentation_arg()
+        snapshot, num, cat = wire.profiles(wire.json_body(), name)
         if snapshot is None:
             abort(503, message="No model is active yet. Train one: flask --app segmentation train")
-        ids = snapshot.predictor.predict(body["num"], body["cat"])
+        ids = snapshot.predictor.predict(num, cat)
         observe_predictions(snapshot.segmentation, ids)
-        return {"predictions": ids, "segments": referenced(snapshot, ids), "model_version": snapshot.version}
-
-
-def referenced(snapshot, ids: np.ndarray) -> list[dict]:
-    """Each segment in ``ids`` once, in order of first appearance."""
-    uniques, first = np.unique(ids, return_index=True)
-    return [
-        snapshot.segments.get(int(s), {"id": int(s), "name": f"Segment {s}", "strategy": ""})
-        for s in uniques[np.argsort(first)]
-    ]
+        return wire.answer(snapshot, ids)
 
 
 @blp.route("/predict-customers")
@@ -104,7 +101,7 @@ class PredictCustomers(MethodView):
         observe_predictions(snapshot.segmentation, [by_id[c] for c in ordered])
         return {
             "predictions": [{"customer_id": c, "segment_id": by_id[c]} for c in ordered],
-            "segments": referenced(snapshot, np.asarray([by_id[c] for c in ordered], dtype=np.int64)),
+            "segments": wire.referenced(snapshot, np.asarray([by_id[c] for c in ordered], dtype=np.int64)),
             "unknown_ids": [c for c in wanted if c not in by_id],
             "model_version": snapshot.version,
         }

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 import marshmallow.validate  # noqa: F401  (ma.validate)
-from flask import current_app, request
 from marshmallow import fields
 
 from ..core.values import MONEY_MAX_FLOAT, NON_NEGATIVE_PATTERN
 from ..customers.schemas import CustomerId
 from ..ml.features import CATEGORIES
-from ..segmentations import service as segmentations
 from ..web.fields import SegmentRefSchema
-from .parsing import InputPlan, parse_inputs
-from .serving import holder
 
 _AMOUNT_DOC = {
     "oneOf": [
@@ -36,20 +32,9 @@ class ProfileSchema(_ProfileFields):
 
     Field names match case-insensitively; values may be numbers or numeric strings. The
     fields required are the active model's features (GET /api/v1/segmentation/model).
-    Loading is done in bulk by ``parse_profiles`` rather than field by field.
+    This schema documents the body; ``wire.py`` and ``parsing.parse_inputs`` check it in
+    bulk, against the model's own features.
     """
-
-    def load(self, data, *, many=None, partial=None, unknown=None):
-        app = current_app._get_current_object()
-        name = request.args.get("segmentation") or segmentations.DEFAULT
-        snapshot = holder(app).current(name)
-        if snapshot is None:
-            segmentations.get(name)  # 404 for a name that does not exist
-            if name != segmentations.DEFAULT:
-                return {"num": None, "cat": None, "snapshot": None}
-        plan = snapshot.plan if snapshot else InputPlan.plain(CATEGORIES)
-        num, cat = parse_inputs(data, plan, app.config["MAX_BATCH_ROWS"])
-        return {"num": num, "cat": cat, "snapshot": snapshot}
 
 
 class IdArray(fields.List):

@@ -98,7 +98,7 @@ def register_input_checks(app: Flask) -> None:
     @app.before_request
     def refuse_control_characters():
         errors = {}
-        for name, value in request.args.items(multi=True):
+        for name, value in request.args.items(multi=True) if request.query_string else ():
             if CONTROL_EXCEPT_LINES.search(name) or CONTROL_EXCEPT_LINES.search(value):
                 errors.setdefault("query", {})[name] = [NO_CONTROL]
         if request.is_json and _may_hold_control(request.get_data(cache=True)):
