@@ -53,23 +53,12 @@ def instrument_requests(app: Flask) -> None:
 
 
 def follow_models(app: Flask) -> None:
-    """Set this worker's "model version served" gauges whenever its snapshots change.
-
-    Wraps the model holder's ``refresh`` (serving.py stays untouched): the watcher thread
-    and lazy refreshes both go through it."""
+    """Set this worker's "model version served" gauges now and whenever its snapshots are
+    replaced (by the watcher thread or a lazy refresh)."""
     from .metrics import models_served
 
     holder = app.extensions.get("model_holder")
     if holder is None:
         return
-    refresh = holder.refresh
-
-    def refresh_and_record() -> bool:
-        before = holder.snapshots
-        changed = refresh()
-        if holder.snapshots is not before:
-            models_served(before, holder.snapshots)
-        return changed
-
-    holder.refresh = refresh_and_record
+    holder.listeners.append(models_served)
     models_served({}, holder.snapshots)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask
@@ -52,6 +53,8 @@ class ModelHolder:
         self.app = app
         # segmentation name -> snapshot; replaced whole, never mutated
         self.snapshots: dict[str, Snapshot] = {}
+        # called as listener(before, after) whenever the snapshots are replaced (metrics)
+        self.listeners: list[Callable[[dict[str, Snapshot], dict[str, Snapshot]], None]] = []
         self.last_error: str | None = None
         self._last_check = 0.0
         # a version whose file failed its check is retried only every RETRY_REFUSED seconds
@@ -94,7 +97,9 @@ class ModelHolder:
                         del snapshots[name]
                         changed = True
                 if changed:
-                    self.snapshots = snapshots
+                    before, self.snapshots = self.snapshots, snapshots
+                    for listener in self.listeners:
+                        listener(before, snapshots)
                 return changed
             finally:
                 db.session.remove()
