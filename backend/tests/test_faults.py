@@ -82,7 +82,7 @@ def test_database_outage_predicts_on_and_recovers_without_restart(own_database, 
         write = stack.post("/api/v1/customers", {**CUSTOMER, "customer_id": 9_100_002})
         assert write.status_code == 503
         assert write.json()["message"].startswith("The database is unavailable; nothing was changed.")
-        assert write.headers["Retry-After"] == "5"
+        assert write.headers["Retry-After"] == "5" and write.json()["reason"] == "database_unavailable"
         assert stack.post("/api/v1/segmentation/trigger-training", {}).status_code == 503
         start_db()
         deadline = time.monotonic() + 15

@@ -189,10 +189,13 @@ def test_malformed_json(trained_client):
         assert response.status_code == 400, literal
 
 
-def test_no_active_model_is_503(client):
+def test_no_active_model_is_409_with_its_reason(client):
     response = client.post(URL, json=[profile()])
-    assert response.status_code == 503
-    assert "No model is active" in response.get_json()["message"]
+    body = response.get_json()
+    assert response.status_code == 409 and body["reason"] == "no_active_model"
+    assert body["message"].startswith("No model of segmentation 'lifestyle' is active yet. Train one")
+    # the body is still checked first: a bad profile is a 422 whether or not a model is active
+    assert client.post(URL, json=[{"Utilities": "x"}]).status_code == 422
 
 
 def test_openapi_documents_predict(trained_client):

@@ -83,9 +83,16 @@ def test_model_insight(trained_client):
     assert body["training_seconds"] > 0 and body["metrics"]["silhouette"] > 0.4
 
 
-def test_no_model_is_404(client):
-    for path in ("/segments", "/model", "/projection", "/drift", "/assignments.csv"):
-        assert client.get(f"{BASE}{path}").status_code in (404, 503), path
+def test_no_model_is_409_with_its_reason_everywhere(client):
+    gets = ["/segments", "/model", "/projection", "/drift", "/assignments.csv"]
+    answers = [client.get(f"{BASE}{path}") for path in gets]
+    answers.append(client.patch(f"{BASE}/segments/1", json={"name": "X"}))
+    answers.append(client.post(f"{BASE}/predict-customers", json={"customer_ids": ["1"]}))
+    answers.append(client.get("/api/v1/customers/1/explanation"))
+    for response in answers:
+        body = response.get_json()
+        assert (response.status_code, body["reason"]) == (409, "no_active_model"), response.request.path
+        assert body["message"].startswith("No model of segmentation 'lifestyle' is active yet."), body
 
 
 def test_projection_is_stratified_and_capped(trained_client):

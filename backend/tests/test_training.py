@@ -131,7 +131,8 @@ def test_altered_artifact_is_refused(trained_app):
             "Healthcare": 1,
         },
     )
-    assert response.status_code == 503
+    assert response.status_code == 503 and response.get_json()["reason"] == "model_not_loaded"
+    assert response.headers["Retry-After"] == "5"
     assert trained_app.test_client().get("/ready").status_code == 503
 
 

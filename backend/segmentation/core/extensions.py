@@ -1,9 +1,11 @@
 """Flask extensions, created unbound; ``create_app`` binds them."""
 
+import marshmallow as ma
 import orjson
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_smorest import Blueprint as _Blueprint
+from flask_smorest.error_handler import ErrorSchema as _ErrorSchema
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -23,8 +25,25 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class ErrorSchema(_ErrorSchema):
+    """The one error shape (documentation only): ``{code, status, message, errors?, reason?}``."""
+
+    reason = ma.fields.String(
+        metadata={
+            "description": (
+                "A stable machine-readable cause, where a client may act on it: "
+                "`no_active_model` (409: train or activate a model of this segmentation), "
+                "`model_not_loaded` (503 with Retry-After: a model is active but this server "
+                "does not serve it yet), `database_unavailable` (503 with Retry-After)."
+            )
+        }
+    )
+
+
 class SegmentationApi(Api):
     """flask-smorest's Api whose error bodies always carry a human ``message``."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import abort
 
 from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
 from ..core.extensions import Blueprint
-from ..predict.serving import holder
 from ..segmentations import service as segmentations
+from ..segmentations.current import served_model
 from ..segmentations.schemas import SegmentationArgs
 from . import columns, explain, rfm, service
 from .schemas import (
@@ -128,15 +127,16 @@ class CustomerExplanation(MethodView):
     @requires("viewer")
     @blp.response(200, ExplanationSchema)
     @blp.alt_response(404, description="Unknown customer")
-    @blp.alt_response(409, description="The customer has no spending profile")
-    @blp.alt_response(503, description="No model is active")
+    @blp.alt_response(
+        409,
+        description="The customer has no values for the features, or no model is active (reason `no_active_model`)",
+    )
+    @blp.alt_response(503, description="The active model is not served yet (reason `model_not_loaded`)")
     @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     def get(self, customer_id, segmentation):
         """Why the customer is in its segment, and the next closest segment"""
         seg = segmentations.get(segmentation)
-        snapshot = holder(current_app._get_current_object()).current(seg.name)
-        if snapshot is None:
-            abort(503, message="No model is active yet.")
+        snapshot = served_model(seg.name)
         key = service.key_of(customer_id)
         if key is None:
             _not_found(customer_id)

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import numpy as np
-from flask import current_app
 from flask.views import MethodView
-from flask_smorest import abort
-from sqlalchemy import text
 
 from ..auth import requires
 from ..auth.ratelimit import limiter
-from ..core.extensions import Blueprint, db
+from ..core.extensions import Blueprint
 from ..monitoring.metrics import observe_predictions
+from ..segmentations import current
 from ..segmentations import service as segmentations
 from ..segmentations.schemas import SegmentationArgs
-from ..training.resegment import segments_of
-from . import wire
+from . import service, wire
 from .schemas import (
     PredictCustomersResponseSchema,
     PredictCustomersSchema,
     PredictResponseSchema,
     ProfileSchema,
 )
-from .serving import holder
 
 NON_EMPTY_PROFILES = {"type": "array", "minItems": 1, "items": ProfileSchema}
 
@@ -54,7 +50,8 @@ class PredictSegment(MethodView):
     )
     @blp.response(200, PredictResponseSchema)  # wire.answer writes this layout itself
     @blp.alt_response(422, description="Invalid profiles: errors.json[row][field] lists the reasons")
-    @blp.alt_response(503, description="No model is active yet")
+    @blp.alt_response(409, description="No model is active yet (reason `no_active_model`)")
+    @blp.alt_response(503, description="The active model is not served yet (reason `model_not_loaded`)")
     def post(self):
         """Predict the segment of each profile (spending, or the segmentation's own features)
 
@@ -64,7 +61,7 @@ class PredictSegment(MethodView):
         name = wire.segmentation_arg()
         snapshot, num, cat = wire.profiles(wire.json_body(), name)
         if snapshot is None:
-            abort(503, message="No model is active yet. Train one: flask --app segmentation train")
+            snapshot = current.served_model(name)  # raises why there is none
         ids = snapshot.predictor.predict(num, cat)
         observe_predictions(snapshot.segmentation, ids)
         return wire.answer(snapshot, ids)
@@ -78,25 +75,17 @@ class PredictCustomers(MethodView):
     @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.arguments(PredictCustomersSchema)
     @blp.response(200, PredictCustomersResponseSchema)
-    @blp.alt_response(503, description="No model is active yet")
+    @blp.alt_response(409, description="No model is active yet (reason `no_active_model`)")
+    @blp.alt_response(503, description="The active model is not served yet (reason `model_not_loaded`)")
     def post(self, body, segmentation):
         """Segments of known customers, from their stored features
 
         Unknown ids are listed in ``unknown_ids``; they do not fail the batch.
         """
         seg = segmentations.get(segmentation)
-        snapshot = holder(current_app._get_current_object()).current(seg.name)
-        if snapshot is None:
-            abort(503, message="No model is active yet. Train one: flask --app segmentation train")
+        snapshot = current.served_model(seg.name)
         wanted = list(dict.fromkeys(body["customer_ids"]))
-        keys = internal_keys(wanted)
-        data = segmentations.load_customers(seg, list(keys.values()))
-        if data is None:  # the bank's own relation: its latest assignments
-            by_key = current_assignments(snapshot.version, list(keys.values()))
-        else:
-            found, segments = segments_of(snapshot.predictor, data)
-            by_key = dict(zip(found.tolist(), segments.tolist(), strict=True))
-        by_id = {c: by_key[keys[c]] for c in wanted if c in keys and keys[c] in by_key}
+        by_id = service.segments_by_customer(seg, snapshot, wanted)
         ordered = [c for c in wanted if c in by_id]
         observe_predictions(snapshot.segmentation, [by_id[c] for c in ordered])
         return {
@@ -105,22 +94,3 @@ class PredictCustomers(MethodView):
             "unknown_ids": [c for c in wanted if c not in by_id],
             "model_version": snapshot.version,
         }
-
-
-def internal_keys(external_ids: list[str]) -> dict[str, int]:
-    rows = db.session.execute(
-        text("SELECT external_id, customer_id FROM customers WHERE external_id = ANY(:ids)"),
-        {"ids": external_ids},
-    )
-    return dict(rows.all())
-
-
-def current_assignments(version: int, keys: list[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        text(
-            "SELECT customer_id, segment_id FROM segment_assignments "
-            "WHERE model_version_id = :v AND customer_id = ANY(:ids)"
-        ),
-        {"v": version, "ids": keys},
-    )
-    return dict(rows.all())

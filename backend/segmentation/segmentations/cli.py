@@ -114,16 +114,12 @@ def train(name: str | None, k: int | None, min_clusters: int | None, max_cluster
 def export_assignments(name: str | None, output: str | None) -> None:
     """Every customer's current segment as CSV: customer_id,segment_id,segment_name."""
     from ..segments.export import CLI_COLUMNS, assignment_chunks
-    from ..training.registry import active_version
-    from . import service
+    from . import current, service
 
     try:
-        seg = service.get(name)
-    except service.NoSuchSegmentation as exc:
+        _, mv = current.active_model(name)
+    except (service.NoSuchSegmentation, current.NoActiveModel) as exc:
         raise click.ClickException(str(exc)) from None
-    mv = active_version(seg.id)
-    if mv is None:
-        raise click.ClickException(f"No model of segmentation '{seg.name}' is active yet.")
     out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
     try:
         for chunk in assignment_chunks(mv.id, CLI_COLUMNS):

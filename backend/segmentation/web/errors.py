@@ -1,4 +1,4 @@
-"""The one JSON error shape: ``{code, status, message, errors?}``.
+"""The one JSON error shape: ``{code, status, message, errors?, reason?}``.
 
 flask-smorest already renders HTTP errors (including webargs validation errors) in this
 shape; here unexpected exceptions and an unreachable database get it too, after the
@@ -6,7 +6,9 @@ session is rolled back, without leaking a traceback. A 500 is logged as its refe
 the exception class and the code locations it passed through: never the exception's
 message (a failed statement's message quotes its parameters: customer data), never the
 request body. 405 answers carry ``Allow`` and 429 answers ``Retry-After``; bodies over
-MAX_CONTENT_LENGTH get 413 whether or not they are chunked.
+MAX_CONTENT_LENGTH get 413 whether or not they are chunked. A service raises an
+``ApiError`` subclass for a condition a client may act on: it carries the status and a stable
+``reason`` (documented on the error schema in ``core/extensions.py``).
 """
 
 from __future__ import annotations
@@ -30,15 +32,29 @@ from ..core.values import CONTROL_EXCEPT_LINES, DIGITS, NO_CONTROL
 log = logging.getLogger(__name__)
 
 
-def error_body(code: int, message: str, errors: dict | None = None) -> dict:
+class ApiError(Exception):
+    """A condition with its own status and stable ``reason``; the one handler renders it."""
+
+    status = 500
+    reason = ""
+    headers: dict[str, str] = {}
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def error_body(code: int, message: str, errors: dict | None = None, reason: str = "") -> dict:
     body = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
     if errors:
         body["errors"] = errors
+    if reason:
+        body["reason"] = reason
     return body
 
 
-def _json_error(code: int, message: str, headers: dict | None = None):
-    response = jsonify(error_body(code, message))
+def _json_error(code: int, message: str, headers: dict | None = None, reason: str = ""):
+    response = jsonify(error_body(code, message, reason=reason))
     response.status_code = code
     response.headers.update(headers or {})
     return response
@@ -53,12 +69,19 @@ def register(app: Flask) -> None:
     # handler runs; internal_error logs the sanitised version instead
     app.log_exception = lambda exc_info: None
 
+    @app.errorhandler(ApiError)
+    def api_error(exc):
+        return _json_error(exc.status, exc.message, exc.headers, exc.reason)
+
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):
         db.session.rollback()
         log.error("database unavailable: %s", type(exc.orig or exc).__name__)
         return _json_error(
-            503, "The database is unavailable; nothing was changed. Try again shortly.", {"Retry-After": "5"}
+            503,
+            "The database is unavailable; nothing was changed. Try again shortly.",
+            {"Retry-After": "5"},
+            "database_unavailable",
         )
 
     @app.errorhandler(DBAPIError)
