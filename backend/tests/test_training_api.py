@@ -91,10 +91,45 @@ def test_dead_worker_run_is_failed_and_unblocks_triggers(trained_app, trained_cl
             {"id": job["id"]},
         )
         db.session.commit()
-        assert fail_stale_runs() == [job["id"]]
+    # reads show it failed, and write nothing
     body = trained_client.get(f"{BASE}/jobs/{job['id']}").get_json()
     assert body["status"] == "failed" and "worker stopped" in body["error"]
-    assert trained_client.post(f"{BASE}/trigger-training").status_code == 202
+    listed = trained_client.get(f"{BASE}/jobs").get_json()["items"][0]
+    assert (listed["id"], listed["status"], listed["error"]) == (job["id"], "failed", body["error"])
+    assert trained_client.get("/api/v1/monitoring/overview").get_json()["jobs"][0]["status"] == "failed"
+    assert run_status(trained_app, job["id"]) == "running"
+    # a new trigger records it first, then queues a new run
+    second = trained_client.post(f"{BASE}/trigger-training")
+    assert second.status_code == 202 and second.get_json()["id"] != job["id"]
+    assert run_status(trained_app, job["id"]) == "failed"
+    with trained_app.app_context():
+        assert fail_stale_runs() == []  # nothing left to record
+
+
+def test_stale_run_cleanup_fails_the_run_and_its_queue_job(trained_app, trained_client):
+    """What the worker does when it starts (``flask worker``) and a trigger does first."""
+    job = trained_client.post(f"{BASE}/trigger-training").get_json()
+    fresh = trained_client.post(f"{BASE}/trigger-training?segmentation=lifestyle").get_json()
+    assert fresh["id"] == job["id"]  # still queued: the same run
+    with trained_app.app_context():
+        db.session.execute(
+            text(
+                "UPDATE training_runs SET status = 'running', heartbeat_at = now() - interval '1 hour' "
+                "WHERE id = :id"
+            ),
+            {"id": job["id"]},
+        )
+        db.session.execute(text("UPDATE procrastinate_jobs SET status = 'doing'"))
+        db.session.commit()
+        assert fail_stale_runs() == [job["id"]]
+        queue = db.session.execute(text("SELECT status FROM procrastinate_jobs")).scalars().all()
+    assert queue == ["failed"]
+    assert run_status(trained_app, job["id"]) == "failed"
+
+
+def run_status(app, run_id: int) -> str:
+    with app.app_context():
+        return db.session.get(TrainingRun, run_id).status
 
 
 def test_models_list_and_rollback(trained_app, trained_client):

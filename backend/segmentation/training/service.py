@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import resource
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, update
 
 from ..core.extensions import db
 from ..jobs.heartbeat import heartbeat
@@ -101,22 +102,42 @@ class QueueUnavailable(Exception):
     pass
 
 
+STALE_ERROR = "The worker stopped during training (killed or crashed); the active model was not changed."
+
+
 def get_run(run_id: int) -> TrainingRun | None:
-    fail_stale_runs()
-    return db.session.get(TrainingRun, run_id)
+    return next(iter(_as_seen(select(TrainingRun).where(TrainingRun.id == run_id))), None)
+
+
+def _stale():
+    """True for a running run whose worker stopped beating for RUN_STALE_SECONDS."""
+    last_seen = func.coalesce(TrainingRun.heartbeat_at, TrainingRun.started_at, TrainingRun.created_at)
+    limit = func.now() - timedelta(seconds=current_app.config["RUN_STALE_SECONDS"])
+    return (TrainingRun.status == "running") & (last_seen < limit)
+
+
+def _as_seen(query) -> list[TrainingRun]:
+    """The runs of ``query``; one whose worker died reads as failed. Reads never write:
+    ``fail_stale_runs`` records it when a worker starts and before a run is created."""
+    runs = []
+    for run, stale in db.session.execute(query.add_columns(_stale().label("stale"))):
+        if stale:  # detached, so the change is never flushed
+            db.session.expunge(run)
+            run.status, run.error = "failed", STALE_ERROR
+            run.finished_at = run.heartbeat_at or run.started_at
+        runs.append(run)
+    return runs
 
 
 def fail_stale_runs() -> list[int]:
-    """Mark runs whose worker died (no heartbeat for RUN_STALE_SECONDS) as failed."""
-    stale = current_app.config["RUN_STALE_SECONDS"]
+    """Mark runs whose worker died (no heartbeat for RUN_STALE_SECONDS) as failed, and
+    their queue jobs with them. Called when a worker starts and before a run is created
+    (``request_training``): never on a read."""
     rows = db.session.execute(
-        text(
-            "UPDATE training_runs SET status = 'failed', finished_at = now(), "
-            "error = 'The worker stopped during training (killed or crashed); the active model was not changed.' "
-            "WHERE status = 'running' AND coalesce(heartbeat_at, started_at, created_at) "
-            "< now() - make_interval(secs => :stale) RETURNING id, queue_job_id"
-        ),
-        {"stale": stale},
+        update(TrainingRun)
+        .where(_stale())
+        .values(status="failed", finished_at=func.now(), error=STALE_ERROR)
+        .returning(TrainingRun.id, TrainingRun.queue_job_id)
     ).all()
     job_ids = [r.queue_job_id for r in rows if r.queue_job_id]
     if job_ids:
@@ -161,8 +182,7 @@ def request_training(params: dict, trigger: str, queue, segmentation_id: int = 1
 
 
 def latest_runs(limit: int, segmentation_id: int | None = None) -> list[TrainingRun]:
-    fail_stale_runs()
     query = select(TrainingRun).order_by(TrainingRun.id.desc()).limit(limit)
     if segmentation_id is not None:
         query = query.where(TrainingRun.segmentation_id == segmentation_id)
-    return list(db.session.scalars(query))
+    return _as_seen(query)
