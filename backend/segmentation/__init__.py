@@ -182,23 +182,6 @@ def _security(app: Flask) -> None:
         "sessionCookie", {"type": "apiKey", "in": "cookie", "name": "seg_session"}
     )
 
-    @app.after_request
-    def xsrf_cookie(response):
-        token = g.get("xsrf_cookie")
-        if token is not None:
-            if token:
-                response.set_cookie(
-                    "XSRF-TOKEN",
-                    token,
-                    samesite="Strict",
-                    secure=app.config["SESSION_COOKIE_SECURE"],
-                    httponly=False,
-                    max_age=8 * 3600,
-                )
-            else:
-                response.delete_cookie("XSRF-TOKEN")
-        return response
-
 
 def proxies(app: Flask):
     """The WSGI app behind TRUSTED_PROXIES proxies: the client address (rate limits,

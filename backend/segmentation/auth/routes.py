@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import secrets
-
-from flask import current_app, g, session
+from flask import g
 from flask.views import MethodView
 from flask_smorest import abort
 
 from ..core.extensions import Blueprint, db
-from . import PUBLIC, Principal, audit, create_api_key, get_api_key, list_api_keys, requires, revoke_api_key
+from . import audit, sessions
+from .keys import create_api_key, forget_keys, get_api_key, list_api_keys, revoke_api_key
 from .models import User
+from .policy import requires
+from .principal import PUBLIC
 from .ratelimit import login_limits
 from .schemas import (
     ApiKeyCreateSchema,
@@ -69,12 +70,7 @@ class Login(MethodView):
         if user is None:
             audit.record("auth.login_failed", normalise(creds["username"]), commit=True)
             abort(401, message="Wrong user name or password.")
-        session.clear()
-        session.permanent = True
-        # the epoch, not anything derived from the password: the cookie is signed, not secret
-        session.update(uid=user.id, epoch=user.session_epoch, xsrf=secrets.token_urlsafe(24))
-        g.xsrf_cookie = session["xsrf"]
-        g.principal = Principal("user", user.id, user.username, user.role)
+        sessions.sign_in(user)
         audit.record("auth.login", user.username, commit=True)
         return {"username": user.username, "role": user.role}
 
@@ -85,13 +81,11 @@ class Logout(MethodView):
     @blp.response(204)
     def post(self):
         """Sign out: ends every session of this user, on every device, at once"""
-        user = get_user(session.get("uid"))
-        if user is not None and session.get("epoch") == user.session_epoch:
-            g.principal = Principal("user", user.id, user.username, user.role)
+        user = sessions.signed_in_user(get_user)
+        if user is not None:
             end_sessions(user)
             audit.record("auth.logout", user.username, commit=True)
-        session.clear()
-        g.xsrf_cookie = ""
+        sessions.sign_out()
 
 
 @blp.route("/me")
@@ -205,5 +199,5 @@ class ApiKeyItem(MethodView):
             abort(404, message=f"API key {key_id} does not exist.")
         revoke_api_key(row)
         db.session.commit()
-        current_app.extensions["api_keys"].forget()
+        forget_keys()
         return row
