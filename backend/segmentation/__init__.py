@@ -169,10 +169,8 @@ def new_request_id() -> str:
 
 def _security(app: Flask) -> None:
     from . import auth
-    from .auth.ratelimit import limiter
 
     auth.init_app(app)
-    limiter.init_app(app)
     app.wsgi_app = errors.BodyLimit(proxies(app), app.config["MAX_CONTENT_LENGTH"])
 
     api.spec.components.security_scheme(

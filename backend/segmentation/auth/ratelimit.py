@@ -1,24 +1,31 @@
-"""Rate limits shared by every gunicorn worker: Flask-Limiter on a PostgreSQL table.
+"""Rate limits shared by every gunicorn worker: ``limits`` fixed windows on a PostgreSQL table.
 
 Fixed-window counters live in the UNLOGGED table ``rate_limits`` (one upsert per limited
-request), so no new infrastructure is needed. If the database is down the limiter lets
+request), so no new infrastructure is needed. If the database is down the limits let
 requests through (those requests then fail on the database anyway).
+
+Only the views that declare a limit (``write_limit()`` for writes, ``login_limits()`` for
+sign-in) do any bookkeeping; every other request, reads and the predict hot path, passes no
+rate-limit code at all. The library's public API only: a ``Storage`` and a
+``FixedWindowRateLimiter``.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
+from functools import wraps
 
-from flask import g, request
-from flask_limiter import Limiter
-from flask_limiter._extension import LimiterContext  # not re-exported (flask-limiter 4)
+from flask import current_app, g, request
+from flask_smorest import abort
+from limits import parse_many
 from limits.storage import Storage
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core.extensions import db
-
-WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class PostgresStorage(Storage):
@@ -93,55 +100,47 @@ def account_key() -> str:
     return f"account:{name.strip().lower()[:64]}" if isinstance(name, str) else "account:-"
 
 
+_windows = FixedWindowRateLimiter(PostgresStorage())
+
+
+def limit(setting: str, key: Callable[[], str], methods: tuple[str, ...] | None = None):
+    """A view decorator: at most ``app.config[setting]`` (e.g. "10 per minute") requests per
+    ``key()`` to this endpoint, counted for ``methods`` (default: all). Over it: 429 with
+    Retry-After; the database down: the request goes through."""
+
+    def decorator(view):
+        @wraps(view)
+        def limited(*args, **kwargs):
+            if methods is None or request.method in methods:
+                _hit(setting, key(), request.endpoint or "")
+            return view(*args, **kwargs)
+
+        return limited
+
+    return decorator
+
+
+def _hit(setting: str, who: str, scope: str) -> None:
+    for item in parse_many(current_app.config[setting]):
+        try:
+            if _windows.hit(item, scope, who):
+                continue
+            reset_at = _windows.get_window_stats(item, scope, who).reset_time
+        except SQLAlchemyError:
+            return
+        abort(
+            429,
+            message=f"Too many requests: at most {item}. Try again later.",
+            headers={"Retry-After": str(max(1, math.ceil(reset_at - time.time())))},
+        )
+
+
 def login_limits() -> list:
     """Sign-in is limited per client address and per account, whatever else the request
     carries (an API key header does not open a fresh bucket)."""
-    from flask import current_app
-
-    return [
-        limiter.limit(lambda: current_app.config["RATE_LIMIT_LOGIN"], key_func=client_key),
-        limiter.limit(lambda: current_app.config["RATE_LIMIT_LOGIN_ACCOUNT"], key_func=account_key),
-    ]
+    return [limit("RATE_LIMIT_LOGIN", client_key), limit("RATE_LIMIT_LOGIN_ACCOUNT", account_key)]
 
 
 def write_limit():
     """The per-caller limit on writes (RATE_LIMIT_WRITES), for a MethodView's ``decorators``."""
-    from flask import current_app
-
-    return limiter.limit(lambda: current_app.config["RATE_LIMIT_WRITES"], methods=["POST", "PATCH", "DELETE"])
-
-
-class SkippingLimiter(Limiter):
-    """Flask-Limiter that does no per-request bookkeeping where no limit applies
-    (``_not_limited``: reads and predict). Flask-Limiter reaches the same answer through
-    its request filter, but only after resolving the endpoint's limits and building a
-    context for the request, which together cost more than serving a prediction."""
-
-    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
-        if _not_limited():
-            return
-        super()._check_request_limit(callable_name, in_middleware)
-
-    @property
-    def context(self) -> LimiterContext:
-        # unlimited requests never record anything: they share one context that stays empty
-        return NO_LIMITS if _not_limited() else super().context
-
-
-NO_LIMITS = LimiterContext()
-
-
-limiter = SkippingLimiter(
-    key_func=caller_key,
-    storage_uri="segmentation+postgresql://",
-    strategy="fixed-window",
-    swallow_errors=True,
-    headers_enabled=False,
-)
-
-
-@limiter.request_filter
-def _not_limited() -> bool:
-    """Only writes and sign-in carry limits: reads and the predict hot path (a POST that
-    writes nothing) skip the bookkeeping."""
-    return request.method not in WRITE_METHODS or (request.endpoint or "").startswith("predict.")
+    return limit("RATE_LIMIT_WRITES", caller_key, methods=("POST", "PATCH", "DELETE"))

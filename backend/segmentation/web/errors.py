@@ -16,8 +16,6 @@ from __future__ import annotations
 import io
 import json
 import logging
-import math
-import time
 from http import HTTPStatus
 
 from flask import Flask, jsonify, request
@@ -108,8 +106,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(TooManyRequests)
     def too_many_requests(exc):
         response = app.make_response(api.handle_http_exception(exc))
-        if "Retry-After" not in response.headers:
-            response.headers["Retry-After"] = str(_retry_after())
+        response.headers.setdefault("Retry-After", "60")  # the limits set their own
         return response
 
 
@@ -130,15 +127,6 @@ def register_input_checks(app: Flask) -> None:
                 errors["json"] = found
         if errors:
             abort(422, message="Control characters are not accepted.", errors=errors)
-
-
-def _retry_after() -> int:
-    from ..auth.ratelimit import limiter
-
-    current = limiter.current_limit
-    if current is not None:
-        return max(1, math.ceil(current.reset_at - time.time()))
-    return 60
 
 
 def _may_hold_control(raw: bytes) -> bool:
