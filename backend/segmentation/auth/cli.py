@@ -1,5 +1,5 @@
-"""Flask commands for staff accounts (the same service functions as the API), and the
-first-run secrets, written to 0600 files and never printed."""
+"""Flask commands for staff accounts and API keys (the same service functions as the API),
+and the first-run secrets, written to 0600 files and never printed."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(disable_user)
     app.cli.add_command(enable_user)
     app.cli.add_command(delete_user)
+    app.cli.add_command(create_user)
+    app.cli.add_command(create_api_key)
+    app.cli.add_command(revoke_api_key)
+    app.cli.add_command(list_api_keys)
 
 
 def _user(username: str):
@@ -86,7 +90,7 @@ def write_secret(name: str, value: str) -> Path:
 def first_run_secrets() -> list[str]:
     """On a database without users: the first admin and a viewer API key, each written to
     its 0600 file. Returns the lines to print: paths, never the secrets."""
-    from . import create_api_key
+    from .keys import create_api_key
     from .users import ensure_first_admin
 
     first = ensure_first_admin()
@@ -102,3 +106,67 @@ def first_run_secrets() -> list[str]:
         f"Created a viewer API key for trying the API; it is in {key_path}:\n"
         f'  curl -H "Authorization: Bearer $(cat {key_path})" ...',
     ]
+
+
+ROLE_CHOICE = click.Choice(["viewer", "analyst", "admin"])
+
+
+@click.command("create-user")
+@with_appcontext
+@click.argument("username")
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.password_option(help="At least 12 characters; prompted when not given.")
+def create_user(username: str, role: str, password: str) -> None:
+    """Add a staff account that signs in to the web app."""
+    from .users import Exists
+    from .users import create_user as create
+
+    if len(password) < 12:
+        raise click.ClickException("the password needs at least 12 characters")
+    try:
+        user = create(username, password, role)
+    except Exists as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Created {role} {user.username}")
+
+
+@click.command("create-api-key")
+@with_appcontext
+@click.option("--role", type=ROLE_CHOICE, required=True)
+@click.option("--name", required=True, help="Who uses it, e.g. core-banking")
+def create_api_key(role: str, name: str) -> None:
+    """Create an API key; it is printed once and only its hash is stored."""
+    from .keys import create_api_key as create
+
+    row, key = create(name, role)
+    db.session.commit()
+    click.echo(key)
+    click.echo(f"API key {row.id} ({name}, {role}). Store it now: it is not shown again.", err=True)
+
+
+@click.command("revoke-api-key")
+@with_appcontext
+@click.argument("key_id", type=int)
+def revoke_api_key(key_id: int) -> None:
+    """Revoke an API key (every worker stops accepting it within API_KEY_CACHE_SECONDS)."""
+    from .keys import revoke_api_key as revoke
+    from .models import ApiKey
+
+    row = db.session.get(ApiKey, key_id)
+    if row is None:
+        raise click.ClickException(f"API key {key_id} does not exist")
+    revoke(row)
+    db.session.commit()
+    click.echo(f"Revoked API key {key_id} ({row.name})")
+
+
+@click.command("list-api-keys")
+@with_appcontext
+def list_api_keys() -> None:
+    """List API keys (id, prefix, name, role, state)."""
+    from .keys import list_api_keys as listed
+
+    for row in listed():
+        state = "revoked" if row.revoked_at else "active"
+        click.echo(f"{row.id}\t{row.prefix}\t{row.name}\t{row.role}\t{state}")
