@@ -7,9 +7,9 @@ from flask_smorest import abort
 
 from ..auth import audit, requires
 from ..auth.ratelimit import write_limit
-from ..core.extensions import Blueprint
+from ..core.extensions import Blueprint, ErrorSchema
 from ..segmentations import service as segmentations
-from ..segmentations.current import served_model
+from ..segmentations.current import NOT_LOADED_DOC, served_model
 from ..segmentations.schemas import SegmentationArgs
 from . import columns, explain, rfm, service
 from .schemas import (
@@ -130,8 +130,9 @@ class CustomerExplanation(MethodView):
     @blp.alt_response(
         409,
         description="The customer has no values for the features, or no model is active (reason `no_active_model`)",
+        schema=ErrorSchema,
     )
-    @blp.alt_response(503, description="The active model is not served yet (reason `model_not_loaded`)")
+    @blp.alt_response(503, **NOT_LOADED_DOC)
     @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     def get(self, customer_id, segmentation):
         """Why the customer is in its segment, and the next closest segment"""

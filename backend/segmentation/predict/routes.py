@@ -48,8 +48,8 @@ class PredictSegment(MethodView):
     )
     @blp.response(200, PredictResponseSchema)  # wire.answer writes this layout itself
     @blp.alt_response(422, description="Invalid profiles: errors.json[row][field] lists the reasons")
-    @blp.alt_response(409, description="No model is active yet (reason `no_active_model`)")
-    @blp.alt_response(503, description="The active model is not served yet (reason `model_not_loaded`)")
+    @blp.alt_response(409, **current.NO_MODEL_DOC)
+    @blp.alt_response(503, **current.NOT_LOADED_DOC)
     def post(self):
         """Predict the segment of each profile (spending, or the segmentation's own features)
 
@@ -71,8 +71,8 @@ class PredictCustomers(MethodView):
     @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.arguments(PredictCustomersSchema)
     @blp.response(200, PredictCustomersResponseSchema)
-    @blp.alt_response(409, description="No model is active yet (reason `no_active_model`)")
-    @blp.alt_response(503, description="The active model is not served yet (reason `model_not_loaded`)")
+    @blp.alt_response(409, **current.NO_MODEL_DOC)
+    @blp.alt_response(503, **current.NOT_LOADED_DOC)
     def post(self, body, segmentation):
         """Segments of known customers, from their stored features
 

@@ -16,12 +16,20 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ..core.extensions import ErrorSchema
 from ..predict.serving import Snapshot, holder
 from ..training.models import ModelVersion
 from ..training.registry import active_version
 from ..web.errors import ApiError
 from . import service
 from .models import Segmentation
+
+# for the views' ``@blp.alt_response(code, **...)``
+NO_MODEL_DOC = {"description": "No model is active yet (reason `no_active_model`)", "schema": ErrorSchema}
+NOT_LOADED_DOC = {
+    "description": "The active model is not served yet (reason `model_not_loaded`)",
+    "schema": ErrorSchema,
+}
 
 
 class NoActiveModel(ApiError):

@@ -11,7 +11,7 @@ from ..auth.ratelimit import write_limit
 from ..core.extensions import Blueprint, db
 from ..monitoring.drift import current_drift
 from ..segmentations import service as segmentations
-from ..segmentations.current import active_model, served_model
+from ..segmentations.current import NO_MODEL_DOC, NOT_LOADED_DOC, active_model, served_model
 from ..segmentations.schemas import SegmentationArgs
 from . import export, insights, service
 from .schemas import (
@@ -30,8 +30,6 @@ blp = Blueprint(
     url_prefix="/api/v1/segmentation",
     description="What the segments are, how the model was chosen, and whether it still fits.",
 )
-NO_MODEL = "No model is active yet (reason `no_active_model`)"
-NOT_LOADED = "The active model is not served yet (reason `model_not_loaded`)"
 
 
 @blp.route("/segments")
@@ -39,7 +37,7 @@ class Segments(MethodView):
     @requires("viewer")
     @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, SegmentListSchema)
-    @blp.alt_response(409, description=NO_MODEL)
+    @blp.alt_response(409, **NO_MODEL_DOC)
     def get(self, segmentation):
         """Every segment of the active model with size, share and members' profile"""
         seg, mv = active_model(segmentation)
@@ -55,7 +53,7 @@ class SegmentItem(MethodView):
     @blp.arguments(SegmentPatchSchema)
     @blp.response(200, SegmentSchema)
     @blp.alt_response(404, description="Not a segment of the active model")
-    @blp.alt_response(409, description=NO_MODEL)
+    @blp.alt_response(409, **NO_MODEL_DOC)
     def patch(self, data, segment_id, segmentation):
         """Rename a segment or edit its strategy (kept across retraining)"""
         seg, mv = active_model(segmentation)
@@ -69,7 +67,7 @@ class ModelInsight(MethodView):
     @requires("viewer")
     @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, ModelInsightSchema)
-    @blp.alt_response(409, description=NO_MODEL)
+    @blp.alt_response(409, **NO_MODEL_DOC)
     def get(self, segmentation):
         """The active model: features with their kinds, metrics, the k-selection curve and why this k"""
         seg, mv = active_model(segmentation)
@@ -105,8 +103,8 @@ class Projection(MethodView):
     @requires("viewer")
     @blp.arguments(ProjectionArgs, location="query")
     @blp.response(200, ProjectionSchema)
-    @blp.alt_response(409, description=NO_MODEL)
-    @blp.alt_response(503, description=NOT_LOADED)
+    @blp.alt_response(409, **NO_MODEL_DOC)
+    @blp.alt_response(503, **NOT_LOADED_DOC)
     def get(self, args):
         """2-D PCA coordinates of a sample stratified by segment, for plotting"""
         seg = segmentations.get(args["segmentation"])
@@ -121,7 +119,7 @@ class Assignments(MethodView):
     @requires("viewer")
     @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, {"type": "string"}, content_type="text/csv")
-    @blp.alt_response(409, description=NO_MODEL)
+    @blp.alt_response(409, **NO_MODEL_DOC)
     def get(self, segmentation):
         """Every customer's segment under the active model, streamed as CSV"""
         seg, mv = active_model(segmentation)
@@ -141,8 +139,8 @@ class Drift(MethodView):
     @requires("viewer")
     @blp.arguments(SegmentationArgs, location="query", as_kwargs=True)
     @blp.response(200, DriftSchema)
-    @blp.alt_response(409, description=NO_MODEL)
-    @blp.alt_response(503, description=NOT_LOADED)
+    @blp.alt_response(409, **NO_MODEL_DOC)
+    @blp.alt_response(503, **NOT_LOADED_DOC)
     def get(self, segmentation):
         """Current data against the active model's training data (PSI) and whether to retrain"""
         seg, mv = active_model(segmentation)

@@ -18,12 +18,20 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   500: 'Something went wrong on the server. Please try again.',
 };
 
+/**
+ * The API's stable machine-readable causes (`reason` in its error body) the UI acts on;
+ * `no_active_model`: the segmentation has no active model yet (409).
+ */
+export type ErrorReason = 'no_active_model' | 'model_not_loaded' | 'database_unavailable';
+
 /** The one error type the UI shows; built from the API error shape by the interceptor. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly fieldErrors: FieldErrors = {},
+    /** The body's `reason`, when the API gave one ('' otherwise). */
+    readonly reason: ErrorReason | '' = '',
   ) {
     super(message);
     this.name = 'ApiError';
@@ -41,15 +49,22 @@ export class ApiError extends Error {
 
 export function toApiError(response: HttpErrorResponse): ApiError {
   const status = response.status;
-  if (UNAVAILABLE_STATUSES.has(status)) {
-    return new ApiError(status, UNAVAILABLE_MESSAGE);
-  }
   const body = isRecord(response.error) ? response.error : {};
+  const reason = isReason(body['reason']) ? body['reason'] : '';
+  if (UNAVAILABLE_STATUSES.has(status)) {
+    return new ApiError(status, UNAVAILABLE_MESSAGE, {}, reason);
+  }
   const errors = isRecord(body['errors']) ? body['errors'] : {};
   const fieldErrors = flattenErrors(isRecord(errors['json']) ? errors['json'] : errors);
   const apiMessage = typeof body['message'] === 'string' ? body['message'].trim() : '';
   const message = apiMessage || FALLBACK_MESSAGES[status] || `The request failed (HTTP ${status}).`;
-  return new ApiError(status, message, fieldErrors);
+  return new ApiError(status, message, fieldErrors, reason);
+}
+
+const REASONS: readonly string[] = ['no_active_model', 'model_not_loaded', 'database_unavailable'];
+
+function isReason(value: unknown): value is ErrorReason {
+  return typeof value === 'string' && REASONS.includes(value);
 }
 
 /** Turns {"spending": {"Travel": ["..."]}} into {"spending.Travel": ["..."]}. */

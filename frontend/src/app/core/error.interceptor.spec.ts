@@ -79,6 +79,25 @@ describe('errorInterceptor', () => {
     expect((caught as ApiError).message).toBe(UNAVAILABLE_MESSAGE);
   });
 
+  it("keeps the API's reason, and ignores one it does not know", () => {
+    const noModel = failWith(409, 'Conflict', {
+      code: 409,
+      status: 'Conflict',
+      message: "No model of segmentation 'x' is active yet.",
+      reason: 'no_active_model',
+    }) as ApiError;
+    expect([noModel.status, noModel.reason]).toEqual([409, 'no_active_model']);
+    expect(noModel.message).toBe("No model of segmentation 'x' is active yet.");
+
+    const down = failWith(503, 'Service Unavailable', {
+      code: 503,
+      reason: 'database_unavailable',
+    });
+    expect((down as ApiError).reason).toBe('database_unavailable');
+    const odd = failWith(409, 'Conflict', { code: 409, message: 'Taken.', reason: 'made_up' });
+    expect((odd as ApiError).reason).toBe('');
+  });
+
   it('falls back to a plain message when the body is not the API shape', () => {
     const error = failWith(404, 'Not Found', '<html>Not Found</html>') as ApiError;
 

@@ -1,11 +1,15 @@
 import { ApiError } from '../core/api-error';
 
 /**
- * What to say when the active model of a segmentation could not be loaded. A 404 means no model
- * is active yet, unless the segmentation itself is unknown (a stale or mistyped link), in which
- * case the server's own words ("No segmentation named 'x'.") say it best.
+ * What to say when the active model of a segmentation could not be loaded: `noModel` when the
+ * API says none is active yet (reason `no_active_model`), else the server's own words (an
+ * unknown segmentation: "No segmentation named 'x'.").
  */
 export function modelLoadMessage(error: ApiError, noModel: string): string {
-  if (error.status !== 404 || /segmentation/i.test(error.message)) return error.message;
-  return noModel;
+  return hasNoModel(error) ? noModel : error.message;
+}
+
+/** The API's answer for a segmentation without an active model. */
+export function hasNoModel(error: ApiError | null | undefined): boolean {
+  return error?.reason === 'no_active_model';
 }

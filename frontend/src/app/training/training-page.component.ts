@@ -5,7 +5,7 @@ import { ApiError, asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
 import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
-import { modelLoadMessage } from '../shared/model-errors';
+import { hasNoModel, modelLoadMessage } from '../shared/model-errors';
 import { ModelApi } from '../shared/model-api.service';
 import { JobsTableComponent } from './jobs-table.component';
 import { KCurveChartComponent } from './k-curve-chart.component';
@@ -70,7 +70,7 @@ export class TrainingPageComponent {
   });
   protected readonly runningJob = computed(() => this.jobs().find((j) => !isFinished(j)) ?? null);
   /** Until the model has loaded, assume one exists (the button says "Retrain", as always). */
-  protected readonly hasModel = computed(() => this.modelError()?.status !== 404);
+  protected readonly hasModel = computed(() => !hasNoModel(this.modelError()));
 
   reload(): void {
     this.modelResource.reload();

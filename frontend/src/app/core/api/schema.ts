@@ -125,6 +125,15 @@ export interface paths {
             'application/json': components['schemas']['PredictResponse'];
           };
         };
+        /** @description No model is active yet (reason `no_active_model`) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
         /** @description Invalid profiles: errors.json[row][field] lists the reasons */
         422: {
           headers: {
@@ -132,12 +141,14 @@ export interface paths {
           };
           content?: never;
         };
-        /** @description No model is active yet */
+        /** @description The active model is not served yet (reason `model_not_loaded`) */
         503: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         default: components['responses']['DEFAULT_ERROR'];
       };
@@ -186,13 +197,24 @@ export interface paths {
             'application/json': components['schemas']['PredictCustomersResponse'];
           };
         };
+        /** @description No model is active yet (reason `no_active_model`) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
         422: components['responses']['UNPROCESSABLE_ENTITY'];
-        /** @description No model is active yet */
+        /** @description The active model is not served yet (reason `model_not_loaded`) */
         503: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         default: components['responses']['DEFAULT_ERROR'];
       };
@@ -489,6 +511,15 @@ export interface paths {
             'application/json': components['schemas']['SegmentList'];
           };
         };
+        /** @description No model is active yet (reason `no_active_model`) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
         422: components['responses']['UNPROCESSABLE_ENTITY'];
         default: components['responses']['DEFAULT_ERROR'];
       };
@@ -551,6 +582,15 @@ export interface paths {
           };
           content?: never;
         };
+        /** @description No model is active yet (reason `no_active_model`) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
         422: components['responses']['UNPROCESSABLE_ENTITY'];
         default: components['responses']['DEFAULT_ERROR'];
       };
@@ -586,12 +626,14 @@ export interface paths {
             'application/json': components['schemas']['ModelInsight'];
           };
         };
-        /** @description No model is active yet */
-        404: {
+        /** @description No model is active yet (reason `no_active_model`) */
+        409: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         422: components['responses']['UNPROCESSABLE_ENTITY'];
         default: components['responses']['DEFAULT_ERROR'];
@@ -635,14 +677,25 @@ export interface paths {
             'application/json': components['schemas']['Projection'];
           };
         };
-        /** @description No model is active yet */
-        404: {
+        /** @description No model is active yet (reason `no_active_model`) */
+        409: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         422: components['responses']['UNPROCESSABLE_ENTITY'];
+        /** @description The active model is not served yet (reason `model_not_loaded`) */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
         default: components['responses']['DEFAULT_ERROR'];
       };
     };
@@ -683,12 +736,14 @@ export interface paths {
             'text/csv': string;
           };
         };
-        /** @description No model is active yet */
-        404: {
+        /** @description No model is active yet (reason `no_active_model`) */
+        409: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         422: components['responses']['UNPROCESSABLE_ENTITY'];
         default: components['responses']['DEFAULT_ERROR'];
@@ -731,14 +786,25 @@ export interface paths {
             'application/json': components['schemas']['Drift'];
           };
         };
-        /** @description No model is active yet */
-        404: {
+        /** @description No model is active yet (reason `no_active_model`) */
+        409: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         422: components['responses']['UNPROCESSABLE_ENTITY'];
+        /** @description The active model is not served yet (reason `model_not_loaded`) */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
         default: components['responses']['DEFAULT_ERROR'];
       };
     };
@@ -1222,20 +1288,24 @@ export interface paths {
           };
           content?: never;
         };
-        /** @description The customer has no spending profile */
+        /** @description The customer has no values for the features, or no model is active (reason `no_active_model`) */
         409: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         422: components['responses']['UNPROCESSABLE_ENTITY'];
-        /** @description No model is active */
+        /** @description The active model is not served yet (reason `model_not_loaded`) */
         503: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         default: components['responses']['DEFAULT_ERROR'];
       };
@@ -1933,6 +2003,8 @@ export interface components {
       errors?: {
         [key: string]: unknown;
       };
+      /** @description A stable machine-readable cause, where a client may act on it: `no_active_model` (409: train or activate a model of this segmentation), `model_not_loaded` (503 with Retry-After: a model is active but this server does not serve it yet), `database_unavailable` (503 with Retry-After). */
+      reason?: string;
     };
     PaginationMetadata: {
       total?: number;
