@@ -16,7 +16,7 @@ import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { mutation } from '../shared/mutation';
 import { AdminApi } from './admin-api.service';
 import { ApiKey } from './admin.models';
-import { controlMessage, showApiErrors } from './form-errors';
+import { applyApiErrors, controlMessage } from '../shared/form-errors';
 import { showNewApiKey } from './new-api-key-dialog.component';
 import { RoleFieldComponent } from './role-field.component';
 
@@ -78,7 +78,7 @@ export class ApiKeyFormComponent {
         showNewApiKey(this.dialog, { ...row, key }).subscribe();
       },
       failed: (error) => {
-        this.error.set(showApiErrors(this.form, error));
+        this.error.set(applyApiErrors(this.form, error).unplaced);
         return true;
       },
     });

@@ -4,7 +4,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatSelectModule } from '@angular/material/select';
 import { ROLE_LABELS, Role } from '../core/auth/auth.models';
 import { ROLES } from './admin.models';
-import { controlMessage } from './form-errors';
+import { controlMessage } from '../shared/form-errors';
 
 /** The role a new user or API key gets: the API's roles, lowest first, and its message if any. */
 @Component({

@@ -15,7 +15,7 @@ import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { mutation } from '../shared/mutation';
 import { AdminApi } from './admin-api.service';
 import { StaffUser } from './admin.models';
-import { controlMessage, setApiError } from './form-errors';
+import { controlMessage, setApiError } from '../shared/form-errors';
 
 const MESSAGES: Record<string, string> = {
   required: 'Enter a password.',

@@ -15,7 +15,7 @@ import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { mutation } from '../shared/mutation';
 import { AdminApi } from './admin-api.service';
 import { StaffUser } from './admin.models';
-import { controlMessage, showApiErrors } from './form-errors';
+import { applyApiErrors, controlMessage } from '../shared/form-errors';
 import { RoleFieldComponent } from './role-field.component';
 
 type Field = 'username' | 'password';
@@ -91,7 +91,7 @@ export class UserFormComponent {
         this.created.emit(user);
       },
       failed: (error) => {
-        this.error.set(showApiErrors(this.form, error, 'username'));
+        this.error.set(applyApiErrors(this.form, error, { conflictField: 'username' }).unplaced);
         this.focusFirstInvalid();
         return true;
       },

@@ -97,8 +97,7 @@ export class CustomerFormComponent {
         this.router.navigate(['/customers', saved.customer_id]);
       },
       failed: (error) => {
-        applyApiErrors(form, error);
-        if (error.status === 409) form.controls.customer_id.setErrors({ api: error.message });
+        applyApiErrors(form, error, { conflictField: 'customer_id' });
       },
     });
   }

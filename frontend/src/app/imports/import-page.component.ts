@@ -97,8 +97,7 @@ export class ImportPageComponent {
         this.recentResource.reload();
       },
       failed: (error) => {
-        const placed =
-          applyApiErrors(this.form, error, 'form.') || applyApiErrors(this.form, error);
+        const placed = applyApiErrors(this.form, error, { prefixes: ['form.'] }).placed;
         const fileMessage =
           error.fieldMessage('form.file') ??
           error.fieldMessage('files.file') ??

@@ -112,7 +112,7 @@ export class SegmentPredictorComponent {
         });
       },
       // predict-segment answers per row ("0.FIELD"); a field error needs no banner
-      failed: (error) => applyApiErrors(form, error, '0.') || applyApiErrors(form, error),
+      failed: (error) => applyApiErrors(form, error, { prefixes: ['0.'] }).placed,
     });
   }
 

@@ -101,7 +101,7 @@ export class NewSegmentationComponent {
         void this.context.select(segmentation.name);
       },
       failed: (error) => {
-        const onFields = applyApiErrors(form, error);
+        const onFields = applyApiErrors(form, error).placed;
         const onColumns = this.placeFeatureErrors(error);
         const general = error.fieldMessage('features') ?? error.fieldMessage('source');
         if (general) this.selectionError.set(general);
