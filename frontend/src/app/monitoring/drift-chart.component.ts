@@ -1,24 +1,21 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
-import { BaseChartDirective } from 'ng2-charts';
+import { ChartFrameComponent } from '../shared/chart-frame.component';
 import { featureLabel, segmentColour } from '../shared/palette';
 import { DriftCheck } from './monitoring.models';
 
 /** PSI of every feature (and of the segment shares) per drift check, with the threshold. */
 @Component({
   selector: 'app-drift-chart',
-  imports: [BaseChartDirective],
+  imports: [ChartFrameComponent],
   template: `
-    <div class="chart" role="img" [attr.aria-label]="summary()">
-      <canvas baseChart type="line" [data]="data()" [options]="options"></canvas>
-    </div>
-  `,
-  styles: `
-    .chart {
-      position: relative;
-      height: 320px;
-      width: 100%;
-    }
+    <app-chart-frame
+      type="line"
+      [data]="data()"
+      [options]="options"
+      [label]="summary()"
+      [height]="320"
+    />
   `,
 })
 export class DriftChartComponent {

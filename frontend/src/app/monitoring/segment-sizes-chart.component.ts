@@ -1,28 +1,21 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
-import { BaseChartDirective } from 'ng2-charts';
+import { ChartFrameComponent } from '../shared/chart-frame.component';
 import { segmentColour } from '../shared/palette';
 import { VersionSizes } from './monitoring.models';
 
 /** Customers per segment at training, one stacked bar per model version. */
 @Component({
   selector: 'app-segment-sizes-chart',
-  imports: [BaseChartDirective],
+  imports: [ChartFrameComponent],
   template: `
-    <div
-      class="chart"
-      role="img"
-      aria-label="Stacked bar chart of segment sizes for each model version"
-    >
-      <canvas baseChart type="bar" [data]="data()" [options]="options"></canvas>
-    </div>
-  `,
-  styles: `
-    .chart {
-      position: relative;
-      height: 300px;
-      width: 100%;
-    }
+    <app-chart-frame
+      type="bar"
+      [data]="data()"
+      [options]="options"
+      label="Stacked bar chart of segment sizes for each model version"
+      [height]="300"
+    />
   `,
 })
 export class SegmentSizesChartComponent {

@@ -1,6 +1,6 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
-import { BaseChartDirective } from 'ng2-charts';
+import { ChartFrameComponent } from '../shared/chart-frame.component';
 import { Segment } from '../shared/model.models';
 import { ProjectionPoint } from './segments.models';
 import { segmentColour } from '../shared/palette';
@@ -8,18 +8,15 @@ import { segmentColour } from '../shared/palette';
 /** Scatter plot of the projected sample, one coloured dataset per segment. */
 @Component({
   selector: 'app-projection-chart',
-  imports: [BaseChartDirective],
+  imports: [ChartFrameComponent],
   template: `
-    <div class="chart" role="img" aria-label="Scatter plot of customers coloured by segment">
-      <canvas baseChart type="scatter" [data]="data()" [options]="options"></canvas>
-    </div>
-  `,
-  styles: `
-    .chart {
-      position: relative;
-      height: 420px;
-      width: 100%;
-    }
+    <app-chart-frame
+      type="scatter"
+      [data]="data()"
+      [options]="options"
+      label="Scatter plot of customers coloured by segment"
+      [height]="420"
+    />
   `,
 })
 export class ProjectionChartComponent {

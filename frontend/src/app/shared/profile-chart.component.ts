@@ -1,6 +1,6 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
-import { BaseChartDirective } from 'ng2-charts';
+import { ChartFrameComponent } from './chart-frame.component';
 import { FeatureSpec } from '../core/segmentation/segmentation.models';
 import { commonUnit, isNumericKind } from './feature-format';
 import { Profile } from './model.models';
@@ -18,17 +18,15 @@ export interface ProfileSeries {
  */
 @Component({
   selector: 'app-profile-chart',
-  imports: [BaseChartDirective],
+  imports: [ChartFrameComponent],
   template: `
-    <div class="chart" [style.height.px]="height()" role="img" [attr.aria-label]="ariaLabel()">
-      <canvas baseChart type="bar" [data]="data()" [options]="options()"></canvas>
-    </div>
-  `,
-  styles: `
-    .chart {
-      position: relative;
-      width: 100%;
-    }
+    <app-chart-frame
+      type="bar"
+      [data]="data()"
+      [options]="options()"
+      [label]="ariaLabel()"
+      [height]="height()"
+    />
   `,
 })
 export class ProfileChartComponent {

@@ -1,27 +1,20 @@
 import { Component, computed, input } from '@angular/core';
 import { ChartConfiguration } from 'chart.js';
-import { BaseChartDirective } from 'ng2-charts';
+import { ChartFrameComponent } from '../shared/chart-frame.component';
 import { KCurvePoint } from '../shared/model.models';
 
 /** Silhouette (left axis) and inertia (right axis) for each candidate k. */
 @Component({
   selector: 'app-k-curve-chart',
-  imports: [BaseChartDirective],
+  imports: [ChartFrameComponent],
   template: `
-    <div
-      class="chart"
-      role="img"
-      aria-label="Line chart of silhouette and inertia for each number of segments"
-    >
-      <canvas baseChart type="line" [data]="data()" [options]="options()"></canvas>
-    </div>
-  `,
-  styles: `
-    .chart {
-      position: relative;
-      height: 300px;
-      width: 100%;
-    }
+    <app-chart-frame
+      type="line"
+      [data]="data()"
+      [options]="options()"
+      label="Line chart of silhouette and inertia for each number of segments"
+      [height]="300"
+    />
   `,
 })
 export class KCurveChartComponent {
