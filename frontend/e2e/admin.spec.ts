@@ -1,8 +1,5 @@
 import { type APIRequestContext, type Page } from '@playwright/test';
-import { E2E_USER, expect, signIn, test } from './fixtures';
-
-/** Under the ignored test-results/ folder: these pictures change every run (dates, names). */
-const SHOTS = 'test-results/screenshots';
+import { E2E_USER, SCREENSHOTS as SHOTS, expect, signIn, test } from './fixtures';
 
 const NO_SESSION = { cookies: [], origins: [] };
 
