@@ -424,6 +424,13 @@ def test_an_import_killed_mid_write_leaves_no_rows(app, database_url, tmp_path):
     time.sleep(0.1)
     imp = authorized_get(app, "/api/v1/imports/1")
     assert imp["status"] == "failed" and "nothing was written" in imp["error"]
+    assert authorized_get(app, "/api/v1/imports")["items"][0]["status"] == "failed"
+    assert rows(app, "SELECT status FROM imports") == [("running",)]  # a read writes nothing
+    with app.app_context():
+        from segmentation.imports.service import fail_stale_imports
+
+        fail_stale_imports()  # what the worker's start and the next import do
+    assert rows(app, "SELECT status, error IS NOT NULL FROM imports") == [("failed", True)]
 
 
 def authorized_get(app, url):

@@ -1,6 +1,7 @@
 """Customer imports as the API sees them: an upload saved (owner-only) and queued, the
-list and the state of imports, and imports whose worker died marked failed. The import
-itself is ``runner.run_import``."""
+list and the state of imports, and imports whose worker died: read as failed, and recorded
+so at worker start and before a new import is created, never by a read. The import itself
+is ``runner.run_import``."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import os
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import func, select, update
 
 from ..core.extensions import db
+from ..jobs.heartbeat import is_stale, read_as_seen
 from .models import Import
 
 log = logging.getLogger(__name__)
@@ -31,14 +33,17 @@ class QueueUnavailable(Exception):
     pass
 
 
+STALE_ERROR = "The import stopped before it finished (killed or crashed); nothing was written."
+
+
 def get(import_id: int) -> Import | None:
-    fail_stale_imports()
-    return db.session.get(Import, import_id)
+    query = select(Import).where(Import.id == import_id)
+    return next(iter(read_as_seen(query, is_stale(Import, Import.started_at), STALE_ERROR)), None)
 
 
 def latest(limit: int) -> list[Import]:
-    fail_stale_imports()
-    return list(db.session.scalars(select(Import).order_by(Import.id.desc()).limit(limit)))
+    query = select(Import).order_by(Import.id.desc()).limit(limit)
+    return read_as_seen(query, is_stale(Import, Import.started_at), STALE_ERROR)
 
 
 ImportView = (
@@ -95,6 +100,7 @@ def request_import(upload, id_column: str, types: dict, actor: str, queue) -> Im
 
 
 def create_import(filename: str, path: str, id_column: str, types: dict, actor: str | None) -> Import:
+    fail_stale_imports()
     imp = Import(
         filename=filename[:255], path=path, id_column=id_column, types=types, actor=actor, status="queued"
     )
@@ -104,13 +110,10 @@ def create_import(filename: str, path: str, id_column: str, types: dict, actor: 
 
 
 def fail_stale_imports() -> None:
-    stale = current_app.config["RUN_STALE_SECONDS"]
+    """Record imports whose worker died as failed (worker start, before a new import)."""
     db.session.execute(
-        text(
-            "UPDATE imports SET status = 'failed', finished_at = now(), "
-            "error = 'The import stopped before it finished (killed or crashed); nothing was written.' "
-            "WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < now() - make_interval(secs => :s)"
-        ),
-        {"s": stale},
+        update(Import)
+        .where(is_stale(Import, Import.started_at))
+        .values(status="failed", finished_at=func.now(), error=STALE_ERROR)
     )
     db.session.commit()

@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
 def worker() -> None:
     """Run queued jobs (training, re-segmentation) until stopped (SIGINT/SIGTERM)."""
 
+    from ..imports.service import fail_stale_imports
     from ..training.service import fail_stale_runs
     from . import QUEUE
 
@@ -25,6 +26,7 @@ def worker() -> None:
     for tmp in Path(current_app.config["MODEL_DIR"]).glob(".*.tmp"):
         tmp.unlink(missing_ok=True)
     fail_stale_runs()
+    fail_stale_imports()
     schedule = current_app.config["TRAINING_SCHEDULE"]
     click.echo(
         f"worker: queue {QUEUE!r}, periodic retraining {schedule or 'off'}, "

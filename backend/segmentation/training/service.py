@@ -9,13 +9,12 @@ from __future__ import annotations
 import logging
 import resource
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, text, update
 
 from ..core.extensions import db
-from ..jobs.heartbeat import heartbeat
+from ..jobs.heartbeat import heartbeat, is_stale, read_as_seen
 from ..jobs.progress import Progress
 from ..ml.trainer import TrainOptions
 from ..monitoring import metrics
@@ -106,27 +105,13 @@ STALE_ERROR = "The worker stopped during training (killed or crashed); the activ
 
 
 def get_run(run_id: int) -> TrainingRun | None:
-    return next(iter(_as_seen(select(TrainingRun).where(TrainingRun.id == run_id))), None)
+    return next(
+        iter(read_as_seen(select(TrainingRun).where(TrainingRun.id == run_id), _stale(), STALE_ERROR)), None
+    )
 
 
 def _stale():
-    """True for a running run whose worker stopped beating for RUN_STALE_SECONDS."""
-    last_seen = func.coalesce(TrainingRun.heartbeat_at, TrainingRun.started_at, TrainingRun.created_at)
-    limit = func.now() - timedelta(seconds=current_app.config["RUN_STALE_SECONDS"])
-    return (TrainingRun.status == "running") & (last_seen < limit)
-
-
-def _as_seen(query) -> list[TrainingRun]:
-    """The runs of ``query``; one whose worker died reads as failed. Reads never write:
-    ``fail_stale_runs`` records it when a worker starts and before a run is created."""
-    runs = []
-    for run, stale in db.session.execute(query.add_columns(_stale().label("stale"))):
-        if stale:  # detached, so the change is never flushed
-            db.session.expunge(run)
-            run.status, run.error = "failed", STALE_ERROR
-            run.finished_at = run.heartbeat_at or run.started_at
-        runs.append(run)
-    return runs
+    return is_stale(TrainingRun, TrainingRun.started_at, TrainingRun.created_at)
 
 
 def fail_stale_runs() -> list[int]:
@@ -185,4 +170,4 @@ def latest_runs(limit: int, segmentation_id: int | None = None) -> list[Training
     query = select(TrainingRun).order_by(TrainingRun.id.desc()).limit(limit)
     if segmentation_id is not None:
         query = query.where(TrainingRun.segmentation_id == segmentation_id)
-    return _as_seen(query)
+    return read_as_seen(query, _stale(), STALE_ERROR)
