@@ -1,7 +1,9 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { ApplicationRef } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { CustomerApi } from './customer-api.service';
+import { CustomerQuery } from './customer.models';
 
 describe('CustomerApi', () => {
   let api: CustomerApi;
@@ -17,22 +19,26 @@ describe('CustomerApi', () => {
 
   afterEach(() => backend.verify());
 
-  it('lists customers with search and paging parameters', () => {
-    let total = 0;
-    api
-      .list({ q: ' 12 ', segment_id: 3, page: 2, per_page: 20 })
-      .subscribe((p) => (total = p.total));
+  function listPage(query: CustomerQuery) {
+    const page = TestBed.runInInjectionContext(() => api.listResource(() => query));
+    TestBed.tick();
+    return page;
+  }
+
+  it('lists customers with search and paging parameters', async () => {
+    const page = listPage({ q: ' 12 ', segment_id: 3, page: 2, per_page: 20 });
     const req = backend.expectOne((r) => r.url === '/api/v1/customers');
     expect(req.request.params.get('q')).toBe('12');
     expect(req.request.params.get('segment_id')).toBe('3');
     expect(req.request.params.get('page')).toBe('2');
     expect(req.request.params.get('per_page')).toBe('20');
     req.flush({ items: [], total: 345, page: 2, per_page: 20 });
-    expect(total).toBe(345);
+    await TestBed.inject(ApplicationRef).whenStable();
+    expect(page.value()?.total).toBe(345);
   });
 
   it('leaves out an empty search', () => {
-    api.list({ q: '', page: 1, per_page: 20 }).subscribe();
+    listPage({ q: '', page: 1, per_page: 20 });
     const req = backend.expectOne((r) => r.url === '/api/v1/customers');
     expect(req.request.params.has('q')).toBe(false);
     expect(req.request.params.has('segment_id')).toBe(false);

@@ -16,11 +16,9 @@ const BASE = '/api/v1/customers';
 export class CustomerApi {
   private readonly http = inject(HttpClient);
 
-  list(query: CustomerQuery): Observable<CustomerPage> {
-    let params = new HttpParams().set('page', query.page).set('per_page', query.per_page);
-    if (query.q?.trim()) params = params.set('q', query.q.trim());
-    if (query.segment_id != null) params = params.set('segment_id', query.segment_id);
-    return this.http.get<CustomerPage>(BASE, { params });
+  /** A page of customers, following `query()` (call from an injection context). */
+  listResource(query: () => CustomerQuery) {
+    return httpResource<CustomerPage>(() => ({ url: BASE, params: listParams(query()) }));
   }
 
   /** One customer, following `id()`; nothing is asked while it is undefined. */
@@ -54,4 +52,11 @@ export class CustomerApi {
   delete(id: string): Observable<void> {
     return this.http.delete<void>(`${BASE}/${encodeURIComponent(id)}`);
   }
+}
+
+function listParams(query: CustomerQuery): HttpParams {
+  let params = new HttpParams().set('page', query.page).set('per_page', query.per_page);
+  if (query.q?.trim()) params = params.set('q', query.q.trim());
+  if (query.segment_id != null) params = params.set('segment_id', query.segment_id);
+  return params;
 }

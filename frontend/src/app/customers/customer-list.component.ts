@@ -1,6 +1,6 @@
 import { DecimalPipe } from '@angular/common';
-import { Component, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Component, computed, effect, inject, linkedSignal, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
@@ -10,9 +10,9 @@ import { MatInputModule } from '@angular/material/input';
 import { MatPaginatorModule, PageEvent } from '@angular/material/paginator';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatTableModule } from '@angular/material/table';
-import { ActivatedRoute, Router, RouterLink } from '@angular/router';
-import { catchError, map, of, switchMap, tap } from 'rxjs';
-import { ApiError, asApiError } from '../core/api-error';
+import { ActivatedRoute, ParamMap, Router, RouterLink } from '@angular/router';
+import { map } from 'rxjs';
+import { asApiError } from '../core/api-error';
 import { AuthService } from '../core/auth/auth.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { segmentColour } from '../shared/palette';
@@ -45,9 +45,20 @@ export class CustomerListComponent {
   private readonly route = inject(ActivatedRoute);
   protected readonly canEdit = inject(AuthService).isAnalyst;
 
-  protected readonly page = signal<CustomerPage | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly error = signal<ApiError | null>(null);
+  private readonly query = toSignal(this.route.queryParamMap.pipe(map(toQuery)), {
+    requireSync: true,
+  });
+  private readonly pageResource = this.api.listResource(this.query);
+  /** The last page loaded: it stays on screen while the next one loads or if it fails. */
+  protected readonly page = linkedSignal<CustomerPage | undefined, CustomerPage | null>({
+    source: () => (this.pageResource.hasValue() ? this.pageResource.value() : undefined),
+    computation: (page, previous) => page ?? previous?.value ?? null,
+  });
+  protected readonly loading = this.pageResource.isLoading;
+  protected readonly error = computed(() => {
+    const error = this.pageResource.error();
+    return error ? asApiError(error) : null;
+  });
   protected readonly search = new FormControl('', { nonNullable: true });
   protected readonly findId = new FormControl('', { nonNullable: true });
   protected readonly findError = signal('');
@@ -62,33 +73,7 @@ export class CustomerListComponent {
   protected readonly colour = segmentColour;
 
   constructor() {
-    this.route.queryParamMap
-      .pipe(
-        map((params): CustomerQuery => ({
-          q: params.get('q') ?? '',
-          segment_id: params.has('segment_id') ? Number(params.get('segment_id')) : null,
-          page: Number(params.get('page') ?? 1) || 1,
-          per_page: Number(params.get('per_page') ?? 20) || 20,
-        })),
-        tap((query) => {
-          this.search.setValue(query.q ?? '');
-          this.loading.set(true);
-          this.error.set(null);
-        }),
-        switchMap((query) =>
-          this.api.list(query).pipe(
-            catchError((error: unknown) => {
-              this.error.set(asApiError(error));
-              return of(null);
-            }),
-          ),
-        ),
-        takeUntilDestroyed(),
-      )
-      .subscribe((page) => {
-        this.loading.set(false);
-        if (page) this.page.set(page);
-      });
+    effect(() => this.search.setValue(this.query().q ?? ''));
   }
 
   searchCustomers(): void {
@@ -110,9 +95,7 @@ export class CustomerListComponent {
   }
 
   retry(): void {
-    this.router.navigate([], {
-      queryParams: { ...this.route.snapshot.queryParams, _: Date.now() },
-    });
+    this.pageResource.reload();
   }
 
   private navigate(changes: Record<string, unknown>): void {
@@ -122,4 +105,13 @@ export class CustomerListComponent {
       queryParamsHandling: 'merge',
     });
   }
+}
+
+function toQuery(params: ParamMap): CustomerQuery {
+  return {
+    q: params.get('q') ?? '',
+    segment_id: params.has('segment_id') ? Number(params.get('segment_id')) : null,
+    page: Number(params.get('page') ?? 1) || 1,
+    per_page: Number(params.get('per_page') ?? 20) || 20,
+  };
 }
