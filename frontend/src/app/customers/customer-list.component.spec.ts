@@ -50,7 +50,7 @@ describe('CustomerListComponent', () => {
     expect((el.querySelector('input[placeholder]') as HTMLInputElement).value).toBe('travel');
   });
 
-  it('shows a failure in the banner and loads again on 'Try again'', async () => {
+  it('shows a failure in the banner and loads again on "Try again"', async () => {
     await open('/customers');
     await answer({ code: 500, status: 'Internal Server Error', message: 'Boom (ref 1).' }, 500);
     expect(el.textContent).toContain('Boom (ref 1).');
