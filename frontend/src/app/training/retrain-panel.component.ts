@@ -1,6 +1,7 @@
 import {
   Component,
   DestroyRef,
+  computed,
   effect,
   inject,
   input,
@@ -22,6 +23,7 @@ import { AuthService } from '../core/auth/auth.service';
 import { SegmentationContext } from '../core/segmentation/segmentation-context.service';
 import { ErrorBannerComponent } from '../shared/error-banner.component';
 import { applyApiErrors } from '../shared/form-errors';
+import { mutation } from '../shared/mutation';
 import { errorMessage, integerValidator } from '../shared/number-validators';
 import { TrainingApi } from './training-api.service';
 import { TrainingJobs, isFinished } from './training-jobs.service';
@@ -58,8 +60,10 @@ export class RetrainPanelComponent {
   readonly finished = output<TrainingJob>();
 
   protected readonly job = signal<TrainingJob | null>(null);
-  protected readonly error = signal<ApiError | null>(null);
-  protected readonly starting = signal(false);
+  protected readonly start = mutation();
+  /** Following the job failed (the start itself reports through `start.error`). */
+  private readonly watchError = signal<ApiError | null>(null);
+  protected readonly error = computed(() => this.start.error() ?? this.watchError());
   protected readonly k = new FormControl<number | null>(null, [
     Validators.min(2),
     Validators.max(50),
@@ -82,7 +86,8 @@ export class RetrainPanelComponent {
         this.watching?.unsubscribe();
         this.watching = undefined;
         this.job.set(null);
-        this.error.set(null);
+        this.start.clearError();
+        this.watchError.set(null);
       });
     });
   }
@@ -109,18 +114,11 @@ export class RetrainPanelComponent {
     }
     const k = this.k.value;
     const params: TrainingParams = k === null || (k as unknown) === '' ? {} : { k: Number(k) };
-    this.error.set(null);
-    this.starting.set(true);
-    this.api.triggerTraining(this.context.current(), params).subscribe({
-      next: (job) => {
-        this.starting.set(false);
-        this.follow(job);
-      },
-      error: (error: unknown) => {
-        this.starting.set(false);
-        const apiError = asApiError(error);
-        applyApiErrors(new FormGroup({ k: this.k }), apiError);
-        this.error.set(apiError);
+    this.watchError.set(null);
+    this.start.run(this.api.triggerTraining(this.context.current(), params), {
+      done: (job) => this.follow(job),
+      failed: (error) => {
+        applyApiErrors(new FormGroup({ k: this.k }), error);
       },
     });
   }
@@ -136,7 +134,7 @@ export class RetrainPanelComponent {
           this.job.set(current);
           if (isFinished(current)) this.finished.emit(current);
         },
-        error: (error: unknown) => this.error.set(asApiError(error)),
+        error: (error: unknown) => this.watchError.set(asApiError(error)),
         complete: () => (this.watching = undefined),
       });
   }
