@@ -90,6 +90,40 @@ describe('RetrainPanelComponent', () => {
     );
   });
 
+  it("puts the API's message for k on the field and keeps the button usable", () => {
+    const k = el.querySelector<HTMLInputElement>('#retrain-k')!;
+    k.value = '40';
+    k.dispatchEvent(new Event('input'));
+    retrainButton().click();
+    render();
+    expect(retrainButton().disabled).toBe(true); // while the request runs
+    backend
+      .expectOne('/api/v1/segmentation/trigger-training')
+      .flush(
+        {
+          code: 422,
+          status: 'Unprocessable Entity',
+          errors: { json: { k: ['Too many segments.'] } },
+        },
+        { status: 422, statusText: 'Unprocessable Entity' },
+      );
+    render();
+    expect(el.querySelector('mat-error')?.textContent?.trim()).toBe('Too many segments.');
+    expect(retrainButton().disabled).toBe(false);
+  });
+
+  it('shows a failed start in the banner', () => {
+    retrainButton().click();
+    backend
+      .expectOne('/api/v1/segmentation/trigger-training')
+      .flush(
+        { code: 409, status: 'Conflict', message: 'The job queue is busy.' },
+        { status: 409, statusText: 'Conflict' },
+      );
+    render();
+    expect(el.querySelector('app-error-banner')?.textContent).toContain('The job queue is busy.');
+  });
+
   it('refuses a k below 2 without calling the API', () => {
     const k = el.querySelector<HTMLInputElement>('#retrain-k')!;
     k.value = '1';
