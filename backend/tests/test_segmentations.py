@@ -342,7 +342,8 @@ def test_no_structure_is_rejected_with_exit_3_and_nothing_active(app, client, ru
     code, out = train(runner, "blob")
     assert code == 3, out
     assert "no clear segment structure" in out["error"]
-    assert client.get("/api/v1/segmentation/model?segmentation=blob").status_code == 404
+    response = client.get("/api/v1/segmentation/model?segmentation=blob")
+    assert (response.status_code, response.get_json()["reason"]) == (409, "no_active_model")
 
 
 # -- the bank's own relation ------------------------------------------------------------------
