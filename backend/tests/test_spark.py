@@ -1,0 +1,159 @@
+"""The Spark training engine with real processes: gunicorn, the queue worker running
+TRAINING_ENGINE=spark on SPARK_MASTER=local[2], PostgreSQL, 60,000 generated customers.
+
+Skipped (with the reason) when Java is absent; ``make test-backend`` installs the ``spark``
+extra when Java is present (``make install-spark``). One worker process, and so one Spark
+session, serves the module's training runs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import psutil
+import pytest
+from conftest import _create_db, _drop_db, close, make_app
+from procs import Stack
+from sklearn.metrics import adjusted_rand_score
+from test_processes import PREDICT, PROFILE, query, versions_served
+
+from segmentation.training.engines.session import DEBIAN_JAVA_17
+
+CUSTOMERS = 60_000
+K = 5
+TRIGGER = "/api/v1/segmentation/trigger-training"
+
+
+def _missing() -> str | None:
+    if not (Path(DEBIAN_JAVA_17).is_dir() or shutil.which("java")):
+        return "Java is not installed: the Spark engine needs a JRE (apt-get install default-jre-headless)"
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed: run make install-spark"
+    return None
+
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(_missing() is not None, reason=str(_missing()))]
+
+
+@pytest.fixture(scope="module")
+def spark_db(pg_admin_url, template_db, tmp_path_factory):
+    """60k demo customers and a first model trained by the local engine."""
+    name = f"spark_{uuid.uuid4().hex[:8]}"
+    url = _create_db(pg_admin_url, name, template=template_db)
+    tmp = tmp_path_factory.mktemp("spark")
+    app = make_app(url, tmp)
+    with app.app_context():
+        from segmentation.data.seeding import seed_demo
+        from segmentation.training.service import create_run, execute_run
+
+        seed_demo(CUSTOMERS, seed=11)
+        run = execute_run(create_run({"k": K}, trigger="cli").id)
+        assert run.status == "succeeded", run.error
+    close(app)
+    yield url, tmp
+    _drop_db(pg_admin_url, name)
+
+
+@pytest.fixture(scope="module")
+def stack(spark_db):
+    url, tmp = spark_db
+    s = Stack(url, tmp, web_workers=2, TRAINING_ENGINE="spark", SPARK_MASTER="local[2]", MAX_CLUSTERS="8")
+    s.start_web()
+    s.start_worker()
+    yield s
+    s.stop()
+
+
+def trigger(stack: Stack) -> int:
+    response = stack.post(TRIGGER, {"k": K})
+    assert response.status_code == 202, response.text
+    return response.json()["id"]
+
+
+def active_version(url: str) -> int:
+    return query(url, "SELECT id FROM model_versions WHERE status = 'active'")[0][0]
+
+
+def local_labels(url: str, tmp: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The local engine's partition of the same rows at the same k (customer ids, labels)."""
+    app = make_app(url, tmp / "local")
+    try:
+        with app.app_context():
+            from segmentation.ml.trainer import TrainOptions, fit
+            from segmentation.segmentations import service as segmentations
+
+            data = segmentations.load(segmentations.get(segmentations.DEFAULT))
+            model = fit(data, TrainOptions.from_config(app.config, k=K))
+            return data.ids[model.kept], model.labels
+    finally:
+        close(app)
+
+
+def test_spark_trains_a_model_the_web_workers_serve_and_it_agrees_with_local(stack, spark_db):
+    url, tmp = spark_db
+    before = active_version(url)
+    job = stack.wait_job(trigger(stack), timeout=600)[-1]
+    assert job["status"] == "succeeded", job
+    new = job["model_version"]
+    assert new != before and active_version(url) == new
+    time.sleep(2.0)  # every web worker swaps within MODEL_POLL_SECONDS
+    assert versions_served(stack, 40) == {new}
+    notes = query(url, "SELECT notes FROM model_versions WHERE id = :v", v=new)[0][0]
+    assert any("ran on Spark (local[2])" in n for n in notes), notes
+    # every customer placed by the new version; same partition as the local engine's
+    rows = query(
+        url, "SELECT customer_id, segment_id FROM segment_assignments WHERE model_version_id = :v", v=new
+    )
+    assert len(rows) == CUSTOMERS
+    placed = dict(rows)
+    ids, labels = local_labels(url, tmp)
+    spark_segments = np.array([placed[int(i)] for i in ids])
+    assert adjusted_rand_score(labels, spark_segments) >= 0.99
+
+
+def test_a_killed_spark_jvm_fails_the_run_and_the_active_model_keeps_serving(stack, spark_db):
+    url, _ = spark_db
+    before = active_version(url)
+    job_id = trigger(stack)
+    seen = stack.wait_job(job_id, until=("running",))
+    while seen[-1]["stage"] != "fitting":  # the rows are on Spark now
+        seen = stack.wait_job(job_id, until=("running", "succeeded", "failed"))
+        assert seen[-1]["status"] == "running", seen[-1]
+    jvms = [p for p in psutil.Process(stack.worker.pid).children(recursive=True) if p.name() == "java"]
+    assert len(jvms) == 1
+    jvms[0].send_signal(signal.SIGKILL)
+    job = stack.wait_job(job_id, timeout=300)[-1]
+    assert job["status"] == "failed"
+    assert job["error"].startswith(
+        "SparkEngineError: the Spark job failed: the Spark driver stopped during the job"
+    ), job["error"]
+    assert active_version(url) == before
+    assert versions_served(stack, 20) == {before}
+    assert stack.post(PREDICT, [PROFILE]).status_code == 200
+    # the worker starts a new session for the next run
+    job = stack.wait_job(trigger(stack), timeout=600)[-1]
+    assert job["status"] == "succeeded", job
+
+
+def test_a_bad_master_url_fails_the_run_with_the_reason(stack, spark_db):
+    url, _ = spark_db
+    before = active_version(url)
+    stack.worker.terminate()
+    stack.worker.wait(60)
+    stack.env["SPARK_MASTER"] = "nonsense://nowhere"
+    stack.start_worker()
+    job = stack.wait_job(trigger(stack), timeout=300)[-1]
+    assert job["status"] == "failed"
+    assert job["error"].startswith(
+        "SparkEngineError: could not start Spark with SPARK_MASTER=nonsense://nowhere: "
+        "Spark's driver exited at start: a master URL Spark does not accept"
+    ), job["error"]
+    assert active_version(url) == before
+    assert versions_served(stack, 20) == {before}
