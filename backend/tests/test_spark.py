@@ -8,6 +8,7 @@ session, serves the module's training runs.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import signal
 import time
@@ -118,28 +119,54 @@ def test_spark_trains_a_model_the_web_workers_serve_and_it_agrees_with_local(sta
     assert adjusted_rand_score(labels, spark_segments) >= 0.99
 
 
-def test_a_killed_spark_jvm_fails_the_run_and_the_active_model_keeps_serving(stack, spark_db):
-    url, _ = spark_db
-    before = active_version(url)
-    job_id = trigger(stack)
-    seen = stack.wait_job(job_id, until=("running",))
-    while seen[-1]["stage"] != "fitting":  # the rows are on Spark now
-        seen = stack.wait_job(job_id, until=("running", "succeeded", "failed"))
-        assert seen[-1]["status"] == "running", seen[-1]
+def spark_processes(stack: Stack) -> tuple[psutil.Process | None, list[psutil.Process]]:
+    """The worker's Spark driver JVM (None before its first Spark run) and the Python
+    processes it runs tasks in (pyspark's daemon and the workers it forked; they outlive a
+    job and live as long as the session)."""
     jvms = [p for p in psutil.Process(stack.worker.pid).children(recursive=True) if p.name() == "java"]
-    assert len(jvms) == 1
-    jvms[0].send_signal(signal.SIGKILL)
-    job = stack.wait_job(job_id, timeout=300)[-1]
-    assert job["status"] == "failed"
-    assert job["error"].startswith(
-        "SparkEngineError: the Spark job failed: the Spark driver stopped during the job"
+    assert len(jvms) <= 1, jvms
+    return (jvms[0], jvms[0].children(recursive=True)) if jvms else (None, [])
+
+
+def test_a_killed_spark_jvm_fails_the_run_and_the_active_model_keeps_serving(stack, spark_db):
+    """The driver JVM dies while the run's Spark job is under way, whatever the fit's speed:
+    the job's Python workers are stopped (SIGSTOP) before the run is triggered, so its
+    first task cannot finish; the JVM is killed once the run says it is fitting on Spark."""
+    url, _ = spark_db
+    jvm, python = spark_processes(stack)
+    if not python:  # this test alone: a first run starts the session and its Python workers
+        assert stack.wait_job(trigger(stack), timeout=600)[-1]["status"] == "succeeded"
+        jvm, python = spark_processes(stack)
+    assert jvm is not None and python, "the Spark session has no Python workers to hold the job with"
+    before = active_version(url)
+    for p in python:
+        p.suspend()
+    try:
+        job_id = trigger(stack)
+        seen = stack.wait_job(job_id, until=("running",))
+        while seen[-1]["stage"] != "fitting":  # past session.get: the run uses this JVM
+            seen = stack.wait_job(job_id, until=("running", "succeeded", "failed"))
+            assert seen[-1]["status"] == "running", seen[-1]
+        assert seen[-1]["status"] == "running" and seen[-1]["stage"] == "fitting", seen[-1]
+        jvm.send_signal(signal.SIGKILL)
+        job = stack.wait_job(job_id, timeout=300)[-1]
+    finally:
+        for p in python:  # orphans of the killed JVM: end them
+            with contextlib.suppress(psutil.NoSuchProcess):
+                p.kill()
+    assert job["status"] == "failed", job
+    assert job["error"] == (
+        "SparkEngineError: the Spark job failed: the Spark driver stopped during the job "
+        "(its JVM exited or was killed; the worker's log has Spark's message); "
+        "the next run starts a new Spark session"
     ), job["error"]
     assert active_version(url) == before
     assert versions_served(stack, 20) == {before}
     assert stack.post(PREDICT, [PROFILE]).status_code == 200
-    # the worker starts a new session for the next run
+    # the worker starts a new session (a new JVM) for the next run
     job = stack.wait_job(trigger(stack), timeout=600)[-1]
     assert job["status"] == "succeeded", job
+    assert spark_processes(stack)[0].pid != jvm.pid
 
 
 def test_a_bad_master_url_fails_the_run_with_the_reason(stack, spark_db):

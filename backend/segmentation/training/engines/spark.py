@@ -50,6 +50,11 @@ log = logging.getLogger(__name__)
 MAX_ITERATIONS = 100
 EPSILON = 1e-4  # MLlib stops when no centre moves further than this (prepared units)
 ROWS_PER_FILE = 250_000
+# the run's error when the driver JVM dies mid-job (py4j's own words vary: they go to the log)
+DRIVER_STOPPED = (
+    "the Spark job failed: the Spark driver stopped during the job (its JVM exited or was "
+    "killed; the worker's log has Spark's message); the next run starts a new Spark session"
+)
 
 
 class SparkEngineError(RuntimeError):
@@ -79,11 +84,9 @@ def fit(
         if _from_spark(exc):
             if session.alive(spark):
                 raise SparkEngineError(f"the Spark job failed: {session.first_line(exc)}") from exc
+            log.warning("the Spark driver stopped during the job: %s", session.first_line(exc))
             session.discard()
-            raise SparkEngineError(
-                "the Spark job failed: the Spark driver stopped during the job "
-                f"({session.first_line(exc)}); the next run starts a new session"
-            ) from exc
+            raise SparkEngineError(DRIVER_STOPPED) from exc
         raise
 
 
