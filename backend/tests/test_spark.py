@@ -3,14 +3,18 @@ TRAINING_ENGINE=spark on SPARK_MASTER=local[2], PostgreSQL, 60,000 generated cus
 
 Skipped (with the reason) when Java is absent; ``make test-backend`` installs the ``spark``
 extra when Java is present (``make install-spark``). One worker process, and so one Spark
-session, serves the module's training runs.
+session, serves the module's training runs; one more run goes through ``spark-submit``
+(``engines/submit.py``, the README's entry for clusters where jobs are submitted).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import signal
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -28,6 +32,7 @@ from segmentation.training.engines.session import DEBIAN_JAVA_17
 CUSTOMERS = 60_000
 K = 5
 TRIGGER = "/api/v1/segmentation/trigger-training"
+SUBMIT = Path(__file__).resolve().parents[1] / "segmentation" / "training" / "engines" / "submit.py"
 
 
 def _missing() -> str | None:
@@ -119,6 +124,39 @@ def test_spark_trains_a_model_the_web_workers_serve_and_it_agrees_with_local(sta
     assert adjusted_rand_score(labels, spark_segments) >= 0.99
 
 
+def test_spark_submit_runs_a_training_run_whose_model_the_web_workers_serve(stack, spark_db):
+    """README's spark-submit entry: one training run as one Spark application."""
+    url, _ = spark_db
+    before = active_version(url)
+    venv_bin = str(Path(sys.executable).parent)
+    env = {
+        **stack.env,
+        "PATH": f"{venv_bin}:{stack.env.get('PATH', '')}",  # spark-submit finds pyspark through python3
+        "SPARK_LOCAL_IP": "127.0.0.1",
+        **({"JAVA_HOME": DEBIAN_JAVA_17} if Path(DEBIAN_JAVA_17).is_dir() else {}),
+    }
+    args = ["--master", "local[2]", "--conf", "spark.ui.enabled=false", str(SUBMIT), "--k", str(K)]
+    done = subprocess.run(
+        [f"{venv_bin}/spark-submit", *args],
+        env=env,
+        cwd=stack.logs,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    printed = [line for line in done.stdout.splitlines() if line.startswith('{"segmentation"')]
+    assert len(printed) == 1, done.stdout[-3000:]
+    result = json.loads(printed[0])
+    assert result["segmentation"] == "lifestyle" and result["status"] == "succeeded", result
+    new = result["model_version"]
+    assert new != before and active_version(url) == new
+    notes = query(url, "SELECT notes FROM model_versions WHERE id = :v", v=new)[0][0]
+    assert any("ran on Spark (local[2])" in n for n in notes), notes
+    time.sleep(2.0)  # every web worker swaps within MODEL_POLL_SECONDS
+    assert versions_served(stack, 40) == {new}
+
+
 def spark_processes(stack: Stack) -> tuple[psutil.Process | None, list[psutil.Process]]:
     """The worker's Spark driver JVM (None before its first Spark run) and the Python
     processes it runs tasks in (pyspark's daemon and the workers it forked; they outlive a
@@ -143,8 +181,10 @@ def test_a_killed_spark_jvm_fails_the_run_and_the_active_model_keeps_serving(sta
         p.suspend()
     try:
         job_id = trigger(stack)
+        # "fitting": past session.get, the run uses this JVM (its Spark job cannot finish)
         seen = stack.wait_job(job_id, until=("running",))
-        while seen[-1]["stage"] != "fitting":  # past session.get: the run uses this JVM
+        deadline = time.monotonic() + 300
+        while seen[-1]["stage"] != "fitting" and time.monotonic() < deadline:
             seen = stack.wait_job(job_id, until=("running", "succeeded", "failed"))
             assert seen[-1]["status"] == "running", seen[-1]
         assert seen[-1]["status"] == "running" and seen[-1]["stage"] == "fitting", seen[-1]

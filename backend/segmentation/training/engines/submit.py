@@ -23,8 +23,9 @@ def main(argv: list[str]) -> None:
     # spark-submit's session; the engine adopts it instead of starting its own
     SparkSession.builder.appName("segmentation-training").getOrCreate()
 
-    from ... import create_app
-    from ...segmentations.cli import train
+    # absolute imports: spark-submit runs this file as a script, outside its package
+    from segmentation import create_app
+    from segmentation.segmentations.cli import train
 
     app = create_app({"TRAINING_ENGINE": "spark"})
     train.main(args=argv, prog_name="submit.py", obj=ScriptInfo(create_app=lambda: app))
