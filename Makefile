@@ -9,7 +9,7 @@ FLASK := cd backend && ../$(BIN)/flask --app segmentation
 NPM := cd frontend && NG_CLI_ANALYTICS=false timeout 900 npm
 DEMO_CUSTOMERS ?= 20000
 
-.PHONY: help install install-web build-web migrate bootstrap run stop test lint lint-web format test-backend \
+.PHONY: help install install-spark install-web build-web migrate bootstrap run stop test lint lint-web format test-backend \
         test-web test-e2e check-deploy bench evaluate clean api-types
 
 help: ## list the targets
@@ -24,6 +24,16 @@ $(BIN)/.installed: backend/pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed ## create .venv and install the backend
+
+JAVA_17 := /usr/lib/jvm/java-17-openjdk-amd64
+HAVE_JAVA := $(shell [ -d $(JAVA_17) ] || command -v java >/dev/null && echo yes)
+
+$(BIN)/.spark-installed: $(BIN)/.installed backend/pyproject.toml
+	$(BIN)/pip install --quiet -e "backend[test,spark]"
+	touch $@
+
+install-spark: $(BIN)/.spark-installed ## the optional Spark training engine (pyspark; Spark needs Java 17)
+	@[ -n "$(HAVE_JAVA)" ] || echo "Spark needs Java 17: sudo apt-get install -y default-jre-headless"
 
 frontend/node_modules/.installed: frontend/package-lock.json
 	$(NPM) ci --no-audit --no-fund
@@ -72,6 +82,7 @@ format: install ## apply ruff's fixes and formatting
 	cd backend && ../$(BIN)/ruff check --fix . ../bench ../evaluation && ../$(BIN)/ruff format . ../bench ../evaluation
 
 test-backend: install ## backend tests against a throwaway PostgreSQL and real processes
+	@if [ -n "$(HAVE_JAVA)" ]; then $(MAKE) --no-print-directory install-spark; fi
 	cd backend && ../$(BIN)/python -m pytest
 
 test-web: install-web ## Angular unit tests (Vitest, no browser)

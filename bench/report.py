@@ -9,6 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import training_spark
+
 COMMAND = "make bench  (= bench/run.sh)"
 
 
@@ -52,6 +54,7 @@ def summary(r: dict) -> dict:
         "reload_s": r["reload"]["max_s"],
         "reload_median_s": r["reload"]["median_s"],
         "worker_rss_mb": max(r["memory"]["ours"]),
+        **training_spark.summary(r),
     }
 
 
@@ -163,6 +166,7 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
             else " (all ks measured)"
         )
         + f". Seeding 1M demo customers: {r['seed_1m_s']} s.",
+        *training_spark.lines(r),
         "",
         f"Importing a 1M x 15 bank CSV (text ids, 2 % blank cells) with `import-customers`: "
         f"{r['import_1m']['first_s']} s into an empty database, {r['import_1m']['again_s']} s for the "

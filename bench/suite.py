@@ -21,6 +21,7 @@ import report
 import requests
 import serving
 import training
+import training_spark
 from sqlalchemy.engine import make_url
 from stack import BENCH, PREDICT, PROFILE, VENV_BIN, Stack
 
@@ -142,6 +143,7 @@ def phase_training(stack: Stack, var: Path, results: dict) -> None:
     spy.wait(timeout=30)
     results["train_profile"] = serving.summarize_profile(var / "train.prof")
     log(f"  {results['train_1m']}")
+    training_spark.phase(stack, ours, results, log)
     stack.stop_all()
 
     log("naive training baseline on the same 1M rows")

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import select, text
 
 from segmentation.core.extensions import db
+from segmentation.jobs.progress import Progress
 from segmentation.training.models import ModelVersion, TrainingRun
-from segmentation.training.service import execute_run, fail_stale_runs
+from segmentation.training.service import STAGES, execute_run, fail_stale_runs
 
 BASE = "/api/v1/segmentation"
 
@@ -50,6 +51,25 @@ def test_job_runs_to_success_with_stages_and_metrics(trained_app, trained_client
     assert listed[0]["id"] == job["id"]
     # a finished job no longer blocks a new trigger
     assert trained_client.post(f"{BASE}/trigger-training").status_code == 202
+
+
+def test_a_jobs_row_names_each_stage_as_it_starts(trained_app, trained_client):
+    """The page that polls a job shows the stage under way, even when its first percentage
+    equals the previous stage's last one ("selecting k" ends at 55, "fitting" starts there)."""
+    job = trained_client.post(f"{BASE}/trigger-training", json={"k": 5}).get_json()
+    progress = Progress("training_runs", job["id"], STAGES)
+    seen = []
+    with trained_app.app_context():
+        for stage, fraction in [
+            ("selecting k", 0.0),
+            ("selecting k", 1.0),
+            ("fitting", 0.0),
+            ("fitting", 0.01),
+        ]:
+            progress(stage, fraction)
+            row = trained_client.get(f"{BASE}/jobs/{job['id']}").get_json()
+            seen.append((row["stage"], row["progress"]))
+    assert seen == [("selecting k", 10), ("selecting k", 55), ("fitting", 55), ("fitting", 55)]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ for secrets mounted as files). ``Config.from_env()`` builds an immutable snapsho
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -48,6 +49,23 @@ def _bool(name: str, default: bool) -> bool:
     if raw is None:
         return default
     return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _pairs(name: str) -> tuple[tuple[str, str], ...]:
+    """``key=value;key=value`` as pairs (Spark properties)."""
+    out = []
+    for item in (env(name, "") or "").split(";"):
+        if not item.strip():
+            continue
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{name} takes key=value pairs separated by ';', got {item.strip()!r}")
+        out.append((key.strip(), value.strip()))
+    return tuple(out)
+
+
+TRAINING_ENGINES = ("local", "spark")
+MEMORY = re.compile(r"^[0-9]+[kmgtKMGT]?$")
 
 
 @dataclass(frozen=True)
@@ -114,6 +132,17 @@ class Config:
     DRIFT_RETRAIN: bool = False
     # host:port of the queue worker's own /metrics (off when unset)
     WORKER_METRICS_BIND: str | None = None
+    # where a training run fits: "local" (this process, scikit-learn) or "spark" (make install-spark)
+    TRAINING_ENGINE: str = "local"
+    # the Spark cluster: local[2], spark://host:7077, k8s://https://host:443, yarn
+    SPARK_MASTER: str = "local[2]"
+    SPARK_DRIVER_MEMORY: str = "2g"
+    SPARK_EXECUTOR_MEMORY: str | None = None
+    # where the worker writes a run's rows as Parquet for Spark to read; driver and executors
+    # must both see it (a shared mount in a cluster); unset: VAR_DIR/spark
+    SPARK_STAGING_DIR: str | None = None
+    # extra Spark properties, "key=value" separated by ";" (e.g. spark.kubernetes.namespace=segments)
+    SPARK_CONF: tuple[tuple[str, str], ...] = ()
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -161,6 +190,12 @@ class Config:
             DRIFT_THRESHOLD=_float("DRIFT_THRESHOLD", 0.25),
             DRIFT_RETRAIN=_bool("DRIFT_RETRAIN", False),
             WORKER_METRICS_BIND=env("WORKER_METRICS_BIND"),
+            TRAINING_ENGINE=(env("TRAINING_ENGINE", "local") or "local").strip().lower(),
+            SPARK_MASTER=env("SPARK_MASTER", "local[2]"),
+            SPARK_DRIVER_MEMORY=env("SPARK_DRIVER_MEMORY", "2g"),
+            SPARK_EXECUTOR_MEMORY=env("SPARK_EXECUTOR_MEMORY"),
+            SPARK_STAGING_DIR=env("SPARK_STAGING_DIR"),
+            SPARK_CONF=_pairs("SPARK_CONF"),
         )
         values.update(overrides)
         config = cls(**values)
@@ -183,6 +218,14 @@ class Config:
                 raise ValueError(f"RFM_AS_OF must be a date (YYYY-MM-DD), got {self.RFM_AS_OF!r}") from None
         if self.TRANSACTION_WINDOW_DAYS < 1:
             raise ValueError("TRANSACTION_WINDOW_DAYS must be at least 1")
+        if self.TRAINING_ENGINE not in TRAINING_ENGINES:
+            raise ValueError(
+                f"TRAINING_ENGINE must be one of {', '.join(TRAINING_ENGINES)}, got {self.TRAINING_ENGINE!r}"
+            )
+        for name in ("SPARK_DRIVER_MEMORY", "SPARK_EXECUTOR_MEMORY"):
+            value = getattr(self, name)
+            if value is not None and not MEMORY.match(value):
+                raise ValueError(f"{name} must be a JVM memory size such as 2g or 512m, got {value!r}")
         if self.MAX_CLUSTERS > 50:
             raise ValueError("MAX_CLUSTERS must be at most 50")
         if self.LOG_FORMAT not in LOG_FORMATS:

@@ -38,14 +38,19 @@ class Progress:
 
     def __call__(self, stage: str, fraction: float) -> None:
         now = time.perf_counter()
-        if stage != self.stage:
+        new_stage = stage != self.stage
+        if new_stage:
             if self.stage is not None:
                 self.seconds[self.stage] = round(now - self.stage_started, 3)
             self.stage, self.stage_started = stage, now
             log.info("%s %s: %s", self.label, self.row_id, stage)
         lo, hi = self.stages[stage]
         progress = int(lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
-        if progress != self.last_progress and (now - self.last_write > 0.25 or fraction in (0.0, 1.0)):
+        # a new stage is always written, even when its first percentage equals the last
+        # stage's end (the row would name the stage before otherwise)
+        if new_stage or (
+            progress != self.last_progress and (now - self.last_write > 0.25 or fraction in (0.0, 1.0))
+        ):
             with db.engine.begin() as conn:
                 conn.execute(self.update, {"stage": stage, "progress": progress, "id": self.row_id})
             self.last_progress, self.last_write = progress, now

@@ -20,10 +20,10 @@ from ..core.extensions import db
 from ..ml import artifacts
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
-from ..ml.trainer import TrainedModel, TrainOptions, fit
+from ..ml.trainer import TrainedModel, TrainOptions
 from ..segmentations import service as segmentations
 from ..segmentations.models import Segmentation
-from . import registry
+from . import engines, registry
 from .models import ModelVersion, TrainingRun
 from .resegment import model_inputs, resegment
 
@@ -50,7 +50,7 @@ def train(run: TrainingRun, options: TrainOptions, progress: Stage) -> int:
         )
     progress("loading data", 1.0)
 
-    model = fit(data, options, on_stage=progress)
+    model = engines.fit(data, options, progress, cfg)  # TRAINING_ENGINE: local or spark
     if model.no_structure:
         raise TrainingRejected(model.no_structure)
 
