@@ -63,9 +63,13 @@ def copy_out(cursor, query: str, dtypes: Sequence[np.dtype]) -> list[np.ndarray]
     return decode(buf.getvalue(), dtypes)
 
 
-def copy_in(cursor, table: str, column_names: Sequence[str], columns: Sequence[np.ndarray]) -> int:
+def copy_in(
+    cursor, table: str, column_names: Sequence[str], columns: Sequence[np.ndarray], options: str = ""
+) -> int:
+    """``options``: more COPY options, e.g. ``FREEZE`` for a table created in this transaction."""
     payload = encode(columns)
+    extra = f", {options}" if options else ""
     cursor.copy_expert(
-        f"COPY {table} ({', '.join(column_names)}) FROM STDIN (FORMAT binary)", io.BytesIO(payload)
+        f"COPY {table} ({', '.join(column_names)}) FROM STDIN (FORMAT binary{extra})", io.BytesIO(payload)
     )
     return len(columns[0])
