@@ -18,6 +18,7 @@ import psycopg2
 import requests
 import serving
 import training
+from sqlalchemy.engine import make_url
 from stack import Stack
 
 API = "/api/v1/segmentation"
@@ -29,7 +30,7 @@ def label(n: int) -> str:
 
 
 def database_sizes(url: str) -> dict:
-    conn = psycopg2.connect(url)
+    conn = psycopg2.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
     try:
         with conn.cursor() as cur:
             cur.execute(

@@ -70,8 +70,10 @@ def seal_stage(cur, stage: str, version: int) -> None:
     """Indexes, the partition's bound as a CHECK (so ATTACH need not scan), and the foreign
     keys. Customers deleted since the run read its data are dropped from the stage first;
     customer writes wait from here until the caller commits."""
-    cur.execute(f"ALTER TABLE {stage} ADD PRIMARY KEY (customer_id, model_version_id)")
-    cur.execute(f"CREATE INDEX ON {stage} (model_version_id, segment_id)")
+    cur.execute(
+        f"ALTER TABLE {stage} ADD CONSTRAINT {stage}_pkey PRIMARY KEY (customer_id, model_version_id)"
+    )
+    cur.execute(f"CREATE INDEX {stage}_segment_idx ON {stage} (model_version_id, segment_id)")
     cur.execute(f"ALTER TABLE {stage} ADD CHECK (model_version_id = {int(version)})")
     cur.execute("LOCK TABLE customers IN SHARE ROW EXCLUSIVE MODE")
     fk = (
@@ -116,6 +118,8 @@ def swap_in(cur, stage: str, version: int, since) -> None:
         cur.execute(f"DROP TABLE {live}")
     cur.execute(f"ALTER TABLE {PARENT} ATTACH PARTITION {stage} FOR VALUES IN ({int(version)})")
     cur.execute(f"ALTER TABLE {stage} RENAME TO {name(version)}")
+    for suffix in ("pkey", "segment_idx"):
+        cur.execute(f"ALTER INDEX {stage}_{suffix} RENAME TO {name(version)}_{suffix}")
 
 
 def drop(cur, versions: list[int], lock_timeout_ms: int = 5000) -> list[int]:

@@ -52,20 +52,22 @@ def resegment(
     partition of the assignment history, its summaries with it, in one transaction (a failure
     changes nothing); then apply the retention setting. Other versions are untouched."""
     chunk = current_app.config["RESEGMENT_CHUNK"]
-    ids, segments = segments_of(predictor, data)
     mv = db.session.get(ModelVersion, version)
     seg = db.session.get(Segmentation, mv.segmentation_id)
     db.session.commit()  # no session transaction holds locks while the partition is swapped
+    placed = 0
     raw = db.engine.raw_connection()
     try:
         with raw.cursor() as cur:
             cur.execute("SELECT clock_timestamp()")
             since = cur.fetchone()[0]
             stage = partitions.create_stage(cur, version)
-            for start in range(0, len(ids), chunk):
-                stop = start + chunk
-                partitions.fill_stage(cur, stage, version, ids[start:stop], segments[start:stop])
-                on_progress(0.9 * min(stop / max(len(ids), 1), 1.0))
+            for start in range(0, len(data), chunk):
+                # a slice is a view: predicting chunk by chunk keeps memory flat
+                ids, segments = segments_of(predictor, data.take(slice(start, start + chunk)))
+                partitions.fill_stage(cur, stage, version, ids, segments)
+                placed += len(ids)
+                on_progress(0.9 * min((start + chunk) / max(len(data), 1), 1.0))
             partitions.seal_stage(cur, stage, version)
             partitions.swap_in(cur, stage, version, since)
             summaries.compute(cur, partitions.name(version), version, with_rfm=seg.source is None)
@@ -74,9 +76,9 @@ def resegment(
         raw.rollback()
         raw.close()
     on_progress(0.95)
-    record_history(mv.id, seg.id, len(ids))
-    log.info("re-segmented %s customers with model v%s", len(ids), version)
-    return len(ids)
+    record_history(mv.id, seg.id, placed)
+    log.info("re-segmented %s customers with model v%s", placed, version)
+    return placed
 
 
 def record_history(version: int, segmentation_id: int, placed: int) -> dict:
