@@ -44,8 +44,8 @@ def database_sizes(url: str) -> dict:
     finally:
         conn.close()
     return {
-        "database_mb": round(db_bytes / 1e6, 1),
-        "assignments_mb": round(history_bytes / 1e6, 1),
+        "database_mb": round(int(db_bytes) / 1e6, 1),
+        "assignments_mb": round(int(history_bytes) / 1e6, 1),
         "partitions": partitions,  # the versions kept, plus the default partition
         "versions_summarised": summarised,
     }

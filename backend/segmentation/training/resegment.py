@@ -42,6 +42,16 @@ def segments_of(predictor: FastPredictor, data: FeatureData) -> tuple[np.ndarray
     return rows.ids, predictor.predict(*model_inputs(predictor, rows)).astype(np.int32)
 
 
+def predict_in_chunks(predictor: FastPredictor, data: FeatureData, chunk: int) -> np.ndarray:
+    """``predictor``'s label for every row of ``data``, ``chunk`` rows at a time (the
+    model's temporaries stay the size of a chunk)."""
+    out = np.empty(len(data), dtype=np.int64)
+    for start in range(0, len(data), chunk):
+        part = data.take(slice(start, start + chunk))
+        out[start : start + len(part)] = predictor.predict(*model_inputs(predictor, part))
+    return out
+
+
 def resegment(
     version: int,
     predictor: FastPredictor,
