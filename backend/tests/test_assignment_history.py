@@ -209,7 +209,8 @@ def test_api_writes_during_a_rebuild_win_over_the_rebuilt_rows(trained_app):
                     )
                 other.commit()
                 other.close()
-                partitions.swap_in(cur, stage, 1, since)
+                live = partitions.merge_writes(cur, stage, 1, since)
+                partitions.attach(cur, stage, 1, live)
             raw.commit()
         finally:
             raw.close()

@@ -1,18 +1,22 @@
 """Streaming a model version's assignments as CSV (API download and CLI export).
 
-PostgreSQL writes the CSV itself (``COPY ... TO STDOUT``) and the rows pass through in
-chunks of about 256 kB: no Python per cell, memory stays flat at any size. Cells a
-spreadsheet would run as a formula are neutralised in the query exactly as ``csvsafe``
-does it (a leading apostrophe): segment names are edited by staff and customer ids come
-from the bank's files. Lines end with ``\\n``.
+PostgreSQL writes the CSV itself (``COPY ... TO STDOUT``): a thread runs the COPY into a
+pipe and the caller reads the pipe in chunks of about 256 kB, so there is no Python per
+cell and memory stays flat at any size (a reader that stops closes the pipe, which ends the
+COPY). Cells a spreadsheet would run as a formula are neutralised in the query exactly as
+``csvsafe`` does it (a leading apostrophe): segment names are edited by staff and customer
+ids come from the bank's files. Lines end with ``\\n``; times are ISO 8601 in UTC.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
+import threading
 from collections.abc import Iterator
 
-import psycopg
-from psycopg import sql
+import psycopg2
+from psycopg2 import sql
 
 from ..core.extensions import db
 from ..web.csvsafe import FORMULA_START
@@ -22,14 +26,20 @@ API_COLUMNS = ("customer_id", "segment_id", "segment_name", "model_version", "as
 CLI_COLUMNS = ("customer_id", "segment_id", "segment_name")
 CHUNK_BYTES = 256 * 1024
 
-# Python's isoformat(): microseconds only when not zero, the offset as +HH:MM
-ISO_TIME = "replace(to_char(a.assigned_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.USTZH:TZM'), '.000000', '')"
+# Python's isoformat() of the time in UTC: PostgreSQL's ISO output (the session's TimeZone is
+# UTC) with a "T" and the offset's minutes; fractional seconds only when not zero, as Python
+ISO_TIME = "replace(a.assigned_at::text, ' ', 'T') || ':00'"
+# the first character's code point: cheaper than comparing text
+FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_START)
+APOSTROPHE = "''''"
 
 
 def _safe(expression: str) -> str:
     """``csvsafe.cell`` in SQL."""
-    starts = ", ".join("E'" + c.encode("unicode_escape").decode() + "'" for c in FORMULA_START)
-    return f"CASE WHEN left({expression}, 1) IN ({starts}) THEN '''' || {expression} ELSE {expression} END"
+    return (
+        f"CASE WHEN ascii({expression}) IN ({FORMULA_CODES}) "
+        f"THEN {APOSTROPHE} || {expression} ELSE {expression} END"
+    )
 
 
 CELLS = {
@@ -54,23 +64,45 @@ def copy_sql(version: int, columns: tuple[str, ...]) -> sql.Composed:
     )
 
 
-def _conninfo() -> str:
-    return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 def assignment_chunks(version: int, columns: tuple[str, ...] = API_COLUMNS) -> Iterator[str]:
     """CSV text in chunks: a header, then every assigned customer (by the bank's id)."""
-    with psycopg.connect(_conninfo()) as conn:
-        conn.read_only = True
-        with conn.cursor() as cur:
-            yield ",".join(columns) + "\n"
-            parts: list = []
-            size = 0
-            with cur.copy(copy_sql(version, columns)) as copy:
-                for row in copy:
-                    parts.append(row)
-                    size += len(row)
-                    if size >= CHUNK_BYTES:
-                        yield b"".join(parts).decode()
-                        parts, size = [], 0
-            yield b"".join(parts).decode()
+    yield ",".join(columns) + "\n"
+    # a connection of its own: one left in the middle of a COPY is closed, not pooled
+    conn = psycopg2.connect(db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False))
+    conn.set_session(readonly=True)
+    read_end, write_end = os.pipe()
+    failure: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            with os.fdopen(write_end, "wb", buffering=CHUNK_BYTES) as sink, conn.cursor() as cur:
+                cur.execute("SET TimeZone = 'UTC'")
+                cur.copy_expert(copy_sql(version, columns).as_string(conn), sink)
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the reading thread)
+            failure.append(exc)
+
+    writer = threading.Thread(target=produce, name="assignments-export", daemon=True)
+    writer.start()
+    text = codecs.getincrementaldecoder("utf-8")()
+    try:
+        while data := _read(read_end):
+            yield text.decode(data)
+        yield text.decode(b"", final=True)
+    finally:
+        os.close(read_end)  # a writer still blocked on a full pipe stops (broken pipe)
+        writer.join()
+        conn.close()
+    if failure and not isinstance(failure[0], BrokenPipeError):
+        raise failure[0]
+
+
+def _read(fd: int) -> bytes:
+    """Up to CHUNK_BYTES from the pipe; b"" at its end."""
+    parts, size = [], 0
+    while size < CHUNK_BYTES:
+        data = os.read(fd, CHUNK_BYTES - size)
+        if not data:
+            break
+        parts.append(data)
+        size += len(data)
+    return b"".join(parts)

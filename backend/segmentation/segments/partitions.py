@@ -95,9 +95,11 @@ def seal_stage(cur, stage: str, version: int) -> None:
     )
 
 
-def swap_in(cur, stage: str, version: int, since) -> None:
-    """Make ``stage`` the version's partition. Rows the API wrote for the version meanwhile
-    (in the default partition, or in the old partition after ``since``) win over the stage's."""
+def merge_writes(cur, stage: str, version: int, since) -> str | None:
+    """Copy into ``stage`` the rows the API wrote for the version while it was built (in the
+    default partition, or in the version's old partition after ``since``): they are newer
+    than the data the run read and win. Writes for the version wait from here until the
+    caller commits. Returns the old partition, if any."""
     live = attached(cur).get(version)
     merge = (
         f"INSERT INTO {stage} AS s (customer_id, model_version_id, segment_id, assigned_at) "
@@ -114,6 +116,13 @@ def swap_in(cur, stage: str, version: int, since) -> None:
         cur.execute(
             merge.format(source=live, extra="AND assigned_at >= %(since)s"), {"v": version, "since": since}
         )
+    return live
+
+
+def attach(cur, stage: str, version: int, live: str | None) -> None:
+    """Make ``stage`` the version's partition in place of ``live`` (the last, short step:
+    readers wait only for the catalogue changes and the caller's commit)."""
+    if live is not None:
         cur.execute(f"ALTER TABLE {PARENT} DETACH PARTITION {live}")
         cur.execute(f"DROP TABLE {live}")
     cur.execute(f"ALTER TABLE {PARENT} ATTACH PARTITION {stage} FOR VALUES IN ({int(version)})")

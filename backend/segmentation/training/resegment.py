@@ -79,8 +79,9 @@ def resegment(
                 placed += len(ids)
                 on_progress(0.9 * min((start + chunk) / max(len(data), 1), 1.0))
             partitions.seal_stage(cur, stage, version)
-            partitions.swap_in(cur, stage, version, since)
-            summaries.compute(cur, partitions.name(version), version, with_rfm=seg.source is None)
+            live = partitions.merge_writes(cur, stage, version, since)
+            summaries.compute(cur, stage, version, with_rfm=seg.source is None)
+            partitions.attach(cur, stage, version, live)
         raw.commit()
     finally:
         raw.rollback()
