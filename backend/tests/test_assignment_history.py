@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+from datetime import UTC
 
 import pytest
 from conftest import authorized, close, make_app
@@ -245,7 +246,9 @@ def test_export_content_matches_the_database(trained_app, trained_client):
     def safe(value):
         return "'" + value if value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
-    assert got[1:] == [[safe(e), str(s), safe(n), "1", at.isoformat()] for e, s, n, at in expected]
+    assert got[1:] == [
+        [safe(e), str(s), safe(n), "1", at.astimezone(UTC).isoformat()] for e, s, n, at in expected
+    ]
     assert got[1][0] == "'+441" and any(r[2] == "'" + evil for r in got[1:])
 
 
@@ -289,3 +292,17 @@ def test_drift_and_projection_read_a_sample_above_insight_sample_rows(
         assert 0 < len(points) <= 500 and {p["segment_id"] for p in points} == {1, 2, 3, 4, 5}
     finally:
         close(app)
+
+
+@pytest.mark.parametrize(
+    "setting, value, message",
+    [
+        ("ASSIGNMENT_HISTORY_VERSIONS", 1, "ASSIGNMENT_HISTORY_VERSIONS must be at least 2"),
+        ("INSIGHT_SAMPLE_ROWS", 10, "INSIGHT_SAMPLE_ROWS must be at least 1000"),
+    ],
+)
+def test_history_and_sample_settings_are_checked(setting, value, message):
+    from segmentation.core.config import Config
+
+    with pytest.raises(ValueError, match=message):
+        Config.from_env(**{setting: value})
