@@ -100,6 +100,7 @@ def merge_writes(cur, stage: str, version: int, since) -> str | None:
     default partition, or in the version's old partition after ``since``): they are newer
     than the data the run read and win. Writes for the version wait from here until the
     caller commits. Returns the old partition, if any."""
+    cur.execute(f"LOCK TABLE {DEFAULT} IN EXCLUSIVE MODE")  # first: a concurrent swap has committed
     live = attached(cur).get(version)
     merge = (
         f"INSERT INTO {stage} AS s (customer_id, model_version_id, segment_id, assigned_at) "
@@ -108,7 +109,6 @@ def merge_writes(cur, stage: str, version: int, since) -> str | None:
         "ON CONFLICT (customer_id, model_version_id) DO UPDATE "
         "SET segment_id = EXCLUDED.segment_id, assigned_at = EXCLUDED.assigned_at"
     )
-    cur.execute(f"LOCK TABLE {DEFAULT} IN EXCLUSIVE MODE")
     cur.execute(merge.format(source=DEFAULT, extra=""), {"v": version})
     cur.execute(f"DELETE FROM {DEFAULT} WHERE model_version_id = %s", (version,))
     if live is not None:
