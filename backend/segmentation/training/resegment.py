@@ -11,7 +11,7 @@ from flask import current_app
 from ..core.extensions import db
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
-from ..ml.trainer import missing_rule
+from ..ml.trainer import placeable
 from ..segmentations.models import Segmentation
 from ..segments import partitions, summaries
 from .models import ModelVersion
@@ -35,7 +35,7 @@ def model_inputs(predictor: FastPredictor, data: FeatureData) -> tuple[np.ndarra
 def segments_of(predictor: FastPredictor, data: FeatureData) -> tuple[np.ndarray, np.ndarray]:
     """(internal keys, segment ids) for the rows the model can place (the training rule for
     missing values decides which)."""
-    kept, _, _ = missing_rule(data)
+    kept = placeable(data)
     rows = data.take(np.flatnonzero(kept))
     if not len(rows):
         return rows.ids, np.empty(0, dtype=np.int32)
