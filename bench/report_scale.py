@@ -48,6 +48,13 @@ def markdown(sc: dict | None, profile_lines) -> list[str]:
         f"{sc['export_cli']['seconds']} s = {sc['export_cli']['rows_per_s']:,} rows/s.",
         "",
     ]
+    for i, t in enumerate(sc["trainings"], 1):
+        if t.get("peak_rss_mb_by_stage"):
+            lines += [
+                f"Worker peak RSS by stage, run {i} (MB, sampled every 50 ms): "
+                + ", ".join(f"{k} {v:,.0f}" for k, v in t["peak_rss_mb_by_stage"].items()),
+                "",
+            ]
     if sc.get("train_profile"):
         lines += profile_lines(f"Queue worker during the last {n}-customer retrain", sc["train_profile"])
     return lines
@@ -66,6 +73,13 @@ def _stages(run: dict | None) -> str:
     return ", ".join(f"{k} {v:.1f} s" for k, v in ranked)
 
 
+def _memory(run: dict | None) -> str:
+    stages = (run or {}).get("peak_rss_mb_by_stage")
+    if not stages:
+        return "not recorded"
+    return ", ".join(f"{k} {v:,.0f}" for k, v in sorted(stages.items(), key=lambda kv: -kv[1]))
+
+
 def misses(rows: list, r: dict) -> list[str]:
     """One line per missed target: where its time goes (stage seconds, top of its profile)."""
     sc = r.get("scale") or {}
@@ -75,7 +89,8 @@ def misses(rows: list, r: dict) -> list[str]:
         "p99": f"serving worker profile (self): {_top(r.get('serve_profile'))}",
         "10k-row": f"batch profile (self): {_top(r.get('batch_profile'))}",
         "1M retrain": f"stages: {_stages(r.get('train_1m'))}; worker profile (self): {_top(r.get('train_profile'))}",
-        "10M retrain": f"stages: {_stages(last)}; worker profile (self): {_top(sc.get('train_profile'))}",
+        "10M retrain, job": f"stages: {_stages(last)}; worker profile (self): {_top(sc.get('train_profile'))}",
+        "10M retrain, worker peak RSS": f"peak RSS by stage (MB): {_memory(last)}",
         "GET /segments": "one indexed read of segment_summaries plus the model's segment rows; see the "
         "latency spread in the scale section",
         "streamed": "PostgreSQL's COPY (join of the partition with customers and segments, CSV "
