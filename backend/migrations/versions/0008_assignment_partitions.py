@@ -3,7 +3,7 @@
 segment_assignments becomes LIST-partitioned by model_version_id (one partition per version,
 ``segment_assignments_v<id>``, plus a default partition that catches API writes for a version
 whose partition is still being built). segment_summaries holds each version's segment sizes
-(kept by a row trigger on the assignments) and members' RFM averages (written at
+(kept by statement triggers on the assignments) and members' RFM averages (written at
 re-segmenting); they stay when a version's assignments are dropped by retention.
 
 Revision ID: 0008
