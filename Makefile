@@ -10,7 +10,7 @@ NPM := cd frontend && NG_CLI_ANALYTICS=false timeout 900 npm
 DEMO_CUSTOMERS ?= 20000
 
 .PHONY: help install install-spark install-web build-web migrate bootstrap run stop test lint lint-web format test-backend \
-        test-web test-e2e check-deploy bench evaluate clean api-types
+        test-web test-e2e check-deploy bench bench-scale evaluate clean api-types
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -96,6 +96,9 @@ check-deploy: install ## validate compose, Dockerfiles and k8s; run the image en
 
 bench: install ## benchmarks (not part of test): writes bench/results/latest.{md,json}
 	bench/run.sh
+
+bench-scale: install ## 10M customers (BENCH_SCALE_CUSTOMERS=200000 for a smoke run): merges into latest.*
+	bench/run.sh --only scale
 
 evaluate: install ## segment quality on generated families, held-out ones and CDNOW: evaluation/results/latest.md
 	$(BIN)/python -m evaluation.run

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import training_spark
+import report_scale
 
 COMMAND = "make bench  (= bench/run.sh)"
 
@@ -55,40 +56,65 @@ def summary(r: dict) -> dict:
         "reload_median_s": r["reload"]["median_s"],
         "worker_rss_mb": max(r["memory"]["ours"]),
         **training_spark.summary(r),
+        **(scale_summary(r["scale"]) if r.get("scale") else {}),
     }
 
 
+def scale_summary(sc: dict) -> dict:
+    """Keys of ``make bench-scale`` (``scale.py``); the size is in their names."""
+    name, runs = sc["label"], sc["trainings"]
+    return {
+        f"seed_{name}_s": sc["seed_s"],
+        f"train_{name}_job_done_s": runs[-1]["job_done_s"],
+        f"train_{name}_job_done_s_runs": [t["job_done_s"] for t in runs],
+        f"train_{name}_peak_rss_mb": max(
+            max(t["peak_rss_mb_job"] or 0, t["peak_rss_mb_sampled"]) for t in runs
+        ),
+        f"segments_{name}_ms": sc["segments"]["median_ms"],
+        "export_rows_per_s": sc["export_api"]["rows_per_s"],
+        "export_cli_rows_per_s": sc["export_cli"]["rows_per_s"],
+        f"db_mb_per_retrain_{name}": [t["sizes"]["database_mb"] for t in runs],
+        f"assignments_mb_per_retrain_{name}": [t["sizes"]["assignments_mb"] for t in runs],
+    }
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 10_000 else f"{x:g}"
+
+
 def targets(f: dict) -> list[tuple[str, str, float, bool]]:
-    """(target, measured, ratio measured/target oriented so >= 1 passes, pass)."""
+    """(target, measured, ratio measured/target oriented so >= 1 passes, pass): the issue's
+    table (#14), plus import and hot reload. A figure not measured yet is listed as such."""
     rows = []
 
-    def at_least(name, value, goal, unit=""):
-        rows.append((f"{name} >= {goal:g}{unit}", f"{value:g}{unit}", value / goal, value >= goal))
+    def at_least(name, key, goal, unit=""):
+        value = f.get(key)
+        if value is None:
+            rows.append((f"{name} >= {_num(goal)}{unit}", "not measured", 0.0, False))
+            return
+        rows.append((f"{name} >= {_num(goal)}{unit}", f"{_num(value)}{unit}", value / goal, value >= goal))
 
-    def at_most(name, value, goal, unit=""):
-        rows.append(
-            (
-                f"{name} <= {goal:g}{unit}",
-                f"{value:g}{unit}",
-                goal / value if value else float("inf"),
-                value <= goal,
-            )
-        )
+    def at_most(name, key, goal, unit=""):
+        value = f.get(key)
+        if value is None:
+            rows.append((f"{name} <= {_num(goal)}{unit}", "not measured", 0.0, False))
+            return
+        ratio = goal / value if value else float("inf")
+        rows.append((f"{name} <= {_num(goal)}{unit}", f"{_num(value)}{unit}", ratio, value <= goal))
 
-    at_least("serving rps / ceiling (c16, median of paired rounds)", f["serve_ratio_ours_ceiling_c16"], 0.9)
+    at_least("serving rps / ceiling (c16, median of paired rounds)", "serve_ratio_ours_ceiling_c16", 0.9)
     at_least(
-        "serving rps / naive baseline (c16, median of paired rounds)",
-        f["serve_ratio_ours_baseline_c16"],
-        5,
-        "x",
+        "serving rps / naive baseline (c16, median of paired rounds)", "serve_ratio_ours_baseline_c16", 6, "x"
     )
-    at_most("p99 at c16", f["serve_p99_ms_c16"], 20, " ms")
-    at_least("10k-row batches", f["batch10k_rows_per_s"], 200_000, " rows/s")
-    at_most("1M train end to end, auto k", f["train_1m_s"], 30, " s")
-    at_most("1M train worker peak RSS", f["train_1m_peak_rss_mb"], 1536, " MB")
-    at_least("1M train speed-up vs naive", round(f["train_1m_baseline_s"] / f["train_1m_s"], 2), 5, "x")
-    at_most("hot reload (max of rounds)", f["reload_s"], 2, " s")
-    at_most("import 1M customers x 15 columns (CSV, CLI)", f["import_1m_s"], 60, " s")
+    at_most("p99 at c16", "serve_p99_ms_c16", 20, " ms")
+    at_least("10k-row batches", "batch10k_rows_per_s", 1_000_000, " rows/s")
+    at_most("1M retrain, job to done incl. re-segmenting", "train_1m_job_done_s", 15, " s")
+    at_most("GET /segments at 10M customers (median)", "segments_10m_ms", 200, " ms")
+    at_most("10M retrain, job to done incl. re-segmenting", "train_10m_job_done_s", 180, " s")
+    at_most("10M retrain, worker peak RSS", "train_10m_peak_rss_mb", 2048, " MB")
+    at_least("streamed assignments.csv", "export_rows_per_s", 1_000_000, " rows/s")
+    at_most("import 1M customers x 15 columns (CSV, CLI)", "import_1m_s", 60, " s")
+    at_most("hot reload (max of rounds)", "reload_s", 2, " s")
     return rows
 
 
@@ -190,11 +216,19 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
     lines += profile_lines("One serving worker under c16 load", r["serve_profile"])
     lines += profile_lines("Our gunicorn workers serving 10k-row batches", r["batch_profile"])
     lines += profile_lines("Queue worker during the 1M training", r["train_profile"])
+    lines += report_scale.markdown(r.get("scale"), profile_lines)
+    lines += report_scale.misses(targets(f), r)
     return "\n".join(lines) + "\n"
 
 
 def write(results: dict, out_dir: Path) -> None:
+    """Write latest.*; a scale phase measured earlier (``make bench-scale``) is kept."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    previous = out_dir / "latest.json"
+    if "scale" not in results and previous.exists():
+        kept = json.loads(previous.read_text()).get("raw", {}).get("scale")
+        if kept:
+            results = {**results, "scale": kept}
     meta = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
@@ -211,3 +245,33 @@ def write(results: dict, out_dir: Path) -> None:
         + "\n"
     )
     (out_dir / "latest.md").write_text(markdown(flat, results, meta))
+
+
+def merge_scale(scale: dict, out_dir: Path) -> str:
+    """Merge a ``make bench-scale`` run into latest.* (10M customers), or write
+    results/tmp/scale-<size>.* for a smaller (smoke) run. Returns the Markdown written."""
+    scale = {**scale, "date": datetime.now(UTC).isoformat(timespec="seconds"), "cpu_model": cpu_model()}
+    lines = report_scale.markdown(scale, profile_lines)
+    if scale["customers"] != 10_000_000:
+        tmp = out_dir / "tmp"
+        tmp.mkdir(parents=True, exist_ok=True)
+        (tmp / f"scale-{scale['label']}.json").write_text(
+            json.dumps({**scale_summary(scale), "raw": scale}, indent=2, default=str) + "\n"
+        )
+        (tmp / f"scale-{scale['label']}.md").write_text("\n".join(lines) + "\n")
+        return "\n".join(lines)
+    latest = json.loads((out_dir / "latest.json").read_text())
+    results = {**latest["raw"], "scale": scale}
+    meta = {k: latest[k] for k in ("date", "cores", "cpu_model", "python", "command")}
+    meta["command"] = meta["command"].split(" + ")[0] + " + make bench-scale"
+    flat = summary(results)
+    flat["targets"] = [
+        {"target": t, "measured": m, "ratio": round(x, 3), "pass": ok} for t, m, x, ok in targets(flat)
+    ]
+    (out_dir / "latest.json").write_text(
+        json.dumps({**flat, **meta, "runtime_s": results["runtime_s"], "raw": results}, indent=2, default=str)
+        + "\n"
+    )
+    text = markdown(flat, results, meta)
+    (out_dir / "latest.md").write_text(text)
+    return text

@@ -1,9 +1,11 @@
 """The benchmark suite: every comparison measured side by side in this one run.
 
-Usage (run.sh does this): python bench/suite.py VAR_DIR DATABASE_URL [--only serving]
+Usage (run.sh does this): python bench/suite.py VAR_DIR DATABASE_URL [--only serving|scale]
 Phase A uses a 100k-customer database (serving, batch, memory, hot reload, training 100k);
 phase B a 1M-customer database (seed time, training 1M, naive training baseline).
 ``--only serving`` runs phase A alone and writes results/tmp/serving-only.json (not latest.*).
+``--only scale`` (``make bench-scale``) runs phase S (``scale.py``, 10M customers) and merges
+its keys into latest.* (a smaller BENCH_SCALE_CUSTOMERS writes results/tmp/scale-<size>.* only).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import importing
 import psycopg2
 import report
 import requests
+import scale
 import serving
 import training
 import training_spark
@@ -176,6 +179,9 @@ def phase_import(stack: Stack, var: Path, results: dict) -> None:
 def main() -> None:
     var, base_url = Path(sys.argv[1]), sys.argv[2]
     serving_only = sys.argv[3:] == ["--only", "serving"]
+    if sys.argv[3:] == ["--only", "scale"]:
+        main_scale(var, base_url)
+        return
     started = time.perf_counter()
     stack = Stack(
         var,
@@ -203,6 +209,26 @@ def main() -> None:
         return
     report.write(results, BENCH / "results")
     print((BENCH / "results" / "latest.md").read_text())
+
+
+def main_scale(var: Path, base_url: str) -> None:
+    started = time.perf_counter()
+    stack = Stack(
+        var,
+        {
+            "BASE_URL": base_url,
+            "WEB_CONCURRENCY": str(WORKERS),
+            "GUNICORN_THREADS": str(THREADS),
+            "VAR_DIR": str(var),
+        },
+    )
+    results: dict = {}
+    try:
+        scale.phase_scale(stack, var, results, database, admin_key, log, PORTS["ours"])
+    finally:
+        stack.stop_all()
+    results["scale"]["runtime_s"] = round(time.perf_counter() - started, 1)
+    print(report.merge_scale(results["scale"], BENCH / "results"))
 
 
 if __name__ == "__main__":

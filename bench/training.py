@@ -17,6 +17,8 @@ class RssSampler:
 
     def __init__(self, pid: int, every: float = 0.05):
         self.pid, self.every, self.peak = pid, every, 0.0
+        self.stage = "queued"  # set by the caller as the job moves on
+        self.by_stage: dict[str, float] = {}  # peak RSS while each stage ran
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -31,7 +33,9 @@ class RssSampler:
     def _run(self):
         while not self._stop.is_set():
             try:
-                self.peak = max(self.peak, tree_rss_mb(self.pid))
+                rss = tree_rss_mb(self.pid)
+                self.peak = max(self.peak, rss)
+                self.by_stage[self.stage] = max(self.by_stage.get(self.stage, 0.0), rss)
             except Exception:
                 pass
             self._stop.wait(self.every)
@@ -50,6 +54,7 @@ def train_end_to_end(url: str, worker_pid: int, consecutive: int = 20, timeout: 
         served_s = done_s = None
         while time.perf_counter() - t0 < timeout:
             state = requests.get(f"{url}{API}/jobs/{job_id}", headers=AUTH, timeout=10).json()
+            sampler.stage = state.get("stage") or state["status"]
             if state["status"] in ("failed", "rejected"):
                 raise RuntimeError(f"training job {job_id} {state['status']}: {state.get('error')}")
             if served_s is None:
@@ -73,4 +78,5 @@ def train_end_to_end(url: str, worker_pid: int, consecutive: int = 20, timeout: 
         "stage_seconds": state.get("stage_seconds", {}),
         "peak_rss_mb_job": state.get("peak_rss_mb"),
         "peak_rss_mb_sampled": round(sampler.peak, 1),
+        "peak_rss_mb_by_stage": {k: round(v, 1) for k, v in sampler.by_stage.items()},
     }

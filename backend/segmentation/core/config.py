@@ -100,6 +100,11 @@ class Config:
     SOURCE_DATABASE_URL: str | None = None
     # customers re-segmented per chunk after activation
     RESEGMENT_CHUNK: int = 200_000
+    # model versions per segmentation whose per-customer assignments are kept (the active one
+    # and its predecessor always are); older versions keep only their per-segment summaries
+    ASSIGNMENT_HISTORY_VERSIONS: int = 3
+    # drift and the projection read a random sample of at most this many customers
+    INSIGHT_SAMPLE_ROWS: int = 200_000
     # a running training whose heartbeat is older than this is considered dead
     RUN_STALE_SECONDS: float = 30.0
     # cron expression for periodic retraining (off when empty), e.g. "0 3 * * 0"
@@ -170,6 +175,8 @@ class Config:
             SOURCE_DATABASE_URL=env("SOURCE_DATABASE_URL"),
             MAX_SILHOUETTE_DROP=_float("MAX_SILHOUETTE_DROP", 0.10),
             RESEGMENT_CHUNK=_int("RESEGMENT_CHUNK", 200_000),
+            ASSIGNMENT_HISTORY_VERSIONS=_int("ASSIGNMENT_HISTORY_VERSIONS", 3),
+            INSIGHT_SAMPLE_ROWS=_int("INSIGHT_SAMPLE_ROWS", 200_000),
             RUN_STALE_SECONDS=_float("RUN_STALE_SECONDS", 30.0),
             TRAINING_SCHEDULE=env("TRAINING_SCHEDULE"),
             TRANSACTION_WINDOW_DAYS=_int("TRANSACTION_WINDOW_DAYS", 90),
@@ -226,6 +233,13 @@ class Config:
             value = getattr(self, name)
             if value is not None and not MEMORY.match(value):
                 raise ValueError(f"{name} must be a JVM memory size such as 2g or 512m, got {value!r}")
+        if self.ASSIGNMENT_HISTORY_VERSIONS < 2:
+            raise ValueError(
+                "ASSIGNMENT_HISTORY_VERSIONS must be at least 2 (the active model and its predecessor), "
+                f"got {self.ASSIGNMENT_HISTORY_VERSIONS}"
+            )
+        if self.INSIGHT_SAMPLE_ROWS < 1000:
+            raise ValueError(f"INSIGHT_SAMPLE_ROWS must be at least 1000, got {self.INSIGHT_SAMPLE_ROWS}")
         if self.MAX_CLUSTERS > 50:
             raise ValueError("MAX_CLUSTERS must be at most 50")
         if self.LOG_FORMAT not in LOG_FORMATS:

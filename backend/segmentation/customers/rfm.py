@@ -24,6 +24,8 @@ from sqlalchemy import insert, select, text
 from ..core.extensions import db
 from ..core.values import MONEY_MAX
 from ..ml.features import CATEGORY_COLUMNS
+from ..segmentations import service as segmentations
+from ..segments import summaries
 from .models import Customer, Transaction
 from .service import assign
 
@@ -151,5 +153,7 @@ def recompute_all():
     chunk = current_app.config["RESEGMENT_CHUNK"]
     for start in range(0, len(keys), chunk):
         assign(keys[start : start + chunk])
+    for version in segmentations.active_versions().values():
+        summaries.refresh_rfm(version)  # members' RFM averages shown by GET /segments
     db.session.commit()
     return outcome

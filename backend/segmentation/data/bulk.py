@@ -8,7 +8,7 @@ array: no per-row Python, no ORM objects, no text parsing.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -63,9 +63,43 @@ def copy_out(cursor, query: str, dtypes: Sequence[np.dtype]) -> list[np.ndarray]
     return decode(buf.getvalue(), dtypes)
 
 
-def copy_in(cursor, table: str, column_names: Sequence[str], columns: Sequence[np.ndarray]) -> int:
+def copy_out_by_key(
+    cursor,
+    query: Callable[[int, int], str],
+    dtypes: Sequence[np.dtype],
+    bounds: tuple[int, int, int],
+    step: int = 1_000_000,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``query(lo, hi)`` (the rows whose key is in [lo, hi), in key order, the key first) read
+    one key range at a time; ``bounds`` = (lowest key, highest key, row
+    count estimate). Returns (keys, 2-D array of the other columns): memory holds the result
+    plus one range, never the whole COPY stream."""
+    lo, hi, estimate = bounds
+    width = len(dtypes) - 1
+    keys = np.empty(max(estimate, 0), dtype=dtypes[0])
+    values = np.empty((max(estimate, 0), width), dtype=dtypes[1])
+    filled = 0
+    for start in range(lo, hi + 1, step):
+        columns = copy_out(cursor, query(start, start + step), dtypes)
+        m = len(columns[0])
+        if filled + m > len(keys):  # rows were added since the estimate
+            grow = max(filled + m, len(keys) * 5 // 4)
+            keys = np.resize(keys, grow)
+            values = np.resize(values, (grow, width))
+        keys[filled : filled + m] = columns[0]
+        for j, column in enumerate(columns[1:]):
+            values[filled : filled + m, j] = column
+        filled += m
+    return keys[:filled], values[:filled]
+
+
+def copy_in(
+    cursor, table: str, column_names: Sequence[str], columns: Sequence[np.ndarray], options: str = ""
+) -> int:
+    """``options``: more COPY options, e.g. ``FREEZE`` for a table created in this transaction."""
     payload = encode(columns)
+    extra = f", {options}" if options else ""
     cursor.copy_expert(
-        f"COPY {table} ({', '.join(column_names)}) FROM STDIN (FORMAT binary)", io.BytesIO(payload)
+        f"COPY {table} ({', '.join(column_names)}) FROM STDIN (FORMAT binary{extra})", io.BytesIO(payload)
     )
     return len(columns[0])

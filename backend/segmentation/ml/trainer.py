@@ -147,11 +147,16 @@ class TrainedModel:
         return [s for s in self.specs if not s.numeric]
 
 
+def placeable(data: FeatureData) -> np.ndarray:
+    """Rows a model places: those missing at most half of the features."""
+    missing = np.isnan(data.num).sum(axis=1) + (data.cat < 0).sum(axis=1)
+    return missing <= MAX_MISSING_SHARE * len(data.specs)
+
+
 def missing_rule(data: FeatureData) -> tuple[np.ndarray, dict, list[str]]:
     """Rows kept, the recorded rule per feature and notes."""
-    n, d = len(data), len(data.specs)
-    missing = np.isnan(data.num).sum(axis=1) + (data.cat < 0).sum(axis=1)
-    kept = missing <= MAX_MISSING_SHARE * d
+    n = len(data)
+    kept = placeable(data)
     notes = []
     dropped = int(n - kept.sum())
     if dropped:

@@ -33,8 +33,10 @@ SEGMENT_NAMES = text(
 
 def current_drift(seg: Segmentation, mv: ModelVersion, predictor: FastPredictor) -> dict:
     """PSI per feature and of the segment shares, the segmentation's data now against ``mv``'s
-    training data (``predictor`` is ``mv``'s)."""
-    data = segmentations.load(seg)
+    training data (``predictor`` is ``mv``'s); a sample of INSIGHT_SAMPLE_ROWS customers when
+    there are more."""
+    cfg = current_app.config
+    data = insights.current_data(seg, cfg["INSIGHT_SAMPLE_ROWS"], cfg["RANDOM_STATE"])
     shares = {
         ms.segment_id: ms.share
         for ms in db.session.scalars(select(ModelSegment).where(ModelSegment.model_version_id == mv.id))

@@ -144,19 +144,33 @@ def _read_csv(cur, query: str, names: list[str]) -> pd.DataFrame:
 def load_service(cur, specs: Sequence[FeatureSpec], where: sql.Composable | None = None) -> FeatureData:
     """Features of the service's customers (optionally ``where``), ordered by internal key."""
     specs = list(specs)
-    query, _ = _service_query(_ordered(specs))
-    if where is not None:
-        query = sql.SQL("{} WHERE {}").format(query, where)
-    query = sql.SQL("{} ORDER BY c.customer_id").format(query).as_string(cur)
     ordered = _ordered(specs)
+    base, _ = _service_query(ordered)
+    query = base if where is None else sql.SQL("{} WHERE {}").format(base, where)
+    query = sql.SQL("{} ORDER BY c.customer_id").format(query).as_string(cur)
     if not any(s.kind == "categorical" for s in specs):
         # fixed-width binary rows: NaN stands for NULL
         names = [f"f{j}" for j in range(len(ordered))]
         values = ", ".join(f"coalesce({n}, 'NaN'::float8)" for n in names)
-        wrapped = f"SELECT customer_id, {values} FROM ({query}) AS q(customer_id, {', '.join(names)})"
-        columns = bulk.copy_out(cur, wrapped, [np.int64] + [np.float64] * len(ordered))
-        ids = columns[0]
-        num = np.column_stack(columns[1:]) if len(ids) else np.empty((0, len(ordered)))
+
+        def wrap(inner: str) -> str:
+            return f"SELECT customer_id, {values} FROM ({inner}) AS q(customer_id, {', '.join(names)})"
+
+        dtypes = [np.int64] + [np.float64] * len(ordered)
+        if where is None:  # everyone: one key range at a time, memory stays near the result's size
+            cur.execute(
+                "SELECT coalesce(min(customer_id), 0), coalesce(max(customer_id), -1), count(*) FROM customers"
+            )
+            ranged = sql.SQL("{} WHERE c.customer_id >= {} AND c.customer_id < {} ORDER BY c.customer_id")
+
+            def in_range(lo: int, hi: int) -> str:
+                return wrap(ranged.format(base, sql.Literal(lo), sql.Literal(hi)).as_string(cur))
+
+            ids, num = bulk.copy_out_by_key(cur, in_range, dtypes, cur.fetchone())
+        else:
+            columns = bulk.copy_out(cur, wrap(query), dtypes)
+            ids = columns[0]
+            num = np.column_stack(columns[1:]) if len(ids) else np.empty((0, len(ordered)))
         data = FeatureData(
             ids=ids, num=num, cat=np.empty((len(ids), 0), dtype=np.int32), categories=[], specs=specs
         )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import text
 
 from ..core.extensions import db
 from ..data import bulk
 from ..data.dataset import session_cursor
 from ..ml.drift import category_shares, psi, shares, status
-from ..ml.features import RFM_COLUMNS
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
 from ..ml.selection import stratified_sample
@@ -17,8 +17,7 @@ from ..segmentations import service as segmentations
 from ..segmentations.models import Segmentation
 from ..training.models import ModelVersion
 from ..training.resegment import model_inputs, segments_of
-
-RFM = ", ".join(f"avg(p.{col})::float8 AS {col}" for col in RFM_COLUMNS.values())
+from . import partitions, summaries
 
 
 def _numeric(detail) -> float | None:
@@ -30,19 +29,12 @@ def _numeric(detail) -> float | None:
 
 def segment_summaries(mv: ModelVersion, seg: Segmentation, only: int | None = None) -> dict:
     """Per segment: current size and share, the members' profile at training time (means,
-    medians, category shares, in the features' own units), RFM figures, previous size."""
-    filt = "AND segment_id = :only" if only is not None else ""
-    sizes = dict(
-        db.session.execute(
-            text(
-                "SELECT segment_id, count(*) FROM segment_assignments "
-                f"WHERE model_version_id = :v {filt} GROUP BY segment_id"
-            ),
-            {"v": mv.id, "only": only},
-        ).all()
-    )
-    total = sum(sizes.values()) if only is None else _count(mv.id)
-    rfm = _rfm(mv.id, only) if seg.source is None else {}
+    medians, category shares, in the features' own units), RFM figures, previous size. Reads
+    the version's stored summaries: no scan of the customers."""
+    sizes, rfm = summaries.read(mv.id)  # computed at re-segmenting, kept by a trigger
+    total = sum(sizes.values())
+    if seg.source is not None:
+        rfm = {}
     population = mv.population or {}
     pop_mean = {f: _numeric(d) for f, d in population.items() if _numeric(d) is not None}
     meta = db.session.execute(
@@ -86,54 +78,53 @@ def segment_summaries(mv: ModelVersion, seg: Segmentation, only: int | None = No
     }
 
 
-def _count(version: int) -> int:
-    return db.session.scalar(
-        text("SELECT count(*) FROM segment_assignments WHERE model_version_id = :v"), {"v": version}
-    )
-
-
-def _rfm(version: int, only: int | None) -> dict[int, dict]:
-    """Members' average recency / frequency / monetary per segment, for customers with a
-    purchase history (none when no customer has one)."""
-    if not db.session.scalar(text("SELECT EXISTS (SELECT 1 FROM spending_profiles WHERE frequency > 0)")):
-        return {}
-    filt = "AND a.segment_id = :only" if only is not None else ""
-    rows = db.session.execute(
-        text(
-            f"SELECT a.segment_id, {RFM}, count(*) AS n FROM segment_assignments a "
-            "JOIN spending_profiles p ON p.customer_id = a.customer_id "
-            f"WHERE a.model_version_id = :v AND p.frequency > 0 {filt} GROUP BY a.segment_id"
-        ),
-        {"v": version, "only": only},
-    ).all()
-    return {
-        r.segment_id: {
-            "recency_days": round(r.recency_days) if r.recency_days is not None else None,
-            "frequency": round(r.frequency) if r.frequency is not None else None,
-            "monetary": round(r.monetary, 2) if r.monetary is not None else None,
-            "customers": int(r.n),
-        }
-        for r in rows
-    }
-
-
-def assignments_of(version: int) -> tuple[np.ndarray, np.ndarray]:
+def assignments_of(version: int, limit: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(customers, segments) of ``version``: all of them, or about ``limit`` in random blocks
+    of its partition when it holds more (TABLESAMPLE SYSTEM reads only those pages)."""
+    total = sum(summaries.read(version)[0].values())
+    sample = ""
+    if total > limit:
+        sample = f"TABLESAMPLE SYSTEM ({min(100.0, 150.0 * limit / total):.6f}) REPEATABLE ({int(seed)})"
     with session_cursor() as cur:
+        table = partitions.attached(cur).get(version, partitions.PARENT)
         ids, segs = bulk.copy_out(
             cur,
             cur.mogrify(
-                "SELECT customer_id, segment_id FROM segment_assignments "
+                f"SELECT customer_id, segment_id FROM {table} {sample} "
                 "WHERE model_version_id = %s ORDER BY customer_id",
                 (version,),
             ).decode(),
             [np.int64, np.int32],
         )
+    if len(ids) > limit:
+        keep = np.sort(np.random.default_rng(seed).choice(len(ids), limit, replace=False))
+        ids, segs = ids[keep], segs[keep]
     return ids, segs
+
+
+def current_data(seg: Segmentation, limit: int, seed: int) -> FeatureData:
+    """The segmentation's current features: every customer, or a random sample of about
+    ``limit`` service customers (random blocks of the customers table) when there are more."""
+    if seg.source is not None:
+        return segmentations.load(seg)
+    # the planner's estimate (kept by autovacuum); an exact count when the table was never analysed
+    total = db.session.scalar(text("SELECT reltuples::bigint FROM pg_class WHERE relname = 'customers'")) or 0
+    if total < 0:
+        total = db.session.scalar(text("SELECT count(*) FROM customers"))
+    if total <= limit:
+        return segmentations.load(seg)
+    pct = min(100.0, 150.0 * limit / total)
+    ids = db.session.scalars(
+        text(f"SELECT customer_id FROM customers TABLESAMPLE SYSTEM ({pct:.6f}) REPEATABLE ({int(seed)})")
+    ).all()
+    if len(ids) > limit:
+        ids = np.random.default_rng(seed).choice(np.asarray(ids), limit, replace=False).tolist()
+    return segmentations.load_customers(seg, sorted(ids))
 
 
 def projection(seg: Segmentation, predictor: FastPredictor, version: int, sample: int, seed: int) -> dict:
     """2-D PCA of the model's space for a sample of customers stratified by segment."""
-    ids, segs = assignments_of(version)
+    ids, segs = assignments_of(version, current_app.config["INSIGHT_SAMPLE_ROWS"], seed)
     if not len(ids):
         return {"model_version": version, "points": [], "explained_variance": [0.0, 0.0]}
     pick = stratified_sample(segs, sample, np.random.default_rng(seed), floor=max(sample // 50, 10))

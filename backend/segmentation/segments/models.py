@@ -14,6 +14,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.columns import now_column
@@ -38,10 +39,14 @@ class Segment(db.Model):
 
 
 class SegmentAssignment(db.Model):
-    """Which segment each customer was placed in by each model version (history kept)."""
+    """Which segment each customer was placed in by each model version. LIST-partitioned by
+    version (``partitions``); the last ASSIGNMENT_HISTORY_VERSIONS versions are kept."""
 
     __tablename__ = "segment_assignments"
-    __table_args__ = (Index("ix_segment_assignments_model_segment", "model_version_id", "segment_id"),)
+    __table_args__ = (
+        Index("ix_segment_assignments_model_segment", "model_version_id", "segment_id"),
+        {"postgresql_partition_by": "LIST (model_version_id)"},
+    )
 
     customer_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("customers.customer_id", ondelete="CASCADE"), primary_key=True
@@ -51,3 +56,19 @@ class SegmentAssignment(db.Model):
     )
     segment_id: Mapped[int] = mapped_column(Integer, nullable=False)
     assigned_at: Mapped[datetime] = now_column()
+
+
+class SegmentSummary(db.Model):
+    """One segment of one model version: its size (kept by a trigger on the assignments) and
+    its members' RFM averages (computed when the version re-segments). Kept after retention
+    drops the version's assignments."""
+
+    __tablename__ = "segment_summaries"
+
+    model_version_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("model_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    segment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customers: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    rfm: Mapped[dict | None] = mapped_column(JSONB)
+    computed_at: Mapped[datetime] = now_column()

@@ -25,7 +25,7 @@ from ..segmentations import service as segmentations
 from ..segmentations.models import Segmentation
 from . import engines, registry
 from .models import ModelVersion, TrainingRun
-from .resegment import model_inputs, resegment
+from .resegment import predict_in_chunks, resegment
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,8 @@ def train(run: TrainingRun, options: TrainOptions, progress: Stage) -> int:
     progress("publishing", 0.0)
     registry.lock_registry(seg.id)
     previous = registry.active_version(seg.id)
-    kept = data.take(np.flatnonzero(model.kept))
+    # no copy when every row was kept (the usual case; 10M rows of 8 features are 640 MB)
+    kept = data if model.kept.all() else data.take(np.flatnonzero(model.kept))
     old = _previous_segments(previous, kept)
     segment_ids, described = registry.segment_ids_for(model, seg, old)
     ari = round(float(adjusted_rand_score(old, segment_ids[model.labels])), 6) if old is not None else None
@@ -181,8 +182,9 @@ def _previous_segments(previous: ModelVersion | None, data: FeatureData) -> np.n
     if previous is None or list(previous.features) != [s.name for s in data.specs]:
         return None
     try:
-        old = registry.predictor_for(previous)
-        return old.predict(*model_inputs(old, data))
+        return predict_in_chunks(
+            registry.predictor_for(previous), data, current_app.config["RESEGMENT_CHUNK"]
+        )
     except (artifacts.ArtifactError, ValueError) as exc:
         log.warning("cannot compare with v%s: %s", previous.id, exc)
         return None

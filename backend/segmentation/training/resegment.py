@@ -6,14 +6,15 @@ import logging
 from collections.abc import Callable
 
 import numpy as np
-import psycopg2.errors
 from flask import current_app
 
 from ..core.extensions import db
-from ..data import bulk
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
-from ..ml.trainer import missing_rule
+from ..ml.trainer import placeable
+from ..segmentations.models import Segmentation
+from ..segments import partitions, summaries
+from .models import ModelVersion
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +35,21 @@ def model_inputs(predictor: FastPredictor, data: FeatureData) -> tuple[np.ndarra
 def segments_of(predictor: FastPredictor, data: FeatureData) -> tuple[np.ndarray, np.ndarray]:
     """(internal keys, segment ids) for the rows the model can place (the training rule for
     missing values decides which)."""
-    kept, _, _ = missing_rule(data)
+    kept = placeable(data)
     rows = data.take(np.flatnonzero(kept))
     if not len(rows):
         return rows.ids, np.empty(0, dtype=np.int32)
     return rows.ids, predictor.predict(*model_inputs(predictor, rows)).astype(np.int32)
+
+
+def predict_in_chunks(predictor: FastPredictor, data: FeatureData, chunk: int) -> np.ndarray:
+    """``predictor``'s label for every row of ``data``, ``chunk`` rows at a time (the
+    model's temporaries stay the size of a chunk)."""
+    out = np.empty(len(data), dtype=np.int64)
+    for start in range(0, len(data), chunk):
+        part = data.take(slice(start, start + chunk))
+        out[start : start + len(part)] = predictor.predict(*model_inputs(predictor, part))
+    return out
 
 
 def resegment(
@@ -47,48 +58,74 @@ def resegment(
     data: FeatureData,
     on_progress: Callable[[float], None] = lambda f: None,
 ) -> int:
-    """Store ``predictor``'s segment for every placeable row of ``data`` under ``version``;
-    keeps the assignments of other versions (history). Each chunk commits on its own."""
+    """Store ``predictor``'s segment for every placeable row of ``data`` as ``version``'s
+    partition of the assignment history, its summaries with it, in one transaction (a failure
+    changes nothing); then apply the retention setting. Other versions are untouched."""
     chunk = current_app.config["RESEGMENT_CHUNK"]
-    ids, segments = segments_of(predictor, data)
+    mv = db.session.get(ModelVersion, version)
+    seg = db.session.get(Segmentation, mv.segmentation_id)
+    db.session.commit()  # no session transaction holds locks while the partition is swapped
+    placed = 0
+    raw = db.engine.raw_connection()
+    try:
+        with raw.cursor() as cur:
+            cur.execute("SELECT clock_timestamp()")
+            since = cur.fetchone()[0]
+            stage = partitions.create_stage(cur, version)
+            for start in range(0, len(data), chunk):
+                # a slice is a view: predicting chunk by chunk keeps memory flat
+                ids, segments = segments_of(predictor, data.take(slice(start, start + chunk)))
+                partitions.fill_stage(cur, stage, version, ids, segments)
+                placed += len(ids)
+                on_progress(0.9 * min((start + chunk) / max(len(data), 1), 1.0))
+            partitions.seal_stage(cur, stage, version)
+            live = partitions.merge_writes(cur, stage, version, since)
+            summaries.compute(cur, stage, version, with_rfm=seg.source is None)
+            partitions.attach(cur, stage, version, live)
+        raw.commit()
+    finally:
+        raw.rollback()
+        raw.close()
+    on_progress(0.95)
+    record_history(mv.id, seg.id, placed)
+    log.info("re-segmented %s customers with model v%s", placed, version)
+    return placed
+
+
+def record_history(version: int, segmentation_id: int, placed: int) -> dict:
+    """Apply ASSIGNMENT_HISTORY_VERSIONS to the segmentation's history and note the sizes on
+    disk in the version's notes (one line, replaced on every re-segmenting)."""
+    keep = current_app.config["ASSIGNMENT_HISTORY_VERSIONS"]
     raw = db.engine.raw_connection()
     try:
         with raw.cursor() as cur:
             cur.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS _assign (customer_id int8, segment_id int4) ON COMMIT DELETE ROWS"
+                "SELECT id, is_active, previous_version_id FROM model_versions WHERE segmentation_id = %s",
+                (segmentation_id,),
             )
-            for start in range(0, len(ids), chunk):
-                stop = start + chunk
-                _store(cur, version, ids[start:stop], segments[start:stop])
-                raw.commit()
-                on_progress(min(stop / max(len(ids), 1), 1.0))
+            versions = {v: (active, prev) for v, active, prev in cur.fetchall()}
+            stored = sorted((v for v in partitions.attached(cur) if v in versions), reverse=True)
+            kept = set(stored[:keep]) | {version}
+            kept |= {v for v, (active, prev) in versions.items() if active} | {
+                prev for active, prev in versions.values() if active and prev
+            }
+            dropped = partitions.drop(cur, [v for v in stored if v not in kept])
+            raw.commit()
+            sizes = partitions.sizes(cur)
+        raw.commit()
     finally:
         raw.close()
-    log.info("re-segmented %s customers with model v%s", len(ids), version)
-    return len(ids)
-
-
-def _store(cur, version: int, ids: np.ndarray, segments: np.ndarray) -> None:
-    """COPY straight into the table when none of these customers has an assignment for
-    ``version`` yet (the usual case right after activation); otherwise upsert through a
-    staging table (customers assigned by the API in the meantime, or a re-run)."""
-    cur.execute("SAVEPOINT direct_copy")
-    try:
-        bulk.copy_in(
-            cur,
-            "segment_assignments",
-            ["customer_id", "model_version_id", "segment_id"],
-            [ids, np.full(len(ids), version, dtype=np.int32), segments],
-        )
-        cur.execute("RELEASE SAVEPOINT direct_copy")
-        return
-    except psycopg2.errors.UniqueViolation:
-        cur.execute("ROLLBACK TO SAVEPOINT direct_copy")
-    bulk.copy_in(cur, "_assign", ["customer_id", "segment_id"], [ids, segments])
-    cur.execute(
-        "INSERT INTO segment_assignments (customer_id, model_version_id, segment_id) "
-        "SELECT customer_id, %s, segment_id FROM _assign "
-        "ON CONFLICT (customer_id, model_version_id) DO UPDATE "
-        "SET segment_id = EXCLUDED.segment_id, assigned_at = now()",
-        (version,),
+    history = {**sizes, "versions_kept": len([v for v in stored if v not in dropped]), "dropped": dropped}
+    mv = db.session.get(ModelVersion, version)
+    note = (
+        f"{HISTORY_NOTE} {placed:,} customers placed; {history['versions_kept']} versions' assignments kept "
+        f"(ASSIGNMENT_HISTORY_VERSIONS={keep}), {history['assignments_bytes'] / 1e6:,.1f} MB; "
+        f"database {history['database_bytes'] / 1e6:,.1f} MB."
     )
+    mv.notes = [n for n in (mv.notes or []) if not n.startswith(HISTORY_NOTE)] + [note]
+    db.session.commit()
+    log.info("assignment history of segmentation %s: %s", segmentation_id, history)
+    return history
+
+
+HISTORY_NOTE = "After re-segmenting:"

@@ -1,0 +1,152 @@
+"""Phase S (``make bench-scale``): 10M customers on one box.
+
+Seeds BENCH_SCALE_CUSTOMERS demo customers (default 10,000,000), retrains through the API
+and the queue worker BENCH_SCALE_RETRAINS times (default 3; ASSIGNMENT_HISTORY_VERSIONS=2,
+so the history is bounded from the third run on) with the worker's peak RSS and a py-spy
+profile of the last run, the database size after each retrain, ``GET /segments`` latency,
+and the streamed export (API and CLI) in rows/s.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import time
+
+import psycopg2
+import requests
+import serving
+import training
+from sqlalchemy.engine import make_url
+from stack import Stack
+
+API = "/api/v1/segmentation"
+HISTORY_VERSIONS = 2
+
+
+def label(n: int) -> str:
+    return f"{n // 1_000_000}m" if n % 1_000_000 == 0 else f"{n // 1000}k"
+
+
+def database_sizes(url: str) -> dict:
+    conn = psycopg2.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT pg_database_size(current_database()), "
+                "(SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
+                "WHERE inhparent = 'segment_assignments'::regclass), "
+                "(SELECT count(*) FROM pg_inherits WHERE inhparent = 'segment_assignments'::regclass), "
+                "(SELECT count(DISTINCT model_version_id) FROM segment_summaries)"
+            )
+            db_bytes, history_bytes, partitions, summarised = cur.fetchone()
+    finally:
+        conn.close()
+    return {
+        "database_mb": round(int(db_bytes) / 1e6, 1),
+        "assignments_mb": round(int(history_bytes) / 1e6, 1),
+        "partitions": partitions,  # the versions kept, plus the default partition
+        "versions_summarised": summarised,
+    }
+
+
+def segments_latency(url: str, calls: int = 21) -> dict:
+    session = requests.Session()
+    session.get(f"{url}{API}/segments", headers=serving.AUTH, timeout=30).raise_for_status()
+    times = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        session.get(f"{url}{API}/segments", headers=serving.AUTH, timeout=30).raise_for_status()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "max_ms": round(max(times), 2),
+        "calls": calls,
+    }
+
+
+def export_api(url: str) -> dict:
+    t0 = time.perf_counter()
+    lines = size = 0
+    with requests.get(f"{url}{API}/assignments.csv", headers=serving.AUTH, stream=True, timeout=600) as r:
+        r.raise_for_status()
+        for chunk in r.iter_content(chunk_size=1 << 20):
+            lines += chunk.count(b"\n")
+            size += len(chunk)
+    seconds = time.perf_counter() - t0
+    rows = lines - 1
+    return {
+        "rows": rows,
+        "mb": round(size / 1e6, 1),
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+    }
+
+
+def export_cli(stack: Stack, out_path) -> dict:
+    t0 = time.perf_counter()
+    stack.flask("export-assignments", "--output", str(out_path))
+    seconds = time.perf_counter() - t0
+    with open(out_path, "rb") as fh:
+        rows = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 22), b"")) - 1
+    os.unlink(out_path)
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+    }
+
+
+def phase_scale(stack: Stack, var, results: dict, database, admin_key, log, port: int) -> None:
+    n = int(os.environ.get("BENCH_SCALE_CUSTOMERS", "10000000"))
+    retrains = int(os.environ.get("BENCH_SCALE_RETRAINS", "3"))
+    name = label(n)
+    url = database(stack.env["BASE_URL"], f"bench_scale_{name}")
+    stack.env |= {
+        "DATABASE_URL": url,
+        "MODEL_DIR": str(var / f"models_{name}"),
+        "ASSIGNMENT_HISTORY_VERSIONS": str(HISTORY_VERSIONS),
+    }
+    stack.flask("db", "upgrade")
+    admin_key(stack)
+    out: dict = {
+        "customers": n,
+        "label": name,
+        "history_versions": HISTORY_VERSIONS,
+        "trainings": [],
+    }
+    log(f"seeding {n:,} customers")
+    t0 = time.perf_counter()
+    stack.flask("seed-demo", "--customers", str(n), "--seed", "11")
+    out["seed_s"] = round(time.perf_counter() - t0, 2)
+    out["after_seed"] = database_sizes(url)
+    log(f"  {out['seed_s']} s, {out['after_seed']}")
+
+    ours = stack.gunicorn("ours", port)
+    worker = stack.worker()
+    time.sleep(2)
+    for i in range(retrains):
+        last = i == retrains - 1
+        log(
+            f"training {i + 1}/{retrains} on {n:,} customers"
+            + (" (py-spy samples the worker)" if last else "")
+        )
+        spy = serving.py_spy(worker.pid, 900, var / "scale_train.prof", rate=20) if last else None
+        run = training.train_end_to_end(ours, worker.pid, timeout=1800)
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=60)
+            out["train_profile"] = serving.summarize_profile(var / "scale_train.prof")
+        run["sizes"] = database_sizes(url)
+        out["trainings"].append(run)
+        log(f"  {run}")
+    log("GET /segments latency")
+    out["segments"] = segments_latency(ours)
+    log(f"  {out['segments']}")
+    log("export: GET assignments.csv (streamed), then flask export-assignments")
+    out["export_api"] = export_api(ours)
+    out["export_cli"] = export_cli(stack, var / "export.csv")
+    log(f"  api {out['export_api']}; cli {out['export_cli']}")
+    stack.stop_all()
+    results["scale"] = out
