@@ -79,6 +79,8 @@ def candidate_table(rows: list[dict]) -> list[str]:
 
 
 def criteria_table(rows: list[dict]) -> list[str]:
+    if not rows:
+        return []
     names = list(rows[0]["k_by_criteria"])
     out = [
         "| family | true k | " + " | ".join(names) + " |",
@@ -104,10 +106,16 @@ HELDOUT_HISTORY = [
     "the best silhouette among the structured k's. This set has now been seen: the next change of "
     "method needs a new one.",
 ]
+# set C (heldout_c.py), written and committed before the changed k rule of session 3 ran on it
+HELDOUT_C_HISTORY = [
+    "History of set C: written and committed (see `git log evaluation/heldout_c.py`) before any "
+    "changed method was run on it; run once, with the final method, for this report.",
+]
 
 
 def write_report(results: dict, path: Path) -> None:
-    fam, held = results["families"], results["heldout"]
+    fam, held = results.get("families", []), results.get("heldout", [])
+    held_c = results.get("heldout_c", [])
     lines = [
         "# Segmentation evaluation",
         "",
@@ -136,6 +144,12 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_HISTORY,
         "",
+        "## Held-out set C (`heldout_c.py`: written before the changed method was run on it, run once)",
+        "",
+        *family_table(held_c),
+        "",
+        *HELDOUT_C_HISTORY,
+        "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
         "Same trainer, k fixed to the truth, so only the preparation differs. `default` is what the "
@@ -147,9 +161,13 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *candidate_table(held),
         "",
+        "Held-out set C:",
+        "",
+        *candidate_table(held_c),
+        "",
         "## k chosen by each criterion (from the same k curve)",
         "",
-        *criteria_table(fam + held),
+        *criteria_table(fam + held + held_c),
         "",
     ]
     c = results.get("cdnow")
@@ -188,7 +206,7 @@ def write_report(results: dict, path: Path) -> None:
             "",
         ]
     lines += ["## Why each k (default options)", ""]
-    for r in fam + held:
+    for r in fam + held + held_c:
         lines.append(f"- **{r['family']}**: {r['no_structure'] or r['k_reason']}")
         for note in r["notes"]:
             lines.append(f"  - note: {note}")
