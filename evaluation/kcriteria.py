@@ -118,7 +118,7 @@ def subsample_stability(X: np.ndarray, k: int, seed: int, reps: int = 4) -> floa
     return float(np.mean(out))
 
 
-def study(case: Case, options: TrainOptions) -> dict:
+def study(case: Case, options: TrainOptions, gap_only: bool = False) -> dict:
     X = captured_sample(case, options)
     scores = selection.score_all(X, range(options.min_clusters, options.max_clusters + 1), 42, 3000)
     chosen, _, rejected = selection.choose(scores)
@@ -133,8 +133,8 @@ def study(case: Case, options: TrainOptions) -> dict:
             | {
                 "gap": float(log_null.mean() - np.log(w)),
                 "gap_sd": float(log_null.std() * np.sqrt(1 + 1 / len(nulls))),
-                "prediction_strength": prediction_strength(X, s.k, 42),
-                "subsample_stability": subsample_stability(X, s.k, 42),
+                "prediction_strength": None if gap_only else prediction_strength(X, s.k, 42),
+                "subsample_stability": None if gap_only else subsample_stability(X, s.k, 42),
                 "bic": float(n * d * np.log(w / d) + s.k * (d + 1) * np.log(n)),
             }
         )
@@ -152,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated parts of family names")
     parser.add_argument("--out", type=Path, default=Path("/tmp/kcriteria.json"))
+    parser.add_argument("--gap-only", action="store_true", help="skip prediction strength and subsamples")
     args = parser.parse_args(argv)
     options = TrainOptions()
     out = []
@@ -164,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
         if case.family.startswith("test:"):  # the tests' options (see tests/test_ml_trainer.py)
             opts = TrainOptions(max_clusters=7, kselect_sample=3000, silhouette_sample=1000, n_init=6)
             opts = opts if "demo" in case.family else TrainOptions()
-        out.append(study(case, opts))
+        out.append(study(case, opts, args.gap_only))
         args.out.write_text(json.dumps(out, indent=1))
     print(f"wrote {args.out}")
 

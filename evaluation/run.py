@@ -84,11 +84,21 @@ def in_units(data: FeatureData, factor: float) -> FeatureData:
     return replace(data, num=data.num * factors)
 
 
+def gap_k(curve: list[dict]) -> int | None:
+    """Tibshirani's rule: the first k whose gap is at least the next k's gap minus its spread
+    (None when the gap keeps rising or was not recorded)."""
+    for p, q in zip(curve, curve[1:]):
+        if p.get("gap") is not None and q.get("gap") is not None and p["gap"] >= q["gap"] - q["gap_sd"]:
+            return p["k"]
+    return None
+
+
 def k_by_criteria(curve: list[dict]) -> dict:
     return {
         "silhouette only": max(curve, key=lambda p: p["silhouette"])["k"],
         "Calinski-Harabasz": max(curve, key=lambda p: p["calinski_harabasz"])["k"],
         "Davies-Bouldin": min(curve, key=lambda p: p["davies_bouldin"])["k"],
+        "gap (Tibshirani)": gap_k(curve),
     }
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from segmentation.ml.selection import MIN_STABILITY, SILHOUETTE_TOLERANCE, KScore, choose
+from segmentation.ml.selection import MIN_STABILITY, SILHOUETTE_TOLERANCE, KScore, choose, score_all
 
 
 def curve(*points):
@@ -54,3 +54,14 @@ def test_no_structured_k_is_no_clear_segment_structure(points):
 def test_a_forced_k_is_reported_as_set():
     best, reason, none = choose(curve((4, 0.3, np.nan, np.nan)), forced=True)
     assert best.k == 4 and none is None and reason.startswith("k = 4 was set for this run")
+
+
+def test_the_gap_statistic_is_recorded_and_peaks_at_the_planted_k():
+    rng = np.random.default_rng(3)
+    centres = np.array([[0, 0, 0, 0], [6, 0, 0, 0], [0, 6, 0, 0]], dtype=float)
+    X = centres[rng.integers(0, 3, 1500)] + rng.normal(size=(1500, 4))
+    scores = score_all(X, range(2, 6), random_state=1, silhouette_size=1000, n_init=4)
+    gaps = {s.k: s.gap for s in scores}
+    assert all(s.gap_sd > 0 for s in scores)
+    assert gaps[3] > gaps[2] + 0.3 and gaps[3] >= gaps[4] - scores[2].gap_sd
+    assert scores[1].as_dict()["gap"] == round(gaps[3], 4)

@@ -38,6 +38,8 @@ MIN_STABILITY = 0.90
 # while every wrongly larger neighbour of the best scored >= 0.045 below it. So the chosen k is the largest of the structured k's
 # reached from the best one by single steps that stay within this margin of the best silhouette.
 SILHOUETTE_TOLERANCE = 0.02
+# shuffled references behind the gap statistic (the first also gives the null silhouette)
+NULL_REFERENCES = 3
 
 
 @dataclass
@@ -51,6 +53,8 @@ class KScore:
     null_silhouette: float
     smallest_share: float
     centers: np.ndarray
+    gap: float = np.nan  # log of the shuffled references' inertia per row minus the data's
+    gap_sd: float = np.nan  # its spread over the references (Tibshirani's s_k)
 
     def as_dict(self) -> dict:
         def r(x, digits):
@@ -65,6 +69,8 @@ class KScore:
             "stability": r(self.stability, 4),
             "null_silhouette": r(self.null_silhouette, 6),
             "smallest_share": round(float(self.smallest_share), 5),
+            "gap": r(self.gap, 4),
+            "gap_sd": r(self.gap_sd, 4),
         }
 
 
@@ -165,19 +171,19 @@ def score_k(
     random_state: int,
     silhouette_size: int,
     n_init: int,
-    null: np.ndarray | None,
+    null: list[np.ndarray] | None,
     start: np.ndarray | None = None,
 ) -> KScore:
     """Scores of k; without ``null`` (k set by the caller) no stability or null reference."""
     rng = np.random.default_rng([random_state, k])
     km = kmeans(X, k, n_init, random_state, start)
     labels = km.labels_
-    stability, null_silhouette = np.nan, np.nan
+    stability, null_silhouette, gap, gap_sd = np.nan, np.nan, np.nan, np.nan
     if null is not None:
-        stability, null_silhouette = (
-            _stability(X, k, n_init, random_state, rng),
-            _null(null, k, n_init, random_state, silhouette_size, rng),
-        )
+        stability = _stability(X, k, n_init, random_state, rng)
+        null_silhouette, null_log_w = _null(null, k, n_init, random_state)
+        gap = float(null_log_w.mean() - np.log(km.inertia_ / len(X)))
+        gap_sd = float(null_log_w.std() * np.sqrt(1 + 1 / len(null_log_w)))
     return KScore(
         k=k,
         inertia=float(km.inertia_),
@@ -188,6 +194,8 @@ def score_k(
         null_silhouette=null_silhouette,
         smallest_share=float(np.bincount(labels, minlength=k).min() / len(X)),
         centers=km.cluster_centers_,
+        gap=gap,
+        gap_sd=gap_sd,
     )
 
 
@@ -201,10 +209,12 @@ def _stability(X: np.ndarray, k: int, n_init: int, random_state: int, rng: np.ra
     return float(adjusted_rand_score(la, lb))
 
 
-def _null(null: np.ndarray, k: int, n_init: int, random_state: int, size: int, rng) -> float:
-    """Silhouette of the same fit on the reference without segments (all of its rows)."""
-    null_km = kmeans(null, k, max(2, n_init // 3), random_state)
-    return silhouette_value(null, null_km.labels_)
+def _null(null: list[np.ndarray], k: int, n_init: int, random_state: int) -> tuple[float, np.ndarray]:
+    """Silhouette of the same fit on the first reference without segments (all of its rows), and
+    the log inertia per row on every reference (for the gap statistic)."""
+    fits = [kmeans(z, k, max(2, n_init // 3), random_state) for z in null]
+    log_w = np.log([f.inertia_ / len(z) for f, z in zip(fits, null)])
+    return silhouette_value(null[0], fits[0].labels_), log_w
 
 
 def score_all(
@@ -222,9 +232,8 @@ def score_all(
     if not ks:
         raise ValueError(f"not enough rows ({len(X)}) for k in {list(k_range)}")
     null = None
-    if compare:
-        null = shuffled(X, np.random.default_rng(random_state))
-        null = null[: min(len(null), 2000)]
+    if compare:  # NULL_REFERENCES shuffled references of <= 2000 rows; the first as before
+        null = [shuffled(X, np.random.default_rng(random_state + b))[:2000] for b in range(NULL_REFERENCES)]
     scores: list[KScore] = []
     for i, k in enumerate(ks):
         start = scores[-1].centers if scores else None
