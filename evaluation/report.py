@@ -79,6 +79,8 @@ def candidate_table(rows: list[dict]) -> list[str]:
 
 
 def criteria_table(rows: list[dict]) -> list[str]:
+    if not rows:
+        return []
     names = list(rows[0]["k_by_criteria"])
     out = [
         "| family | true k | " + " | ".join(names) + " |",
@@ -87,7 +89,7 @@ def criteria_table(rows: list[dict]) -> list[str]:
     for r in rows:
         ks = r["k_by_criteria"]
         ours = f"{ks['ours']}{' (rejected)' if r['rejected'] else ''}"
-        cells = [ours if n == "ours" else str(ks[n]) for n in names]
+        cells = [ours if n == "ours" else ("–" if ks[n] is None else str(ks[n])) for n in names]
         out.append(f"| {r['family']} | {r['true_k'] or 'none'} | " + " | ".join(cells) + " |")
     return out
 
@@ -101,13 +103,49 @@ HELDOUT_HISTORY = [
     "and the held-out set was run again (afe8cc4): 2 of 4, the wealth family's 1.5 % segment merged "
     "(k 4 for 5). The same rule broke an existing test (value-rfm preset: k 7 for 3, ARI 0.54; "
     "Calinski-Harabasz keeps rising when segments are uniform inside), so it was reverted: k is again "
-    "the best silhouette among the structured k's. This set has now been seen: the next change of "
-    "method needs a new one.",
+    "the best silhouette among the structured k's. In session 3 its k curves (with those of the "
+    "development families) were used to change the k rule: a larger neighbouring k within 0.02 of the "
+    "best silhouette is preferred. On the recorded curves that turned channel counts (3 -> 4) and "
+    "latent mixture 6 (5 -> 6) right and changed no other k; this run confirms it (4 of 4 met). The "
+    "set is no longer held out; set C below is.",
+]
+# how the k rule of session 3 was chosen (kept by hand: it is history, not a result)
+K_RULE_NOTE = [
+    "How the k rule was chosen (session 3): candidates were compared on the recorded k curves of the "
+    "development families and set B (14 with segments) and, for criteria the curve did not hold, on the "
+    "trainer's own k sample (`evaluation/kcriteria.py`, `results/kcriteria.json`; it finished 4 families "
+    "on the shared machine). Right k of 14: the previous rule (best silhouette among the k's that beat "
+    "shuffled data and are reproduced) 10; the rule kept (`ours`) 12; raw silhouette "
+    "9, Calinski-Harabasz 8, Davies-Bouldin 8, gap statistic with Tibshirani's rule 8 (it keeps rising on "
+    "unequal sizes and 1 % outliers, so it finds no k there, but it is the only criterion right on the "
+    "bank profile); taking the larger of ours and the gap's k would fix the bank profile and break latent "
+    "mixture 6 (gap: 7). On the 4 studied families the BIC of a spherical mixture fell up to k = 10 every "
+    "time, prediction strength (largest k >= 0.8) was right on 2, the best stability of 80 % subsamples "
+    "on 1. Kept: the previous rule plus a walk up to a larger neighbouring k within 0.02 of the best "
+    "silhouette, which also keeps the demo population (5) and the value-rfm preset "
+    "test (3) right. Latent mixture 6 now gets its k but cannot meet ARI 0.85 with k-means at all: "
+    "started from the true centres in the prepared space it reaches 0.824 (a supervised linear "
+    "classifier 0.933), so the target is out of reach for nearest-centre segments there and was not "
+    "tuned for.",
+]
+# set C (heldout_c.py), written and committed before the changed k rule of session 3 ran on it
+HELDOUT_C_HISTORY = [
+    "History of set C: written and committed in 19ccf37, before the changed k rule (cc377d5) ran on "
+    "it; only the generators' supervised separability (gradient boosting, 3-fold) was checked before. "
+    "Run once, with the final method, for this report (commit cc49460): 1 of 6 met. Only the eight "
+    "segments were found. The k rule is not the only cause: k-means started from the true centres "
+    "reaches ARI 0.80 (current accounts), 0.79 (credit behaviour) and 0.58 (small bank) in the "
+    "prepared space, below the targets, so the preparation and k-means themselves miss there; product "
+    "holdings can be segmented (0.92 from the true centres) but k = 4 is unstable, which stops the "
+    "walk to k = 5 (silhouette 0.281 against 0.287 at k = 3); the curved life-cycle continuum beats the "
+    "shuffled reference (shuffling its principal components independently breaks the curve) and is not rejected. The old rule "
+    "(best silhouette only) picks the same k on all six families. Nothing was changed after this run.",
 ]
 
 
 def write_report(results: dict, path: Path) -> None:
-    fam, held = results["families"], results["heldout"]
+    fam, held = results.get("families", []), results.get("heldout", [])
+    held_c = results.get("heldout_c", [])
     lines = [
         "# Segmentation evaluation",
         "",
@@ -123,18 +161,26 @@ def write_report(results: dict, path: Path) -> None:
         "from the true centres; a supervised linear classifier on the same space).",
         "",
         "Development families: `generators.py` and `latent.py` (the latter were the first held-out set; "
-        "they became development families when the method was changed after looking at them). Held out: "
-        "`heldout.py`, written and committed before the method was run on it (commit f239c8f).",
+        "they became development families when the method was changed after looking at them). Set B "
+        "(`heldout.py`, commit f239c8f) was held out until session 3, when its k curves were looked at to "
+        "change the k rule; set C (`heldout_c.py`) was written and committed before the changed rule "
+        "ran on it and is run once, with the final method.",
         "",
         "## Families the method was developed on",
         "",
         *family_table(fam),
         "",
-        "## Held-out families (`heldout.py`: written before the method was run on them, never tuned on)",
+        "## Held-out set B (`heldout.py`: held out until session 3, seen when the k rule was changed)",
         "",
         *family_table(held),
         "",
         *HELDOUT_HISTORY,
+        "",
+        "## Held-out set C (`heldout_c.py`: written before the changed method was run on it, run once)",
+        "",
+        *family_table(held_c),
+        "",
+        *HELDOUT_C_HISTORY,
         "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
@@ -147,9 +193,15 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *candidate_table(held),
         "",
+        "Held-out set C:",
+        "",
+        *candidate_table(held_c),
+        "",
         "## k chosen by each criterion (from the same k curve)",
         "",
-        *criteria_table(fam + held),
+        *criteria_table(fam + held + held_c),
+        "",
+        *K_RULE_NOTE,
         "",
     ]
     c = results.get("cdnow")
@@ -188,7 +240,7 @@ def write_report(results: dict, path: Path) -> None:
             "",
         ]
     lines += ["## Why each k (default options)", ""]
-    for r in fam + held:
+    for r in fam + held + held_c:
         lines.append(f"- **{r['family']}**: {r['no_structure'] or r['k_reason']}")
         for note in r["notes"]:
             lines.append(f"  - note: {note}")

@@ -26,6 +26,7 @@ from segmentation.ml.trainer import TrainOptions, fit
 from . import cdnow
 from .generators import FAMILIES, Case, many_rows
 from .heldout import HELDOUT
+from .heldout_c import HELDOUT_C
 from .latent import LATENT
 from .metrics import ari, kept_share, smallest_f1
 from .report import write_report
@@ -83,11 +84,21 @@ def in_units(data: FeatureData, factor: float) -> FeatureData:
     return replace(data, num=data.num * factors)
 
 
+def gap_k(curve: list[dict]) -> int | None:
+    """Tibshirani's rule: the first k whose gap is at least the next k's gap minus its spread
+    (None when the gap keeps rising or was not recorded)."""
+    for p, q in zip(curve, curve[1:]):
+        if p.get("gap") is not None and q.get("gap") is not None and p["gap"] >= q["gap"] - q["gap_sd"]:
+            return p["k"]
+    return None
+
+
 def k_by_criteria(curve: list[dict]) -> dict:
     return {
         "silhouette only": max(curve, key=lambda p: p["silhouette"])["k"],
         "Calinski-Harabasz": max(curve, key=lambda p: p["calinski_harabasz"])["k"],
         "Davies-Bouldin": min(curve, key=lambda p: p["davies_bouldin"])["k"],
+        "gap (Tibshirani)": gap_k(curve),
     }
 
 
@@ -186,20 +197,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--many-rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--groups",
+        default="families,heldout,heldout_c,cdnow",
+        help="comma-separated: families (development), heldout (set B), heldout_c (set C), cdnow",
+    )
+    parser.add_argument("--only", default="", help="only families whose name contains this text")
+    parser.add_argument("--no-candidates", action="store_true", help="skip the preparations at the true k")
     args = parser.parse_args(argv)
     options = TrainOptions()
     started = time.perf_counter()
     results: dict = {"command": " ".join(["make evaluate  #", "python -m evaluation.run", *sys.argv[1:]])}
     results["commit"] = git_commit()
     results["options"] = {k: v for k, v in vars(options).items()}
-    results["families"], results["heldout"] = [], []
-    for group, families in (("families", FAMILIES + LATENT), ("heldout", HELDOUT)):
-        for gen, n in families:
+    groups = args.groups.split(",")
+    sets = (("families", FAMILIES + LATENT), ("heldout", HELDOUT), ("heldout_c", HELDOUT_C))
+    for group, families in sets:
+        results[group] = []
+        for gen, n in families if group in groups else []:
             case = gen(max(int(n * args.scale), 500), args.seed)
+            if args.only.lower() not in case.family.lower():
+                continue
             print(f"{group}: {case.family} ...", flush=True)
-            results[group].append(evaluate_case(case, options))
-    print("CDNOW ...", flush=True)
-    results["cdnow"] = evaluate_cdnow(options)
+            results[group].append(evaluate_case(case, options, candidates=not args.no_candidates))
+    if "cdnow" in groups:
+        print("CDNOW ...", flush=True)
+        results["cdnow"] = evaluate_cdnow(options)
     if args.many_rows:
         print(f"many rows ({args.many_rows:,}) ...", flush=True)
         case = many_rows(args.many_rows, args.seed)

@@ -1,0 +1,67 @@
+"""ml.selection.choose: the k rule on given k curves (pure function; milliseconds)."""
+
+import numpy as np
+import pytest
+
+from segmentation.ml.selection import MIN_STABILITY, SILHOUETTE_TOLERANCE, KScore, choose, score_all
+
+
+def curve(*points):
+    """KScores from (k, silhouette, null silhouette, stability) tuples."""
+    return [KScore(k, 1.0, sil, 1.0, 1.0, stab, null, 0.1, np.zeros((k, 2))) for k, sil, null, stab in points]
+
+
+def test_the_best_silhouette_wins_when_no_larger_k_is_close():
+    best, reason, none = choose(curve((2, 0.30, 0.2, 1.0), (3, 0.40, 0.2, 1.0), (4, 0.34, 0.2, 1.0)))
+    assert best.k == 3 and none is None
+    assert reason.startswith("k = 3 has the best silhouette (0.40, against 0.20 on shuffled data)")
+    assert "next best k 4: 0.34, 2: 0.30" in reason
+
+
+def test_a_larger_neighbour_within_the_tolerance_is_preferred_and_explained():
+    close = 0.39 - SILHOUETTE_TOLERANCE / 2
+    best, reason, _ = choose(curve((4, 0.37, 0.2, 1.0), (5, 0.39, 0.2, 1.0), (6, close, 0.2, 1.0)))
+    assert best.k == 6
+    assert reason.startswith("k = 6 was chosen over k = 5 (best silhouette 0.39)")
+    assert "silhouette tends to merge close or small segments" in reason
+
+
+def test_the_walk_up_stops_at_an_unstable_or_unstructured_k():
+    unstable = curve((3, 0.40, 0.2, 1.0), (4, 0.395, 0.2, MIN_STABILITY - 0.1), (5, 0.395, 0.2, 1.0))
+    assert choose(unstable)[0].k == 3
+    like_shuffled = curve((3, 0.40, 0.2, 1.0), (4, 0.395, 0.37, 1.0))
+    assert choose(like_shuffled)[0].k == 3
+    far = curve((3, 0.40, 0.2, 1.0), (4, 0.40 - SILHOUETTE_TOLERANCE - 0.01, 0.2, 1.0))
+    assert choose(far)[0].k == 3
+
+
+def test_smaller_k_within_the_tolerance_is_not_preferred():
+    assert choose(curve((2, 0.395, 0.2, 1.0), (3, 0.40, 0.2, 1.0)))[0].k == 3
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [(2, 0.25, 0.24, 0.95), (3, 0.20, 0.18, 0.9)],  # no better than shuffled data
+        [(2, 0.45, 0.2, 0.6), (3, 0.40, 0.2, 0.5)],  # not reproduced on resampled data
+    ],
+)
+def test_no_structured_k_is_no_clear_segment_structure(points):
+    best, reason, no_structure = choose(curve(*points))
+    assert no_structure == reason and reason.startswith("no clear segment structure was found")
+
+
+def test_a_forced_k_is_reported_as_set():
+    best, reason, none = choose(curve((4, 0.3, np.nan, np.nan)), forced=True)
+    assert best.k == 4 and none is None and reason.startswith("k = 4 was set for this run")
+
+
+def test_the_gap_statistic_is_recorded_and_peaks_at_the_planted_k():
+    rng = np.random.default_rng(3)
+    centres = np.array([[0, 0, 0, 0], [6, 0, 0, 0], [0, 6, 0, 0]], dtype=float)
+    X = centres[rng.integers(0, 3, 1500)] + rng.normal(size=(1500, 4))
+    scores = score_all(X, range(2, 6), random_state=1, silhouette_size=1000, n_init=4)
+    gaps = {s.k: s.gap for s in scores}
+    assert all(s.gap_sd > 0 for s in scores)
+    assert gaps[3] > gaps[2] + 0.3 and gaps[3] >= gaps[4] - scores[2].gap_sd
+    assert scores[1].as_dict()["gap"] == round(gaps[3], 4)
