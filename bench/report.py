@@ -9,8 +9,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import training_spark
 import report_scale
+import training_spark
 
 COMMAND = "make bench  (= bench/run.sh)"
 

@@ -66,7 +66,7 @@ def oracle(case: Case, model) -> dict:
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
     from segmentation.ml import prep
-    from segmentation.ml.trainer import fill_categories
+    from segmentation.ml.gaps import fill_categories
 
     kept = model.kept
     Z = prep.transform(case.data.num[kept], model.preparation)

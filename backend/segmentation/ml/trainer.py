@@ -30,12 +30,11 @@ from threadpoolctl import threadpool_limits
 
 from . import prep, relevance
 from .clustering import Clustering, fit_centres, screen_outliers
+from .gaps import fill_categories, missing_rule
 from .kinds import FeatureData, FeatureSpec
 from .predictor import FORMAT
 from .profiles import feature_stats, profiles_of
 from .selection import choose, sample_rows, score_all, silhouette
-
-MAX_MISSING_SHARE = 0.5
 
 
 @dataclass
@@ -147,41 +146,6 @@ class TrainedModel:
         return [s for s in self.specs if not s.numeric]
 
 
-def placeable(data: FeatureData) -> np.ndarray:
-    """Rows a model places: those missing at most half of the features."""
-    missing = np.isnan(data.num).sum(axis=1) + (data.cat < 0).sum(axis=1)
-    return missing <= MAX_MISSING_SHARE * len(data.specs)
-
-
-def missing_rule(data: FeatureData) -> tuple[np.ndarray, dict, list[str]]:
-    """Rows kept, the recorded rule per feature and notes."""
-    n = len(data)
-    kept = placeable(data)
-    notes = []
-    dropped = int(n - kept.sum())
-    if dropped:
-        notes.append(f"{dropped} customers miss more than half of the features and were left out of training")
-    imputation = {}
-    for j, s in enumerate(data.numeric_specs):
-        col = data.num[kept, j]
-        gaps = int(np.isnan(col).sum())
-        value = float(np.nanmedian(col)) if gaps < len(col) else 0.0
-        imputation[s.name] = {"rule": "median", "value": value, "missing": gaps}
-    for j, s in enumerate(data.categorical_specs):
-        codes = data.cat[kept, j]
-        gaps = int((codes < 0).sum())
-        counts = np.bincount(codes[codes >= 0], minlength=len(data.categories[j]))
-        mode = data.categories[j][int(np.argmax(counts))] if counts.sum() else None
-        imputation[s.name] = {"rule": "mode", "value": mode, "missing": gaps}
-    filled = [f"{name} ({r['missing']})" for name, r in imputation.items() if r["missing"]]
-    if filled:
-        notes.append(
-            "missing values were filled with the training median or most frequent category: "
-            + ", ".join(filled)
-        )
-    return kept, imputation, notes
-
-
 def preparation_sentence(params: dict, data: FeatureData, gamma, rel: np.ndarray) -> str:
     heavy = [params["features"][j] for j in params["heavy"]]
     text = f"Features were prepared with {params['method']}"
@@ -204,15 +168,6 @@ def preparation_sentence(params: dict, data: FeatureData, gamma, rel: np.ndarray
             f"-log10 p of independence): {', '.join(low)}"
         )
     return text + "."
-
-
-def fill_categories(cat: np.ndarray, imputation: dict, data: FeatureData) -> np.ndarray:
-    out = cat.copy()
-    for j, s in enumerate(data.categorical_specs):
-        value = imputation[s.name]["value"]
-        if value is not None:
-            out[out[:, j] < 0, j] = data.categories[j].index(value)
-    return out
 
 
 def column_relevance(num, cat, sample, imputation, data: FeatureData, options: TrainOptions) -> np.ndarray:

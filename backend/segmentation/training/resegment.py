@@ -9,9 +9,9 @@ import numpy as np
 from flask import current_app
 
 from ..core.extensions import db
+from ..ml.gaps import placeable
 from ..ml.kinds import FeatureData
 from ..ml.predictor import FastPredictor
-from ..ml.trainer import placeable
 from ..segmentations.models import Segmentation
 from ..segments import partitions, summaries
 from .models import ModelVersion
