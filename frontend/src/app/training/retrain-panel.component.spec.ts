@@ -97,16 +97,14 @@ describe('RetrainPanelComponent', () => {
     retrainButton().click();
     render();
     expect(retrainButton().disabled).toBe(true); // while the request runs
-    backend
-      .expectOne('/api/v1/segmentation/trigger-training')
-      .flush(
-        {
-          code: 422,
-          status: 'Unprocessable Entity',
-          errors: { json: { k: ['Too many segments.'] } },
-        },
-        { status: 422, statusText: 'Unprocessable Entity' },
-      );
+    backend.expectOne('/api/v1/segmentation/trigger-training').flush(
+      {
+        code: 422,
+        status: 'Unprocessable Entity',
+        errors: { json: { k: ['Too many segments.'] } },
+      },
+      { status: 422, statusText: 'Unprocessable Entity' },
+    );
     render();
     expect(el.querySelector('mat-error')?.textContent?.trim()).toBe('Too many segments.');
     expect(retrainButton().disabled).toBe(false);
