@@ -63,6 +63,7 @@ class Ready(MethodView):
         snapshot = holder(current_app._get_current_object()).current()
         if snapshot is None:
             raise NotReady(
-                "model_not_loaded", "Not ready: no model is loaded (none active yet, or its file was refused)."
+                "model_not_loaded",
+                "Not ready: no model is loaded (none active yet, or its file was refused).",
             )
         return {"status": "ready", "model_version": snapshot.version}
