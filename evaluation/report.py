@@ -142,10 +142,17 @@ HELDOUT_C_HISTORY = [
     "(best silhouette only) picks the same k on all six families. Nothing was changed after this run.",
 ]
 
+# set D (heldout_d.py), written and committed before the method of session 4 ran on it
+HELDOUT_D_HISTORY = [
+    "History of set D: written and committed before the k rule of session 4 was run on it; only the "
+    "generators' supervised separability was checked before. Run once, with the final method of "
+    "session 4, for this report.",
+]
+
 
 def write_report(results: dict, path: Path) -> None:
     fam, held = results.get("families", []), results.get("heldout", [])
-    held_c = results.get("heldout_c", [])
+    held_c, held_d = results.get("heldout_c", []), results.get("heldout_d", [])
     lines = [
         "# Segmentation evaluation",
         "",
@@ -182,6 +189,12 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_C_HISTORY,
         "",
+        "## Held-out set D (`heldout_d.py`: written before the method of session 4 was run on it, run once)",
+        "",
+        *family_table(held_d),
+        "",
+        *HELDOUT_D_HISTORY,
+        "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
         "Same trainer, k fixed to the truth, so only the preparation differs. `default` is what the "
@@ -197,9 +210,13 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *candidate_table(held_c),
         "",
+        "Held-out set D:",
+        "",
+        *candidate_table(held_d),
+        "",
         "## k chosen by each criterion (from the same k curve)",
         "",
-        *criteria_table(fam + held + held_c),
+        *criteria_table(fam + held + held_c + held_d),
         "",
         *K_RULE_NOTE,
         "",
@@ -240,7 +257,7 @@ def write_report(results: dict, path: Path) -> None:
             "",
         ]
     lines += ["## Why each k (default options)", ""]
-    for r in fam + held + held_c:
+    for r in fam + held + held_c + held_d:
         lines.append(f"- **{r['family']}**: {r['no_structure'] or r['k_reason']}")
         for note in r["notes"]:
             lines.append(f"  - note: {note}")
