@@ -8,7 +8,10 @@ array: no per-row Python, no ORM objects, no text parsing.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+import queue
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -44,9 +47,10 @@ def encode(columns: Sequence[np.ndarray]) -> bytes:
     return HEADER + rec.tobytes() + TRAILER
 
 
-def decode(data: bytes, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
-    """Columns of a binary COPY result whose fields are NULL-free and of ``dtypes``."""
-    if not data.startswith(SIGNATURE):
+def decode(data: bytes | memoryview, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
+    """Columns of a binary COPY result whose fields are NULL-free and of ``dtypes`` (the
+    columns are copies: ``data`` may be released afterwards)."""
+    if bytes(data[: len(SIGNATURE)]) != SIGNATURE:
         raise ValueError("not a binary COPY stream")
     ext_len = int.from_bytes(data[15:19], "big")
     body = data[19 + ext_len : -2]
@@ -60,7 +64,11 @@ def decode(data: bytes, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
 def copy_out(cursor, query: str, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
     buf = io.BytesIO()
     cursor.copy_expert(f"COPY ({query}) TO STDOUT (FORMAT binary)", buf)
-    return decode(buf.getvalue(), dtypes)
+    view = buf.getbuffer()  # no copy of the stream (getvalue() would double it)
+    try:
+        return decode(view, dtypes)
+    finally:
+        view.release()
 
 
 def copy_out_by_key(
@@ -68,19 +76,21 @@ def copy_out_by_key(
     query: Callable[[int, int], str],
     dtypes: Sequence[np.dtype],
     bounds: tuple[int, int, int],
-    step: int = 1_000_000,
+    step: int = 250_000,
+    more: Sequence = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """``query(lo, hi)`` (the rows whose key is in [lo, hi), in key order, the key first) read
     one key range at a time; ``bounds`` = (lowest key, highest key, row
     count estimate). Returns (keys, 2-D array of the other columns): memory holds the result
-    plus one range, never the whole COPY stream."""
+    plus a few ranges, never the whole COPY stream. Cursors in ``more`` (other connections)
+    read ranges at the same time as ``cursor`` (the server converts values on one core per
+    connection; the ranges are put together in key order)."""
     lo, hi, estimate = bounds
     width = len(dtypes) - 1
     keys = np.empty(max(estimate, 0), dtype=dtypes[0])
     values = np.empty((max(estimate, 0), width), dtype=dtypes[1])
     filled = 0
-    for start in range(lo, hi + 1, step):
-        columns = copy_out(cursor, query(start, start + step), dtypes)
+    for columns in _ranges(cursor, more, [query(a, a + step) for a in range(lo, hi + 1, step)], dtypes):
         m = len(columns[0])
         if filled + m > len(keys):  # rows were added since the estimate
             grow = max(filled + m, len(keys) * 5 // 4)
@@ -91,6 +101,35 @@ def copy_out_by_key(
             values[filled : filled + m, j] = column
         filled += m
     return keys[:filled], values[:filled]
+
+
+def _ranges(cursor, more: Sequence, queries: list[str], dtypes) -> Iterator[list[np.ndarray]]:
+    """The result of each query, in order; with ``more`` cursors, read by one thread per
+    cursor, at most two ranges ahead per cursor."""
+    if not more:
+        for q in queries:
+            yield copy_out(cursor, q, dtypes)
+        return
+    idle: queue.SimpleQueue = queue.SimpleQueue()
+    for cur in (cursor, *more):
+        idle.put(cur)
+
+    def read(q: str) -> list[np.ndarray]:
+        cur = idle.get()
+        try:
+            return copy_out(cur, q, dtypes)
+        finally:
+            idle.put(cur)
+
+    workers = 1 + len(more)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque = deque()
+        for q in queries:
+            pending.append(pool.submit(read, q))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def copy_in(
