@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from segmentation.data.demo import generate
-from segmentation.ml import selection, trainer
+from segmentation.ml import selection, steps, trainer
 from segmentation.ml.features import CATEGORIES
 from segmentation.ml.kinds import FeatureData, FeatureSpec
 from segmentation.ml.trainer import TrainOptions
@@ -68,14 +68,14 @@ def captured_sample(case: Case, options: TrainOptions) -> np.ndarray:
         seen["X"] = X
         raise StopIteration
 
-    original = trainer.score_all
-    trainer.score_all = capture
+    original = steps.score_all
+    steps.score_all = capture
     try:
         trainer.fit(case.data, options)
     except StopIteration:
         pass
     finally:
-        trainer.score_all = original
+        steps.score_all = original
     return seen["X"]
 
 

@@ -13,10 +13,9 @@ from test_ml_trainer import SPECS, options
 
 from segmentation.core.config import Config
 from segmentation.data.demo import generate
-from segmentation.ml.kinds import FeatureData, FeatureSpec
+from segmentation.ml.kinds import FeatureData
 from segmentation.ml.trainer import fit
 from segmentation.training import engines
-from segmentation.training.engines.spark import SparkEngineError
 
 ROOT = Path(__file__).resolve().parents[2]
 SPARK_APP = ROOT / "deploy" / "k8s" / "spark" / "training-sparkapplication.yaml"
@@ -62,22 +61,6 @@ def test_the_local_engine_is_the_trainer():
     assert np.array_equal(model.labels, reference.labels)
     assert np.array_equal(model.clustering.num_centers, reference.clustering.num_centers)
     assert stages[0] == "selecting k" and stages[-1] == "scoring"
-
-
-def test_the_spark_engine_refuses_categorical_features_before_starting_spark(tmp_path):
-    pop = generate(500, seed=4)
-    specs = [FeatureSpec("Groceries", "money"), FeatureSpec("education", "categorical")]
-    data = FeatureData.from_columns(
-        {"Groceries": pop.spending[:, 1], "education": pop.education.astype(str)}, specs
-    )
-    config = Config(TRAINING_ENGINE="spark", VAR_DIR=str(tmp_path)).as_flask_config()
-    with pytest.raises(SparkEngineError) as err:
-        engines.fit(data, options(k=3), lambda s, f: None, config)
-    assert str(err.value) == (
-        "the spark engine fits numeric features only (KMeans); education are categorical "
-        "(k-prototypes): train this segmentation with TRAINING_ENGINE=local"
-    )
-    assert not (tmp_path / "spark").exists()
 
 
 def test_the_spark_application_manifest_runs_the_submit_script_with_the_services_settings():

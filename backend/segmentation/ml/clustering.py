@@ -16,7 +16,6 @@ segment).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,14 +81,19 @@ def outlier_rows(E: np.ndarray, C: np.ndarray) -> np.ndarray:
     return d2 > OUTLIER_FACTOR * typical
 
 
-def screen_outliers(E: np.ndarray, sample: np.ndarray, k: int, seed: int) -> np.ndarray:
+def screen_outliers(E: np.ndarray, sample: np.ndarray, k: int, seed: int, d: int | None = None) -> np.ndarray:
     """Rows far from every real group, found before k is chosen.
 
     The sample is cut into ``k`` (the largest candidate) clusters. A small cluster (under
     1 % of rows) whose members lie far from each other (median squared distance to its
     centre over ``LOOSE_FACTOR`` times the typical one) is a scatter of outliers, not a
     group: its centre is dropped. Rows much further from every remaining centre than rows
-    usually are (``OUTLIER_FACTOR``) are outliers. A small *tight* group stays a group."""
+    usually are (``OUTLIER_FACTOR``) are outliers. A small *tight* group stays a group.
+
+    Only the ``d`` numeric columns (all by default) count in that last distance: a category
+    cannot be extreme (a mismatch costs at most its bounded weight), and on categorical data,
+    where most rows sit on or near a segment's profile, a row that differs in one category
+    would otherwise be many times further than the typical row and be set aside."""
     S = E[sample]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -103,48 +107,52 @@ def screen_outliers(E: np.ndarray, sample: np.ndarray, k: int, seed: int) -> np.
         small = len(members) < 0.01 * len(S)
         loose = len(members) == 0 or np.median(members) > LOOSE_FACTOR * max(typical, 1e-12)
         keep.append(not (small and loose))
-    return outlier_rows(E, C[np.asarray(keep)])
+    d = E.shape[1] if d is None else d
+    if d == 0:
+        return np.zeros(len(E), dtype=bool)
+    return outlier_rows(E[:, :d], C[np.asarray(keep)][:, :d])
 
 
-def fit_centres(
-    Z: np.ndarray,
-    cat: np.ndarray,
-    n_categories: list[int],
-    gamma: float,
-    k: int,
-    sample: np.ndarray,
-    outliers: np.ndarray,
-    options,
-    start: np.ndarray | None = None,
-    progress: Callable[[float], None] = lambda f: None,
-) -> Clustering:
-    """The clustering of every row at ``k``, fitted without the ``outliers``; ``start`` (the
-    centres found while choosing k) competes with fresh k-means++ starts."""
-    E = prep.embed(Z, cat, n_categories, gamma)
-    inliers = sample[~outliers[sample]]
+def sample_centres(S: np.ndarray, k: int, options, start: np.ndarray | None = None) -> np.ndarray:
+    """Centres of the sample's inlier rows ``S`` (embedded) at ``k``: many k-means++
+    initialisations, with ``start`` (the centres found while choosing k) competing."""
     with threadpool_limits(1), warnings.catch_warnings():  # a sample: many small fits, one thread each
         warnings.simplefilter("ignore", ConvergenceWarning)  # discrete data: fewer distinct points than k
-        km = KMeans(n_clusters=k, n_init=options.n_init, random_state=options.random_state).fit(E[inliers])
+        km = KMeans(n_clusters=k, n_init=options.n_init, random_state=options.random_state).fit(S)
         if start is not None:
-            warm = KMeans(n_clusters=k, init=start, n_init=1).fit(E[inliers])
+            warm = KMeans(n_clusters=k, init=start, n_init=1).fit(S)
             if warm.inertia_ < km.inertia_ * (1 - 1e-9):
                 km = warm
-    progress(0.4)
-    d = Z.shape[1]
-    final = KMeans(n_clusters=k, init=km.cluster_centers_, n_init=1, random_state=options.random_state)
+    return km.cluster_centers_
+
+
+def refine(E: np.ndarray, outliers: np.ndarray, start: np.ndarray, seed: int) -> KMeans:
+    """scikit-learn's KMeans on every row but the ``outliers``, from ``start``."""
+    final = KMeans(n_clusters=len(start), init=start, n_init=1, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        final.fit(E[~outliers])
-    progress(1.0)
-    centers = np.ascontiguousarray(final.cluster_centers_)
+        final.fit(E[~outliers] if outliers.any() else E)
+    return final
+
+
+def from_centres(
+    centers: np.ndarray, d: int, n_categories: list[int], gamma, estimator: KMeans | None = None
+) -> Clustering:
+    """The :class:`Clustering` whose embedded centres are ``centers`` (``d`` numeric columns,
+    then weighted category shares)."""
+    centers = np.ascontiguousarray(centers, dtype=np.float64)
+    k = len(centers)
     if not n_categories:
-        empty = np.empty((k, 0), dtype=np.int64)
-        return Clustering("kmeans", centers, empty, [], 0.0, estimator=final)
+        return Clustering("kmeans", centers, np.empty((k, 0), dtype=np.int64), [], 0.0, estimator=estimator)
     shares = centers[:, d:] / prep.block_weights(n_categories, gamma)
-    modes = block_argmax(shares, n_categories)
-    num_centers = np.ascontiguousarray(centers[:, :d])
     return Clustering(
-        "kprototypes", num_centers, modes, list(n_categories), gamma, estimator=final, shares=shares
+        "kprototypes",
+        np.ascontiguousarray(centers[:, :d]),
+        block_argmax(shares, n_categories),
+        list(n_categories),
+        gamma,
+        estimator=estimator,
+        shares=shares,
     )
 
 

@@ -2,6 +2,8 @@
 
 Flask-free and database-free so it can be tested, evaluated (``make evaluate``) and
 benchmarked alone. The caller reports progress through ``on_stage(stage, fraction)``.
+Steps 1-3 and the sample stage of 4 are :func:`.steps.select`, shared with the Spark engine;
+this module refines the centres on every row with scikit-learn.
 
 1. Missing values follow a recorded rule: a customer missing more than half of the
    features is left out (``kept``) and counted; other gaps take the training median
@@ -25,16 +27,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
-from threadpoolctl import threadpool_limits
 
-from . import prep, relevance
-from .clustering import Clustering, fit_centres, screen_outliers
-from .gaps import fill_categories, missing_rule
+from . import prep, steps
+from .clustering import Clustering, from_centres, refine
 from .kinds import FeatureData, FeatureSpec
 from .predictor import FORMAT
-from .profiles import feature_stats, profiles_of
-from .selection import choose, sample_rows, score_all, silhouette
 
 
 @dataclass
@@ -146,42 +143,6 @@ class TrainedModel:
         return [s for s in self.specs if not s.numeric]
 
 
-def preparation_sentence(params: dict, data: FeatureData, gamma, rel: np.ndarray) -> str:
-    heavy = [params["features"][j] for j in params["heavy"]]
-    text = f"Features were prepared with {params['method']}"
-    if heavy and params["method"] != "standard":
-        factor = params.get("log_scale", 1.0)
-        scale = "their median non-zero value" if factor == 1 else f"{factor:g} x their median non-zero value"
-        text += f" (money and count features {', '.join(heavy)} divided by {scale} first)"
-    text += " and standardised"
-    if params["clip"]:
-        text += f", clipped at {params['clip']} standard deviations"
-    if data.categorical_specs:
-        base = gamma if np.isscalar(gamma) else max(gamma)
-        text += f"; a category mismatch costs {base:.2f} (k-prototypes)"
-    names = [s.name for s in data.numeric_specs + data.categorical_specs]
-    w = relevance.weights(rel)
-    low = [f"{names[j]} ({rel[j]:.2f})" for j in np.flatnonzero(w < 1.0)]
-    if low:
-        text += (
-            ". Columns with no clear association with any other column weigh less (evidence, "
-            f"-log10 p of independence): {', '.join(low)}"
-        )
-    return text + "."
-
-
-def column_relevance(num, cat, sample, imputation, data: FeatureData, options: TrainOptions) -> np.ndarray:
-    """Each column's largest association with another (:mod:`.relevance`), on the k sample;
-    all 1 when ``options.relevance`` is off."""
-    d = num.shape[1] + cat.shape[1]
-    if not options.relevance:
-        return np.ones(d)
-    medians = np.array([imputation[s.name]["value"] for s in data.numeric_specs], dtype=np.float64)
-    rows = num[sample]
-    rows = np.where(np.isnan(rows), medians, rows) if len(medians) else rows
-    return relevance.relevance(rows, cat[sample])
-
-
 def fit(
     data: FeatureData,
     options: TrainOptions,
@@ -191,120 +152,53 @@ def fit(
     rng = np.random.default_rng(options.random_state)
 
     t0 = time.perf_counter()
-    on_stage("selecting k", 0.0)
-    kept, imputation, notes = missing_rule(data)
-    needed = 10 * (options.k or options.max_clusters)
-    if kept.sum() < needed:
-        raise ValueError(f"only {int(kept.sum())} customers can be used; at least {needed} are needed")
-    num = data.num[kept]
-    cat = fill_categories(data.cat[kept], imputation, data)
-    n_cats = [len(c) for c in data.categories]
-    sample = sample_rows(len(num), options.kselect_sample, rng)
-    rel = column_relevance(num, cat, sample, imputation, data, options)
-    w = relevance.weights(rel)
-    d_num = num.shape[1]
-    params = prep.fit(
-        num,
-        data.numeric_specs,
-        options.preparation,
-        options.clip,
-        sample=sample,
-        log_scale=options.log_scale,
-        weights=w[:d_num],
-    )
-    params["relevance"] = [round(float(x), 4) for x in rel]
-    Z = prep.transform(num, params)
-    gamma = prep.category_gammas(cat, n_cats, w[d_num:]) if n_cats else 0.0
-    if options.gamma_factor != 1.0:
-        gamma = (np.asarray(gamma) * options.gamma_factor).tolist() if n_cats else 0.0
-    E = prep.embed(Z, cat, n_cats, gamma)
-    k_range = (
-        range(options.k, options.k + 1)
-        if options.k
-        else range(options.min_clusters, options.max_clusters + 1)
-    )
-    # many small fits: one native thread each (OpenMP threads only wait on each other here)
-    with threadpool_limits(1):
-        outliers = screen_outliers(E, sample, max(k_range.stop - 1, 2), options.random_state)
-        inliers = sample[~outliers[sample]]
-        scores = score_all(
-            E[inliers],
-            k_range,
-            options.random_state,
-            options.silhouette_sample,
-            n_init=options.n_init,
-            progress=lambda f: on_stage("selecting k", f),
-            compare=options.k is None,
-        )
-    best, k_reason, no_structure = choose(scores, forced=options.k is not None)
-    k_reason += " " + preparation_sentence(params, data, gamma, rel)
+    sel = steps.select(data, options, on_stage, rng)
     timings["selecting k"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     on_stage("fitting", 0.0)
-    clustering = fit_centres(
-        Z,
-        cat,
-        n_cats,
-        gamma,
-        best.k,
-        sample,
-        outliers,
-        options,
-        start=best.centers,
-        progress=lambda f: on_stage("fitting", f),
-    )
-    labels = clustering.assign(Z, cat)
-    if outliers.any():
-        notes.append(
-            f"{int(outliers.sum())} extreme outliers were left out of the fit and assigned to their "
-            "nearest segment"
-        )
+    final = refine(sel.embedded(), sel.outliers, sel.start, options.random_state)
+    clustering = from_centres(final.cluster_centers_, sel.Z.shape[1], sel.n_categories, sel.gamma, final)
+    labels = clustering.assign(sel.Z, sel.cat)
+    on_stage("fitting", 1.0)
     timings["fitting"] = time.perf_counter() - t0
+    return model_of(data, sel, clustering, labels, options, rng, timings, on_stage)
 
+
+def model_of(
+    data: FeatureData,
+    sel: steps.Selection,
+    clustering: Clustering,
+    labels: np.ndarray,
+    options: TrainOptions,
+    rng: np.random.Generator,
+    timings: dict[str, float],
+    on_stage: Callable[[str, float], None],
+    notes: list[str] = (),
+) -> TrainedModel:
+    """The trained model of a clustering of ``sel``'s rows: metrics, profiles, the record."""
     t0 = time.perf_counter()
     on_stage("scoring", 0.0)
     k = clustering.k
-    sizes = np.bincount(labels, minlength=k)
-    E_all = clustering.embedded(Z, cat)
-    few = sample_rows(len(labels), 200_000, rng)  # Davies-Bouldin and Calinski-Harabasz on <= 200k rows
-    metrics = {
-        "k": k,
-        "n_rows": int(len(labels)),
-        "silhouette": round(silhouette(E_all, labels, options.silhouette_sample, rng), 6),
-        "inertia": round(float(clustering.inertia(Z, cat, labels)), 4),
-        "davies_bouldin": round(float(davies_bouldin_score(E_all[few], labels[few])), 6) if k > 1 else 0.0,
-        "calinski_harabasz": round(float(calinski_harabasz_score(E_all[few], labels[few])), 4)
-        if k > 1
-        else 0.0,
-        "stability": best.as_dict()["stability"],
-        "null_silhouette": best.as_dict()["null_silhouette"],
-        "outliers": int(outliers.sum()),
-        "dropped_rows": int((~kept).sum()),
-        "preparation": params["method"],
-        "method": clustering.method,
-        "silhouette_sample": int(min(options.silhouette_sample, len(labels))),
-    }
-    num_orig = data.num[kept]
-    profiles, population = profiles_of(num_orig, data.cat[kept], labels, k, data)
-    stats = feature_stats(num_orig, data.cat[kept], data)
+    metrics = steps.metrics(sel, clustering, labels, options, rng)
+    profiles, population, stats = steps.profiles(data, sel, labels, k)
     on_stage("scoring", 1.0)
     timings["scoring"] = time.perf_counter() - t0
     return TrainedModel(
         specs=list(data.specs),
-        kept=kept,
+        kept=sel.kept,
         labels=labels,
-        sizes=sizes,
+        sizes=np.bincount(labels, minlength=k),
         metrics=metrics,
-        k_curve=[s.as_dict() for s in scores],
-        k_reason=k_reason,
-        no_structure=no_structure,
-        notes=notes,
+        k_curve=[s.as_dict() for s in sel.scores],
+        k_reason=sel.k_reason,
+        no_structure=sel.no_structure,
+        notes=[*sel.notes, *notes],
         profiles=profiles,
         population=population,
         stats=stats,
-        imputation=imputation,
-        preparation=params,
+        imputation=sel.imputation,
+        preparation=sel.params,
         categories=[list(c) for c in data.categories],
         clustering=clustering,
         timings=timings,

@@ -3,16 +3,18 @@
 A session costs 6-18 s to start and pyspark allows one SparkContext per process, so the
 worker keeps it between training runs (like a connection pool) and starts a new one only
 when ``SPARK_MASTER`` or the other settings changed, or when the old one died (a killed
-driver JVM). Under ``spark-submit`` (``spark_train.py``) the session spark-submit made is
-used as it is. ``stop()`` ends it (tests, and when the worker exits).
+driver JVM). Under ``spark-submit`` (``submit.py``) the session spark-submit made is
+used as it is. ``stop()`` ends it and its driver JVM (tests, and when the worker exits).
 
 Local masters (``local[N]``) bind to 127.0.0.1 (``SPARK_LOCAL_IP``); the web UI is off.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import subprocess
 import sys
 import threading
 from collections.abc import Mapping
@@ -21,6 +23,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 DEBIAN_JAVA_17 = "/usr/lib/jvm/java-17-openjdk-amd64"
+JVM_EXIT_SECONDS = 30  # a stopped driver JVM gets this long to exit on its own
 
 
 class SparkUnavailable(RuntimeError):
@@ -157,11 +160,34 @@ def _forget() -> None:
     except ImportError:
         return
     with SparkContext._lock:
+        gateway = SparkContext._gateway
         SparkContext._active_spark_context = None
         SparkContext._gateway = None
         SparkContext._jvm = None
     SparkSession._instantiatedSession = None
     SparkSession._activeSession = None
+    if gateway is not None:
+        _end_gateway(gateway)
+
+
+def _end_gateway(gateway) -> None:
+    """End the driver JVM pyspark started (``SparkContext.stop`` leaves it running for the
+    next context; once forgotten, the next session starts its own, so this one would be left
+    behind): close py4j's connections, then the JVM's stdin, which it exits on."""
+    try:
+        gateway.shutdown()
+    except Exception as exc:  # the JVM is already gone
+        log.info("Spark's gateway was already gone: %s", first_line(exc))
+    proc = getattr(gateway, "proc", None)
+    if proc is None:
+        return
+    with contextlib.suppress(OSError):
+        proc.stdin.close()
+    try:
+        proc.wait(timeout=JVM_EXIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def first_line(exc: BaseException) -> str:

@@ -1,0 +1,206 @@
+"""The training steps every engine shares: what is decided before the final fit, and what is
+measured after it.
+
+:func:`select` is steps 1-3 of :mod:`.trainer` (missing-value rule, preparation, outliers,
+k) and the sample stage of step 4 (the chosen k fitted on the sample with many
+initialisations). Engines differ only in how the sample's centres are refined on every row:
+scikit-learn in the worker (``trainer.fit``) or MLlib on Spark
+(``training.engines.spark``). :func:`metrics` and :func:`profiles` then describe the result
+the same way for both, so a model's figures do not depend on the engine that fitted it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+from threadpoolctl import threadpool_limits
+
+from . import prep, relevance
+from .clustering import Clustering, sample_centres, screen_outliers
+from .gaps import fill_categories, missing_rule
+from .kinds import FeatureData
+from .profiles import feature_stats, profiles_of
+from .selection import KScore, choose, sample_rows, score_all, silhouette
+
+# Davies-Bouldin and Calinski-Harabasz are computed on at most this many rows
+INDEX_ROWS = 200_000
+
+
+@dataclass
+class Selection:
+    """What steps 1-3 decide, and the sample's centres at the chosen k."""
+
+    kept: np.ndarray  # bool (n,): rows that are clustered
+    imputation: dict
+    notes: list[str]
+    num: np.ndarray  # kept rows, original units (NaN = missing)
+    cat: np.ndarray  # kept rows, category codes with gaps filled
+    n_categories: list[int]
+    params: dict  # the numeric preparation
+    Z: np.ndarray  # kept rows, prepared numeric columns
+    gamma: float | list[float]  # category mismatch cost(s)
+    sample: np.ndarray  # the k-selection sample (row indices)
+    outliers: np.ndarray  # bool (kept rows,): extreme outliers, left out of the fit
+    scores: list[KScore]
+    best: KScore
+    k_reason: str
+    no_structure: str | None
+    start: np.ndarray  # the sample fit's centres (embedded space): where the final fit starts
+
+    @property
+    def k(self) -> int:
+        return len(self.start)
+
+    def embedded(self) -> np.ndarray:
+        """The kept rows in the space the centres live in (numeric, then weighted one-hots)."""
+        return prep.embed(self.Z, self.cat, self.n_categories, self.gamma)
+
+
+def column_relevance(num, cat, sample, imputation, data: FeatureData, options) -> np.ndarray:
+    """Each column's largest association with another (:mod:`.relevance`), on the k sample;
+    all 1 when ``options.relevance`` is off."""
+    d = num.shape[1] + cat.shape[1]
+    if not options.relevance:
+        return np.ones(d)
+    medians = np.array([imputation[s.name]["value"] for s in data.numeric_specs], dtype=np.float64)
+    rows = num[sample]
+    rows = np.where(np.isnan(rows), medians, rows) if len(medians) else rows
+    return relevance.relevance(rows, cat[sample])
+
+
+def select(
+    data: FeatureData,
+    options,
+    on_stage: Callable[[str, float], None],
+    rng: np.random.Generator,
+) -> Selection:
+    """Steps 1-3 and the sample fit at the chosen k (``options`` is a ``TrainOptions``)."""
+    on_stage("selecting k", 0.0)
+    kept, imputation, notes = missing_rule(data)
+    needed = 10 * (options.k or options.max_clusters)
+    if kept.sum() < needed:
+        raise ValueError(f"only {int(kept.sum())} customers can be used; at least {needed} are needed")
+    num = data.num if kept.all() else data.num[kept]
+    cat = fill_categories(data.cat[kept], imputation, data)
+    n_cats = [len(c) for c in data.categories]
+    sample = sample_rows(len(num), options.kselect_sample, rng)
+    rel = column_relevance(num, cat, sample, imputation, data, options)
+    w = relevance.weights(rel)
+    d_num = num.shape[1]
+    params = prep.fit(
+        num,
+        data.numeric_specs,
+        options.preparation,
+        options.clip,
+        sample=sample,
+        log_scale=options.log_scale,
+        weights=w[:d_num],
+    )
+    params["relevance"] = [round(float(x), 4) for x in rel]
+    Z = prep.transform(num, params)
+    gamma = prep.category_gammas(cat, n_cats, w[d_num:]) if n_cats else 0.0
+    if options.gamma_factor != 1.0:
+        gamma = (np.asarray(gamma) * options.gamma_factor).tolist() if n_cats else 0.0
+    E = prep.embed(Z, cat, n_cats, gamma)
+    k_range = (
+        range(options.k, options.k + 1)
+        if options.k
+        else range(options.min_clusters, options.max_clusters + 1)
+    )
+    # many small fits: one native thread each (OpenMP threads only wait on each other here)
+    with threadpool_limits(1):
+        outliers = screen_outliers(E, sample, max(k_range.stop - 1, 2), options.random_state, d_num)
+        inliers = sample[~outliers[sample]]
+        scores = score_all(
+            E[inliers],
+            k_range,
+            options.random_state,
+            options.silhouette_sample,
+            n_init=options.n_init,
+            progress=lambda f: on_stage("selecting k", f),
+            compare=options.k is None,
+        )
+    best, k_reason, no_structure = choose(scores, forced=options.k is not None)
+    k_reason += " " + preparation_sentence(params, data, gamma, rel)
+    start = sample_centres(E[inliers], best.k, options, start=best.centers)
+    if outliers.any():
+        notes.append(
+            f"{int(outliers.sum())} extreme outliers were left out of the fit and assigned to their "
+            "nearest segment"
+        )
+    return Selection(
+        kept,
+        imputation,
+        notes,
+        num,
+        cat,
+        n_cats,
+        params,
+        Z,
+        gamma,
+        sample,
+        outliers,
+        scores,
+        best,
+        k_reason,
+        no_structure,
+        start,
+    )
+
+
+def preparation_sentence(params: dict, data: FeatureData, gamma, rel: np.ndarray) -> str:
+    heavy = [params["features"][j] for j in params["heavy"]]
+    text = f"Features were prepared with {params['method']}"
+    if heavy and params["method"] != "standard":
+        factor = params.get("log_scale", 1.0)
+        scale = "their median non-zero value" if factor == 1 else f"{factor:g} x their median non-zero value"
+        text += f" (money and count features {', '.join(heavy)} divided by {scale} first)"
+    text += " and standardised"
+    if params["clip"]:
+        text += f", clipped at {params['clip']} standard deviations"
+    if data.categorical_specs:
+        base = gamma if np.isscalar(gamma) else max(gamma)
+        text += f"; a category mismatch costs {base:.2f} (k-prototypes)"
+    names = [s.name for s in data.numeric_specs + data.categorical_specs]
+    w = relevance.weights(rel)
+    low = [f"{names[j]} ({rel[j]:.2f})" for j in np.flatnonzero(w < 1.0)]
+    if low:
+        text += (
+            ". Columns with no clear association with any other column weigh less (evidence, "
+            f"-log10 p of independence): {', '.join(low)}"
+        )
+    return text + "."
+
+
+def metrics(sel: Selection, clustering: Clustering, labels: np.ndarray, options, rng) -> dict:
+    """The model's quality figures: silhouette on a sample, inertia, and the
+    Davies-Bouldin / Calinski-Harabasz indices on at most ``INDEX_ROWS`` rows."""
+    k = clustering.k
+    E = clustering.embedded(sel.Z, sel.cat)
+    few = sample_rows(len(labels), INDEX_ROWS, rng)
+    best = sel.best.as_dict()
+    return {
+        "k": k,
+        "n_rows": int(len(labels)),
+        "silhouette": round(silhouette(E, labels, options.silhouette_sample, rng), 6),
+        "inertia": round(float(clustering.inertia(sel.Z, sel.cat, labels)), 4),
+        "davies_bouldin": round(float(davies_bouldin_score(E[few], labels[few])), 6) if k > 1 else 0.0,
+        "calinski_harabasz": round(float(calinski_harabasz_score(E[few], labels[few])), 4) if k > 1 else 0.0,
+        "stability": best["stability"],
+        "null_silhouette": best["null_silhouette"],
+        "outliers": int(sel.outliers.sum()),
+        "dropped_rows": int((~sel.kept).sum()),
+        "preparation": sel.params["method"],
+        "method": clustering.method,
+        "silhouette_sample": int(min(options.silhouette_sample, len(labels))),
+    }
+
+
+def profiles(data: FeatureData, sel: Selection, labels: np.ndarray, k: int) -> tuple[list[dict], dict, dict]:
+    """Each segment's profile and the population's, in original units, and feature stats."""
+    cat = data.cat if sel.kept.all() else data.cat[sel.kept]
+    segment_profiles, population = profiles_of(sel.num, cat, labels, k, data)
+    return segment_profiles, population, feature_stats(sel.num, cat, data)
