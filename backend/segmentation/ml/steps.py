@@ -58,6 +58,22 @@ class Selection:
         """The kept rows in the space the centres live in (numeric, then weighted one-hots)."""
         return prep.embed(self.Z, self.cat, self.n_categories, self.gamma)
 
+    def fit_rows(self) -> np.ndarray:
+        """A fresh array of the rows the final fit sees (embedded, outliers left out),
+        prepared again block by block from the original values (``prep.transform`` is
+        element-wise: the same values as ``embedded()``), so no second full copy is made."""
+        keep = ~self.outliers
+        width = self.num.shape[1] + sum(self.n_categories)
+        out = np.empty((int(keep.sum()), width))
+        filled = 0
+        for start in range(0, len(self.num), prep.BLOCK):
+            block = slice(start, start + prep.BLOCK)
+            Z = prep.transform(self.num[block], self.params)
+            rows = prep.embed(Z, self.cat[block], self.n_categories, self.gamma)[keep[block]]
+            out[filled : filled + len(rows)] = rows
+            filled += len(rows)
+        return out
+
 
 def column_relevance(num, cat, sample, imputation, data: FeatureData, options) -> np.ndarray:
     """Each column's largest association with another (:mod:`.relevance`), on the k sample;
