@@ -9,7 +9,8 @@ lines that hold the time and the peak memory of a retrain before changing them.
 The database must hold customers already (``flask db upgrade`` and ``flask seed-demo``).
 Each run is what ``flask train`` does (``execute_run``: load, fit, publish, gate, activate,
 re-segment). A thread samples this process's RSS every 10 ms together with the main thread's
-stack, and charges each sample to two places: the line of ``segmentation/training/`` that is
+stack (``--traced``: the bytes Python and NumPy hold, from tracemalloc, instead of RSS:
+what is alive, without the allocator's retained pages), and charges each sample to two places: the line of ``segmentation/training/`` that is
 running (the pipeline step) and the innermost line of ``segmentation/`` (the code doing the
 work). Printed per run: stage seconds (the run's own), peak RSS, and per place the sampled
 seconds and the highest RSS seen there. RSS is the process's, so a line's peak includes
@@ -25,6 +26,7 @@ import resource
 import sys
 import threading
 import time
+import tracemalloc
 from collections import defaultdict
 from pathlib import Path
 
@@ -40,6 +42,7 @@ class Sampler(threading.Thread):
         self.main = main_ident
         self.proc = psutil.Process()
         self.stop = threading.Event()
+        self.traced = tracemalloc.is_tracing()
         self.reset()
 
     def reset(self) -> None:
@@ -49,7 +52,7 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stop.wait(INTERVAL):
-            rss = self.proc.memory_info().rss
+            rss = tracemalloc.get_traced_memory()[0] if self.traced else self.proc.memory_info().rss
             frame = sys._current_frames().get(self.main)
             inner = step = None
             while frame is not None:
@@ -81,7 +84,12 @@ def main() -> None:
     parser.add_argument("--segmentation", default=None)
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--traced", action="store_true", help="sample the bytes Python and NumPy hold (tracemalloc), not RSS"
+    )
     args = parser.parse_args()
+    if args.traced:
+        tracemalloc.start()
 
     from segmentation import create_app
     from segmentation.training.service import create_run, execute_run

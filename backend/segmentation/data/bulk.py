@@ -11,7 +11,7 @@ import io
 import queue
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -47,9 +47,9 @@ def encode(columns: Sequence[np.ndarray]) -> bytes:
     return HEADER + rec.tobytes() + TRAILER
 
 
-def decode(data: bytes | memoryview, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
-    """Columns of a binary COPY result whose fields are NULL-free and of ``dtypes`` (the
-    columns are copies: ``data`` may be released afterwards)."""
+def records(data: bytes | memoryview, dtypes: Sequence[np.dtype]) -> np.ndarray:
+    """The rows of a binary COPY result whose fields are NULL-free and of ``dtypes``, as a
+    structured view of ``data`` (big-endian fields ``f0``, ``f1``, ...; no copy)."""
     if bytes(data[: len(SIGNATURE)]) != SIGNATURE:
         raise ValueError("not a binary COPY stream")
     ext_len = int.from_bytes(data[15:19], "big")
@@ -57,7 +57,13 @@ def decode(data: bytes | memoryview, dtypes: Sequence[np.dtype]) -> list[np.ndar
     dtype = _record_dtype(dtypes)
     if len(body) % dtype.itemsize:
         raise ValueError("binary COPY rows are not fixed-size (a NULL or a type mismatch)")
-    rec = np.frombuffer(body, dtype=dtype)
+    return np.frombuffer(body, dtype=dtype)
+
+
+def decode(data: bytes | memoryview, dtypes: Sequence[np.dtype]) -> list[np.ndarray]:
+    """Columns of a binary COPY result whose fields are NULL-free and of ``dtypes`` (copies:
+    ``data`` may be released afterwards)."""
+    rec = records(data, dtypes)
     return [rec[f"f{i}"].astype(np.dtype(dt).newbyteorder("=")) for i, dt in enumerate(dtypes)]
 
 
@@ -76,60 +82,97 @@ def copy_out_by_key(
     query: Callable[[int, int], str],
     dtypes: Sequence[np.dtype],
     bounds: tuple[int, int, int],
-    step: int = 250_000,
+    step: int = 131_072,
     more: Sequence = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """``query(lo, hi)`` (the rows whose key is in [lo, hi), in key order, the key first) read
     one key range at a time; ``bounds`` = (lowest key, highest key, row
     count estimate). Returns (keys, 2-D array of the other columns): memory holds the result
-    plus a few ranges, never the whole COPY stream. Cursors in ``more`` (other connections)
-    read ranges at the same time as ``cursor`` (the server converts values on one core per
-    connection; the ranges are put together in key order)."""
+    plus a few ranges' streams, never the whole COPY stream. Cursors in ``more`` (other
+    connections) read ranges at the same time as ``cursor`` (the server converts values on
+    one core per connection); the ranges are put together in key order."""
     lo, hi, estimate = bounds
     width = len(dtypes) - 1
     keys = np.empty(max(estimate, 0), dtype=dtypes[0])
     values = np.empty((max(estimate, 0), width), dtype=dtypes[1])
     filled = 0
-    for columns in _ranges(cursor, more, [query(a, a + step) for a in range(lo, hi + 1, step)], dtypes):
-        m = len(columns[0])
+    # keys are unique integers: a range holds at most ``step`` rows
+    capacity = 64 + step * _record_dtype(dtypes).itemsize
+    queries = [query(a, a + step) for a in range(lo, hi + 1, step)]
+    for stream in _streams(cursor, more, queries, capacity):
+        rec = records(stream, dtypes)
+        m = len(rec)
         if filled + m > len(keys):  # rows were added since the estimate
             grow = max(filled + m, len(keys) * 5 // 4)
             keys = np.resize(keys, grow)
             values = np.resize(values, (grow, width))
-        keys[filled : filled + m] = columns[0]
-        for j, column in enumerate(columns[1:]):
-            values[filled : filled + m, j] = column
+        keys[filled : filled + m] = rec["f0"]
+        for j in range(width):
+            values[filled : filled + m, j] = rec[f"f{j + 1}"]
         filled += m
+        del rec
     return keys[:filled], values[:filled]
 
 
-def _ranges(cursor, more: Sequence, queries: list[str], dtypes) -> Iterator[list[np.ndarray]]:
-    """The result of each query, in order; with ``more`` cursors, read by one thread per
-    cursor, at most two ranges ahead per cursor."""
-    if not more:
-        for q in queries:
-            yield copy_out(cursor, q, dtypes)
-        return
-    idle: queue.SimpleQueue = queue.SimpleQueue()
-    for cur in (cursor, *more):
-        idle.put(cur)
+class _Sink:
+    """A file for ``copy_expert`` that writes into a buffer made beforehand (by the main
+    thread: a reader thread's own allocations would stay in its malloc arena, about 100 MB
+    of resident memory kept after loading 2M rows)."""
 
-    def read(q: str) -> list[np.ndarray]:
-        cur = idle.get()
+    def __init__(self, buffer: bytearray):
+        self.buffer, self.size = buffer, 0
+
+    def write(self, data) -> int:
+        end = self.size + len(data)
+        if end > len(self.buffer):  # more rows than keys in the range: cannot happen, but stay right
+            self.buffer.extend(bytes(end - len(self.buffer)))
+        self.buffer[self.size : end] = data
+        self.size = end
+        return len(data)
+
+
+def _streams(cursor, more: Sequence, queries: list[str], capacity: int) -> Iterator[memoryview]:
+    """Each query's binary COPY stream, in order; a stream's buffer is reused once the
+    caller asks for the next. With ``more`` cursors, one thread per cursor reads ahead."""
+    cursors = [cursor, *more]
+    idle_cursors: queue.SimpleQueue = queue.SimpleQueue()
+    for cur in cursors:
+        idle_cursors.put(cur)
+    spare: list[bytearray] = []
+
+    def read(q: str, sink: _Sink) -> _Sink:
+        cur = idle_cursors.get()
         try:
-            return copy_out(cur, q, dtypes)
+            cur.copy_expert(f"COPY ({q}) TO STDOUT (FORMAT binary)", sink)
         finally:
-            idle.put(cur)
+            idle_cursors.put(cur)
+        return sink
 
-    workers = 1 + len(more)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=len(cursors)) as pool:
         pending: deque = deque()
-        for q in queries:
-            pending.append(pool.submit(read, q))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        todo = iter(queries)
+        while True:
+            while len(pending) < len(cursors):
+                q = next(todo, None)
+                if q is None:
+                    break
+                sink = _Sink(spare.pop() if spare else bytearray(capacity))
+                pending.append(pool.submit(read, q, sink) if more else _done(read(q, sink)))
+            if not pending:
+                return
+            sink = pending.popleft().result()
+            view = memoryview(sink.buffer)[: sink.size]
+            try:
+                yield view
+            finally:
+                view.release()
+            spare.append(sink.buffer)
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
 
 
 def copy_in(
