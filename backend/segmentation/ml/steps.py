@@ -59,20 +59,20 @@ class Selection:
         return prep.embed(self.Z, self.cat, self.n_categories, self.gamma)
 
     def fit_rows(self) -> np.ndarray:
-        """A fresh array of the rows the final fit sees (embedded, outliers left out),
-        prepared again block by block from the original values (``prep.transform`` is
-        element-wise: the same values as ``embedded()``), so no second full copy is made."""
+        """The rows the final fit sees (embedded, outliers left out), made from the prepared
+        rows in their own buffer (outliers squeezed out in place, block by block): the caller
+        may centre them in place. ``Z`` is given up for them and must be prepared again."""
+        E = self.embedded()  # Z itself when every feature is numeric
+        self.Z = None
         keep = ~self.outliers
-        width = self.num.shape[1] + sum(self.n_categories)
-        out = np.empty((int(keep.sum()), width))
+        if keep.all():
+            return E
         filled = 0
-        for start in range(0, len(self.num), prep.BLOCK):
-            block = slice(start, start + prep.BLOCK)
-            Z = prep.transform(self.num[block], self.params)
-            rows = prep.embed(Z, self.cat[block], self.n_categories, self.gamma)[keep[block]]
-            out[filled : filled + len(rows)] = rows
+        for start in range(0, len(E), prep.BLOCK):  # a row only moves forward: nothing unread is overwritten
+            rows = E[start : start + prep.BLOCK][keep[start : start + prep.BLOCK]]
+            E[filled : filled + len(rows)] = rows
             filled += len(rows)
-        return out
+        return E[:filled]
 
 
 def column_relevance(num, cat, sample, imputation, data: FeatureData, options) -> np.ndarray:

@@ -158,8 +158,7 @@ def fit(
     t0 = time.perf_counter()
     on_stage("fitting", 0.0)
     # at most the data and one copy of its rows at a time (10M x 8 features: 640 MB each):
-    # the prepared rows make way for the fit's own rows, then are prepared again
-    sel.Z = None
+    # the fit centres the prepared rows in place, then they are prepared again
     final = refine(sel.fit_rows(), sel.start, options.random_state)
     sel.Z = prep.transform(sel.num, sel.params)
     clustering = from_centres(final.cluster_centers_, sel.Z.shape[1], sel.n_categories, sel.gamma, final)
