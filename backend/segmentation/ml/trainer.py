@@ -22,8 +22,10 @@ this module refines the centres on every row with scikit-learn.
 
 from __future__ import annotations
 
+import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -157,15 +159,37 @@ def fit(
 
     t0 = time.perf_counter()
     on_stage("fitting", 0.0)
-    # at most the data and one copy of its rows at a time (10M x 8 features: 640 MB each):
-    # the fit centres the prepared rows in place, then they are prepared again
-    final = refine(sel.fit_rows(), sel.start, options.random_state)
+    # one copy of the rows at a time (10M x 8 features: 640 MB each): the fit centres the
+    # prepared rows in place while the original values wait on disk; then they are prepared again
+    rows = sel.fit_rows()
+    with set_aside(data, sel):
+        final = refine(rows, sel.start, options.random_state)
+        del rows
     sel.Z = prep.transform(sel.num, sel.params)
     clustering = from_centres(final.cluster_centers_, sel.Z.shape[1], sel.n_categories, sel.gamma, final)
     labels = clustering.assign(sel.Z, sel.cat)
     on_stage("fitting", 1.0)
     timings["fitting"] = time.perf_counter() - t0
     return model_of(data, sel, clustering, labels, options, rng, timings, on_stage)
+
+
+@contextmanager
+def set_aside(data: FeatureData, sel: steps.Selection) -> Iterator[None]:
+    """The original values (``data.num`` and the kept rows ``sel.num``, often the same array)
+    wait in a temporary file while the block runs, and are read back bit for bit after it:
+    the final fit never reads them, and at 10M x 8 features they are 640 MB."""
+    same = sel.num is data.num
+    with tempfile.TemporaryFile() as file:
+        np.save(file, data.num, allow_pickle=False)
+        if not same:
+            np.save(file, sel.num, allow_pickle=False)
+        data.num = sel.num = None
+        try:
+            yield
+        finally:
+            file.seek(0)
+            data.num = np.load(file, allow_pickle=False)
+            sel.num = data.num if same else np.load(file, allow_pickle=False)
 
 
 def model_of(
@@ -184,6 +208,7 @@ def model_of(
     on_stage("scoring", 0.0)
     k = clustering.k
     metrics = steps.metrics(sel, clustering, labels, options, rng)
+    sel.Z = None  # the last use of the prepared rows: profiles are in original units
     profiles, population, stats = steps.profiles(data, sel, labels, k)
     on_stage("scoring", 1.0)
     timings["scoring"] = time.perf_counter() - t0
