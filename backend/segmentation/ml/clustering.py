@@ -23,7 +23,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
-from . import prep
+from . import blocks, prep
 
 # a row is an extreme outlier when its squared distance to the nearest centre exceeds this
 # many times the median squared distance of all rows
@@ -64,25 +64,16 @@ class Clustering:
         return prep.nearest(self.embedded(Z, cat), C, (C**2).sum(axis=1))
 
     def inertia(self, Z: np.ndarray, cat: np.ndarray, labels: np.ndarray) -> float:
-        """Sum of squared distances to the own centre: ``((E - C[labels]) ** 2).sum()`` bit
-        for bit, without its three (rows, columns) temporaries. NumPy sums a contiguous
-        array in runs of ``np.getbufsize()`` values (pairwise within a run, run after run
-        into one total); a block of ``SUM_BLOCK`` rows holds whole runs, so adding the runs
-        in the same order gives the same total."""
+        """``((E - C[labels]) ** 2).sum()`` bit for bit, a block of rows at a time
+        (:func:`.blocks.total`), without its three (rows, columns) temporaries."""
         C = self.centers()
-        run = np.getbufsize()
-        total = 0.0
-        for start in range(0, len(Z), SUM_BLOCK):
-            rows = slice(start, start + SUM_BLOCK)
+
+        def squares(start: int) -> np.ndarray:
+            rows = slice(start, start + blocks.ROWS)
             diff = self.embedded(Z[rows], cat[rows]) - C[labels[rows]]
-            flat = np.multiply(diff, diff, out=diff).ravel()
-            for at in range(0, len(flat), run):
-                total += np.sum(flat[at : at + run])
-        return float(total)
+            return np.multiply(diff, diff, out=diff)
 
-
-# rows per block of Clustering.inertia: a multiple of NumPy's buffer size (8,192 values)
-SUM_BLOCK = 65_536
+        return blocks.total(squares(start) for start in range(0, len(Z), blocks.ROWS))
 
 
 def min_sq_distance(E: np.ndarray, C: np.ndarray) -> np.ndarray:

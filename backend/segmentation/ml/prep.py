@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from . import blocks
 from .kinds import FeatureSpec
 
 HEAVY_KINDS = ("money", "count")
@@ -93,7 +94,8 @@ def fit(
         grid = np.linspace(0.0, 1.0, N_QUANTILES)
         params["quantiles"] = [np.quantile(rows[:, j], grid).tolist() for j in heavy]
     del rows
-    mean, scale = _mean_std(X, arrays(params))
+    p = arrays(params)
+    mean, scale = blocks.mean_std(len(X), d, lambda at: _shape(_filled(X[at : at + BLOCK], p["impute"]), p))
     scale[scale == 0] = 1.0
     mean[binary], scale[binary] = 0.0, 1.0
     w = np.ones(d) if weights is None else np.asarray(weights, dtype=np.float64)
@@ -102,42 +104,13 @@ def fit(
     return params
 
 
-# Rows prepared at a time on large inputs: the temporaries stay the size of a block (a few
-# MB) instead of the size of the data (10M rows x 8 features are 640 MB per copy).
-BLOCK = 65_536
+# rows prepared at a time on large inputs (:mod:`.blocks`)
+BLOCK = blocks.ROWS
 
 
 def _filled(X: np.ndarray, impute) -> np.ndarray:
     """``X`` with NaN replaced by the imputed value(s) (a new array)."""
     return np.where(np.isnan(X), impute, X)
-
-
-def _mean_std(X: np.ndarray, p: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Column means and standard deviations of the shaped, imputed rows of ``X``, equal bit
-    for bit to ``Z.mean(axis=0)`` and ``Z.std(axis=0)`` of the whole shaped array, computed
-    block by block: NumPy sums a C-ordered array over axis 0 row after row, so carrying the
-    running sum into the next block (as its first row) adds in the same order."""
-    n = len(X)
-
-    def column_sums(block_of) -> np.ndarray:
-        total = None
-        for start in range(0, n, BLOCK):
-            block = block_of(start)
-            total = (
-                block.sum(axis=0) if total is None else np.add.reduce(np.vstack([total[None], block]), axis=0)
-            )
-        return total if total is not None else np.zeros(X.shape[1])
-
-    def shaped(start: int) -> np.ndarray:
-        return _shape(_filled(X[start : start + BLOCK], p["impute"]), p)
-
-    mean = column_sums(shaped) / n
-
-    def squared(start: int) -> np.ndarray:
-        dev = shaped(start) - mean
-        return np.multiply(dev, dev, out=dev)
-
-    return mean, np.sqrt(column_sums(squared) / n)
 
 
 def arrays(params: dict) -> dict:
@@ -207,17 +180,10 @@ def yeo_johnson(H: np.ndarray, lam: np.ndarray) -> np.ndarray:
 
 
 def transform(X: np.ndarray, params: dict) -> np.ndarray:
-    """Prepared values of numeric rows ``X`` (original units, NaN = missing). Large inputs
-    are prepared :data:`BLOCK` rows at a time into the result (every step is element-wise,
-    so the values are the same as in one go)."""
+    """Prepared values of numeric rows ``X`` (original units, NaN = missing); large inputs a
+    block of rows at a time (:func:`.blocks.rowwise`: every step is element-wise)."""
     p = params if isinstance(params.get("heavy"), np.ndarray) else arrays(params)
-    X = np.asarray(X, dtype=np.float64)
-    if len(X) <= BLOCK:
-        return _prepared(X, p)
-    out = np.empty(X.shape, dtype=np.float64)
-    for start in range(0, len(X), BLOCK):
-        out[start : start + BLOCK] = _prepared(X[start : start + BLOCK], p)
-    return out
+    return blocks.rowwise(lambda rows: _prepared(rows, p), np.asarray(X, dtype=np.float64))
 
 
 def _prepared(X: np.ndarray, p: dict) -> np.ndarray:
@@ -329,12 +295,6 @@ def embed(Z: np.ndarray, cat: np.ndarray | None, n_categories: list[int], gamma)
 
 def nearest(E: np.ndarray, centers: np.ndarray, centers_sq: np.ndarray) -> np.ndarray:
     """Index of the nearest centre, computed as scikit-learn's KMeans.predict computes it
-    (``||c||^2 - 2 x.c``, the first minimum wins), so numeric labels are identical. Large
-    inputs go :data:`BLOCK` rows at a time (the (rows, k) temporaries stay small)."""
-    if len(E) <= BLOCK:
-        return np.argmin(centers_sq - 2.0 * (E @ centers.T), axis=1)
-    out = np.empty(len(E), dtype=np.intp)
-    for start in range(0, len(E), BLOCK):
-        block = E[start : start + BLOCK]
-        out[start : start + len(block)] = np.argmin(centers_sq - 2.0 * (block @ centers.T), axis=1)
-    return out
+    (``||c||^2 - 2 x.c``, the first minimum wins), so numeric labels are identical; large
+    inputs a block of rows at a time (the (rows, k) temporaries stay small)."""
+    return blocks.rowwise(lambda rows: np.argmin(centers_sq - 2.0 * (rows @ centers.T), axis=1), E)
