@@ -84,6 +84,43 @@ def export_api(url: str) -> dict:
     }
 
 
+class _Discard:
+    """A file that drops what it is given (the server's COPY output, measured alone)."""
+
+    def write(self, data) -> int:
+        return len(data)
+
+
+def export_server(url: str) -> dict:
+    """Where the export's time goes, on the server: the export's own ``COPY`` (join with
+    customers for the bank's ids and with segments for names, CSV formatting) read by a client
+    that drops it, next to a ``COPY`` of the version's partition alone (ids only)."""
+    from segmentation.segments.export import API_COLUMNS, copy_sql
+
+    conn = psycopg2.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
+    out = {}
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET TimeZone = 'UTC'")
+            cur.execute("SELECT id FROM model_versions WHERE status = 'active' ORDER BY id DESC LIMIT 1")
+            version = cur.fetchone()[0]
+            cur.execute("SELECT count(*) FROM segment_assignments WHERE model_version_id = %s", (version,))
+            rows = cur.fetchone()[0]
+            queries = {
+                "export_query": copy_sql(version, API_COLUMNS).as_string(conn),
+                "partition_alone": "COPY (SELECT customer_id, segment_id FROM segment_assignments "
+                f"WHERE model_version_id = {int(version)}) TO STDOUT (FORMAT csv)",
+            }
+            for name, query in queries.items():
+                t0 = time.perf_counter()
+                cur.copy_expert(query, _Discard())
+                seconds = time.perf_counter() - t0
+                out[name] = {"seconds": round(seconds, 2), "rows_per_s": round(rows / seconds)}
+    finally:
+        conn.close()
+    return out
+
+
 def export_cli(stack: Stack, out_path) -> dict:
     t0 = time.perf_counter()
     stack.flask("export-assignments", "--output", str(out_path))
@@ -147,6 +184,7 @@ def phase_scale(stack: Stack, var, results: dict, database, admin_key, log, port
     log("export: GET assignments.csv (streamed), then flask export-assignments")
     out["export_api"] = export_api(ours)
     out["export_cli"] = export_cli(stack, var / "export.csv")
-    log(f"  api {out['export_api']}; cli {out['export_cli']}")
+    out["export_server"] = export_server(url)
+    log(f"  api {out['export_api']}; cli {out['export_cli']}; server {out['export_server']}")
     stack.stop_all()
     results["scale"] = out

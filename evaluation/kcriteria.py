@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score
 
 from segmentation.data.demo import generate
-from segmentation.ml import selection, steps, trainer
+from segmentation.ml import measures, selection, steps, trainer
 from segmentation.ml.features import CATEGORIES
 from segmentation.ml.kinds import FeatureData, FeatureSpec
 from segmentation.ml.trainer import TrainOptions
@@ -122,7 +122,7 @@ def study(case: Case, options: TrainOptions, gap_only: bool = False) -> dict:
     X = captured_sample(case, options)
     scores = selection.score_all(X, range(options.min_clusters, options.max_clusters + 1), 42, 3000)
     chosen, _, rejected = selection.choose(scores)
-    nulls = [selection.shuffled(X, np.random.default_rng(42 + b))[:2000] for b in range(3)]
+    nulls = [measures.shuffled(X, np.random.default_rng(42 + b))[:2000] for b in range(3)]
     n, d = X.shape
     curve = []
     for s in scores:

@@ -27,6 +27,7 @@ from . import cdnow
 from .generators import FAMILIES, Case, many_rows
 from .heldout import HELDOUT
 from .heldout_c import HELDOUT_C
+from .heldout_d import HELDOUT_D
 from .latent import LATENT
 from .metrics import ari, kept_share, smallest_f1
 from .report import write_report
@@ -199,8 +200,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--groups",
-        default="families,heldout,heldout_c,cdnow",
-        help="comma-separated: families (development), heldout (set B), heldout_c (set C), cdnow",
+        default="families,heldout,heldout_c,heldout_d,cdnow",
+        help="comma-separated: families (development), heldout (set B), heldout_c (set C), heldout_d (set D), cdnow",
     )
     parser.add_argument("--only", default="", help="only families whose name contains this text")
     parser.add_argument("--no-candidates", action="store_true", help="skip the preparations at the true k")
@@ -211,7 +212,12 @@ def main(argv: list[str] | None = None) -> None:
     results["commit"] = git_commit()
     results["options"] = {k: v for k, v in vars(options).items()}
     groups = args.groups.split(",")
-    sets = (("families", FAMILIES + LATENT), ("heldout", HELDOUT), ("heldout_c", HELDOUT_C))
+    sets = (
+        ("families", FAMILIES + LATENT),
+        ("heldout", HELDOUT),
+        ("heldout_c", HELDOUT_C),
+        ("heldout_d", HELDOUT_D),
+    )
     for group, families in sets:
         results[group] = []
         for gen, n in families if group in groups else []:

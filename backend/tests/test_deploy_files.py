@@ -40,3 +40,17 @@ def test_compose_takes_secrets_from_files_and_publishes_only_the_web_port():
     # by default only web; Grafana only with --profile monitoring, and on the loopback
     assert published == {"web", "grafana"} and services["grafana"]["profiles"] == ["monitoring"]
     assert all(str(p).startswith("127.0.0.1:") for p in services["grafana"]["ports"])
+
+
+def test_the_backend_image_builds_with_the_spark_engine_on_request():
+    """``--build-arg WITH_SPARK=true``: the ``spark`` extra of pyproject.toml (read from it, so
+    the two cannot drift) in the venv, and Java 17 in the runtime stage; off by default."""
+    text = (ROOT / "backend/Dockerfile").read_text()
+    build, runtime = re.split(r"^FROM ", text, flags=re.M)[1:]
+    for stage in (build, runtime):
+        assert re.search(r"^ARG WITH_SPARK=false$", stage, flags=re.M)
+    assert "['optional-dependencies']['spark']" in build and '"$WITH_SPARK" = true' in build
+    java = re.search(r'if \[ "\$WITH_SPARK" = true \]; then(.*?)fi', runtime, flags=re.S)
+    assert java and "openjdk-17-jre-headless" in java.group(1)
+    # Java is installed before the image drops to its non-root user
+    assert runtime.index("openjdk-17") < runtime.index("USER 10001")

@@ -76,6 +76,7 @@ def test_database_outage_predicts_on_and_recovers_without_restart(own_database, 
         stop_db()
         ready = stack.get("/ready")
         assert ready.status_code == 503 and "database" in ready.json()["message"]
+        assert ready.json()["reason"] == "database_unavailable"
         for _ in range(20):
             answer = stack.post(PREDICT, [PROFILE])
             assert answer.status_code == 200 and answer.json()["model_version"] == 1

@@ -7,6 +7,7 @@ def test_ready_needs_a_model(client):
     assert response.status_code == 503
     body = response.get_json()
     assert body["code"] == 503 and "no model" in body["message"]
+    assert body["reason"] == "model_not_loaded" and response.headers["Retry-After"] == "5"
 
 
 def test_ready_with_model(trained_client):

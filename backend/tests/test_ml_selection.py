@@ -3,7 +3,16 @@
 import numpy as np
 import pytest
 
-from segmentation.ml.selection import MIN_STABILITY, SILHOUETTE_TOLERANCE, KScore, choose, score_all
+from segmentation.ml.measures import valley
+from segmentation.ml.selection import (
+    MAX_VALLEY,
+    MIN_STABILITY,
+    SILHOUETTE_TOLERANCE,
+    KScore,
+    choose,
+    kmeans,
+    score_all,
+)
 
 
 def curve(*points):
@@ -65,3 +74,32 @@ def test_the_gap_statistic_is_recorded_and_peaks_at_the_planted_k():
     assert all(s.gap_sd > 0 for s in scores)
     assert gaps[3] > gaps[2] + 0.3 and gaps[3] >= gaps[4] - scores[2].gap_sd
     assert scores[1].as_dict()["gap"] == round(gaps[3], 4)
+
+
+def test_segments_have_a_density_drop_between_them_and_a_continuum_has_none():
+    rng = np.random.default_rng(5)
+    two = np.vstack([rng.normal(0, 1, (800, 3)), rng.normal((6, 0, 0), 1, (400, 3))])
+    km = kmeans(two, 2, 4, 0)
+    assert valley(two, km.labels_, km.cluster_centers_) < 0.1
+    t = rng.uniform(0, 3, 3000)  # a curved continuum: a half circle, evenly filled
+    curve_rows = np.column_stack([np.cos(t), np.sin(t), 0.05 * rng.normal(size=3000)])
+    km = kmeans(curve_rows, 3, 4, 0)
+    assert valley(curve_rows, km.labels_, km.cluster_centers_) > MAX_VALLEY
+
+
+def test_a_structured_k_without_a_density_drop_is_kept_and_said_to_be_tiers():
+    """No density drop between segments is reported, not rejected: real data (CDNOW's RFM
+    tiers: stable, silhouette 0.48) is often a continuum cut the same way every time."""
+    points = curve((2, 0.30, 0.2, 1.0), (3, 0.40, 0.2, 1.0))
+    points[1].valley = MAX_VALLEY + 0.1
+    best, reason, no_structure = choose(points)
+    assert best.k == 3 and no_structure is None
+    assert "may be tiers of one continuum" in reason
+    points[1].valley = MAX_VALLEY - 0.1
+    assert "continuum" not in choose(points)[1]
+
+
+def test_a_k_that_leaves_a_segment_empty_is_not_a_partition():
+    points = curve((3, 0.40, 0.2, 1.0), (4, 0.40, 0.2, 1.0))
+    points[1].smallest_share = 0.0  # fewer distinct rows than k
+    assert choose(points)[0].k == 3

@@ -105,7 +105,7 @@ def test_structure_carried_by_categories_is_found_with_k_prototypes():
 def test_the_fast_silhouette_equals_scikit_learns():
     from sklearn.metrics import silhouette_score
 
-    from segmentation.ml.selection import silhouette_value
+    from segmentation.ml.measures import silhouette_value
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(500, 4))

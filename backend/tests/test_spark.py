@@ -25,6 +25,7 @@ import pytest
 from conftest import _create_db, _drop_db, close, make_app
 from procs import Stack
 from sklearn.metrics import adjusted_rand_score
+from test_ml_predictor import mixed_data
 from test_processes import PREDICT, PROFILE, query, versions_served
 
 from segmentation.training.engines.session import DEBIAN_JAVA_17
@@ -226,35 +227,6 @@ def test_a_bad_master_url_fails_the_run_with_the_reason(stack, spark_db):
     assert versions_served(stack, 20) == {before}
 
 
-def mixed_population(n: int, seed: int):
-    """Four segments told apart by two money columns and two categorical columns."""
-    from segmentation.ml.kinds import FeatureData, FeatureSpec
-
-    rng = np.random.default_rng(seed)
-    truth = rng.choice(4, size=n, p=[0.4, 0.3, 0.2, 0.1])
-    income = rng.lognormal(np.log([2000, 2000, 6000, 6000])[truth], 0.2)
-    spend = rng.lognormal(np.log([300, 900, 300, 900])[truth], 0.2)
-    income[rng.random(n) < 0.01] = np.nan  # a few gaps: the median rule, on both engines
-
-    def noisy(values, of):
-        pick = np.where(rng.random(n) < 0.9, of[truth], rng.integers(0, len(values), n))
-        return np.array(values, dtype=object)[pick]
-
-    specs = [
-        FeatureSpec("income", "money"),
-        FeatureSpec("spend", "money"),
-        FeatureSpec("plan", "categorical"),
-        FeatureSpec("channel", "categorical"),
-    ]
-    columns = {
-        "income": income,
-        "spend": spend,
-        "plan": noisy(["basic", "gold"], np.array([0, 1, 0, 1])),
-        "channel": noisy(["branch", "app", "web"], np.array([0, 0, 1, 2])),
-    }
-    return FeatureData.from_columns(columns, specs), truth
-
-
 def test_mixed_numeric_and_categorical_features_train_on_spark_as_locally(tmp_path):
     """k-prototypes data (weighted one-hot categories) on Spark: the same partition, category
     shares and modes as the local engine's, and an artifact the web workers' predictor
@@ -263,8 +235,9 @@ def test_mixed_numeric_and_categorical_features_train_on_spark_as_locally(tmp_pa
     from segmentation.ml.trainer import TrainOptions, fit
     from segmentation.training.engines import session, spark
 
-    data, truth = mixed_population(30_000, seed=5)
-    options = TrainOptions(k=4, kselect_sample=4000, silhouette_sample=1000, n_init=6)
+    data, truth = mixed_data(30_000, seed=5)
+    data.num[::100, 0] = np.nan  # a few gaps: the median rule, on both engines
+    options = TrainOptions(k=3, kselect_sample=4000, silhouette_sample=1000, n_init=6)
     config = {
         "SPARK_MASTER": "local[2]",
         "SPARK_DRIVER_MEMORY": "1g",
@@ -279,18 +252,13 @@ def test_mixed_numeric_and_categorical_features_train_on_spark_as_locally(tmp_pa
     assert on_spark.method == local.method == "kprototypes"
     assert "fitting" in stages and any("ran on Spark (local[2])" in n for n in on_spark.notes)
     assert adjusted_rand_score(local.labels, on_spark.labels) >= 0.99
-    assert adjusted_rand_score(truth[on_spark.kept], on_spark.labels) >= 0.85
-    # the same segments: matched by their numeric centres, equal modes and near-equal shares
-    order = [
-        int(np.argmin(((local.clustering.num_centers - c) ** 2).sum(axis=1)))
-        for c in on_spark.clustering.num_centers
-    ]
-    assert sorted(order) == [0, 1, 2, 3]
+    assert adjusted_rand_score(truth[on_spark.kept], on_spark.labels) >= 0.8
+    # the same segments (matched by their members): equal modes and near-equal shares
+    order = [int(np.bincount(local.labels[on_spark.labels == c]).argmax()) for c in range(3)]
+    assert sorted(order) == [0, 1, 2]
     assert np.array_equal(on_spark.clustering.modes, local.clustering.modes[order])
     assert np.allclose(on_spark.clustering.shares, local.clustering.shares[order], atol=0.01)
     # served as trained: the predictor from the Spark model's artifact gives the model's labels
-    fast = FastPredictor.from_artifact(
-        on_spark.artifact_payload() | {"version": 1, "segment_ids": [1, 2, 3, 4]}
-    )
+    fast = FastPredictor.from_artifact(on_spark.artifact_payload() | {"version": 1, "segment_ids": [1, 2, 3]})
     kept = on_spark.kept
     assert np.array_equal(fast.labels(data.num[kept], data.cat[kept]), on_spark.labels)

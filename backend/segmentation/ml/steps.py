@@ -22,8 +22,9 @@ from . import prep, relevance
 from .clustering import Clustering, sample_centres, screen_outliers
 from .gaps import fill_categories, missing_rule
 from .kinds import FeatureData
+from .measures import sample_rows, silhouette
 from .profiles import feature_stats, profiles_of
-from .selection import KScore, choose, sample_rows, score_all, silhouette
+from .selection import KScore, choose, score_all
 
 # Davies-Bouldin and Calinski-Harabasz are computed on at most this many rows
 INDEX_ROWS = 200_000

@@ -11,8 +11,8 @@ from ..data import bulk
 from ..data.dataset import session_cursor
 from ..ml.drift import category_shares, psi, shares, status
 from ..ml.kinds import FeatureData
+from ..ml.measures import stratified_sample
 from ..ml.predictor import FastPredictor
-from ..ml.selection import stratified_sample
 from ..segmentations import service as segmentations
 from ..segmentations.models import Segmentation
 from ..training.models import ModelVersion

@@ -67,12 +67,14 @@ export interface paths {
             'application/json': components['schemas']['Ready'];
           };
         };
-        /** @description Database unreachable or no model loaded */
+        /** @description Database unreachable (reason `database_unavailable`) or no model loaded (reason `model_not_loaded`) */
         503: {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
         default: components['responses']['DEFAULT_ERROR'];
       };
