@@ -188,7 +188,7 @@ class Stored:
     def rows(self, start: int, stop: int) -> np.ndarray:
         d = self.shape[1]
         self.file.seek(self.offset + start * d * 8)
-        return np.fromfile(self.file, dtype=np.float64, count=(stop - start) * d).reshape(-1, d)
+        return np.fromfile(self.file, dtype=np.float64, count=(stop - start) * d).reshape(stop - start, d)
 
     def prepared(self, params: dict) -> np.ndarray:
         """``prep.transform`` of the rows, read and prepared :data:`prep.BLOCK` rows at a time
