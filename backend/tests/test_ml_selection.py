@@ -99,6 +99,14 @@ def test_a_structured_k_without_a_density_drop_is_kept_and_said_to_be_tiers():
     assert "continuum" not in choose(points)[1]
 
 
+def test_no_step_up_to_a_k_whose_gap_statistic_falls():
+    points = curve((3, 0.40, 0.2, 1.0), (4, 0.39, 0.2, 1.0))
+    points[0].gap, points[1].gap, points[1].gap_sd = 0.76, 0.41, 0.01
+    assert choose(points)[0].k == 3
+    points[1].gap = 0.755  # within the larger k's spread: the step is taken
+    assert choose(points)[0].k == 4
+
+
 def test_a_k_that_leaves_a_segment_empty_is_not_a_partition():
     points = curve((3, 0.40, 0.2, 1.0), (4, 0.40, 0.2, 1.0))
     points[1].smallest_share = 0.0  # fewer distinct rows than k
