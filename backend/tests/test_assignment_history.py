@@ -231,6 +231,12 @@ def test_export_content_matches_the_database(trained_app, trained_client):
         db.session.execute(
             text("UPDATE customers SET external_id = '+44' || external_id WHERE customer_id <= 3")
         )
+        # times Python and PostgreSQL write differently: a trailing zero, whole seconds, one microsecond
+        for customer, at in ((4, "05.754210"), (5, "05"), (6, "05.000001"), (7, "05.100000")):
+            db.session.execute(
+                text("UPDATE segment_assignments SET assigned_at = :at WHERE customer_id = :c"),
+                {"at": f"2026-01-02 03:04:{at}+00", "c": customer},
+            )
         db.session.commit()
         expected = db.session.execute(
             text(
@@ -250,6 +256,12 @@ def test_export_content_matches_the_database(trained_app, trained_client):
         [safe(e), str(s), safe(n), "1", at.astimezone(UTC).isoformat()] for e, s, n, at in expected
     ]
     assert got[1][0] == "'+441" and any(r[2] == "'" + evil for r in got[1:])
+    assert [r[4] for r in got[4:8]] == [
+        "2026-01-02T03:04:05.754210+00:00",
+        "2026-01-02T03:04:05+00:00",
+        "2026-01-02T03:04:05.000001+00:00",
+        "2026-01-02T03:04:05.100000+00:00",
+    ]
 
 
 def test_migration_down_and_up_keeps_every_assignment(trained_app):

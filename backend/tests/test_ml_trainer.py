@@ -135,3 +135,18 @@ def test_categories_only_are_clustered_and_served():
     assert adjusted_rand_score(truth, model.labels) >= 0.6
     fast = FastPredictor.from_artifact(model.artifact_payload() | {"version": 1, "segment_ids": [1, 2, 3]})
     assert np.array_equal(fast.labels(np.empty((n, 0)), data.cat), model.labels)
+
+
+def test_a_model_without_numeric_features_serves_its_own_labels():
+    """Categories only: no numeric column to prepare or set aside during the fit."""
+    from segmentation.ml.predictor import FastPredictor
+
+    rng = np.random.default_rng(4)
+    truth = rng.integers(0, 3, 3000)
+    columns = {name: np.array(list(values))[truth] for name, values in {"a": "xyz", "b": "pqr"}.items()}
+    columns["a"][rng.random(3000) < 0.1] = "x"
+    specs = [FeatureSpec("a", "categorical"), FeatureSpec("b", "categorical")]
+    data = FeatureData.from_columns(columns, specs)
+    model = fit(data, options(k=3))
+    served = FastPredictor.from_artifact(model.artifact_payload() | {"version": 1, "segment_ids": [0, 1, 2]})
+    assert model.k == 3 and np.array_equal(served.predict(data.num, data.cat), model.labels)

@@ -505,3 +505,39 @@ def test_external_source_without_setting_is_a_clear_error(client):
     )
     assert response.status_code == 422
     assert "SOURCE_DATABASE_URL" in " ".join(response.get_json()["errors"]["json"]["source"])
+
+
+def test_features_read_in_key_ranges_on_two_connections_equal_one_statement(app, runner):
+    """Everyone's features are read a key range at a time, two connections side by side;
+    put together in key order they are exactly what one COPY statement returns."""
+    from psycopg2 import sql
+
+    from segmentation.data import bulk
+    from segmentation.segmentations import service, sources
+
+    runner.invoke(args=["seed-demo", "--customers", "3000", "--seed", "3"])
+    with app.app_context():
+        specs = service.specs_of(service.get("lifestyle"))
+        data = service.load(service.get("lifestyle"))
+        first, second = db.engine.raw_connection(), db.engine.raw_connection()
+        try:
+            with first.cursor() as cur, second.cursor() as other:
+                whole = sources.load_service(cur, specs, where=sql.SQL("TRUE"))  # one statement
+                ranged = lambda lo, hi: (  # noqa: E731
+                    f"SELECT customer_id, age::float8 FROM customers WHERE customer_id >= {lo} "
+                    f"AND customer_id < {hi} ORDER BY customer_id"
+                )
+                ids, ages = bulk.copy_out_by_key(
+                    cur, ranged, [np.int64, np.float64], (1, 3000, 10), 250, [other]
+                )
+                one = bulk.copy_out(
+                    cur,
+                    "SELECT customer_id, age::float8 FROM customers ORDER BY customer_id",
+                    [np.int64, np.float64],
+                )
+        finally:
+            first.close()
+            second.close()
+    assert len(data) == 3000
+    assert np.array_equal(data.ids, whole.ids) and np.array_equal(data.num, whole.num, equal_nan=True)
+    assert np.array_equal(ids, one[0]) and np.array_equal(ages[:, 0], one[1])

@@ -23,7 +23,7 @@ from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
-from . import prep
+from . import blocks, prep
 
 # a row is an extreme outlier when its squared distance to the nearest centre exceeds this
 # many times the median squared distance of all rows
@@ -64,13 +64,28 @@ class Clustering:
         return prep.nearest(self.embedded(Z, cat), C, (C**2).sum(axis=1))
 
     def inertia(self, Z: np.ndarray, cat: np.ndarray, labels: np.ndarray) -> float:
-        E = self.embedded(Z, cat)
-        return float(((E - self.centers()[labels]) ** 2).sum())
+        """``((E - C[labels]) ** 2).sum()`` bit for bit, a block of rows at a time
+        (:func:`.blocks.total`), without its three (rows, columns) temporaries."""
+        C = self.centers()
+
+        def squares(start: int) -> np.ndarray:
+            rows = slice(start, start + blocks.ROWS)
+            diff = self.embedded(Z[rows], cat[rows]) - C[labels[rows]]
+            return np.multiply(diff, diff, out=diff)
+
+        return blocks.total(squares(start) for start in range(0, len(Z), blocks.ROWS))
 
 
 def min_sq_distance(E: np.ndarray, C: np.ndarray) -> np.ndarray:
-    d2 = (C**2).sum(axis=1) - 2.0 * (E @ C.T) + (E**2).sum(axis=1)[:, None]
-    return np.maximum(d2.min(axis=1), 0.0)
+    """Each row's squared distance to its nearest centre, :data:`prep.BLOCK` rows at a time
+    (row by row the same values as in one go; the (rows, k) temporaries stay small)."""
+    out = np.empty(len(E))
+    c_sq = (C**2).sum(axis=1)
+    for start in range(0, len(E), prep.BLOCK):
+        block = E[start : start + prep.BLOCK]
+        d2 = c_sq - 2.0 * (block @ C.T) + (block**2).sum(axis=1)[:, None]
+        out[start : start + len(block)] = d2.min(axis=1)
+    return np.maximum(out, 0.0)
 
 
 def outlier_rows(E: np.ndarray, C: np.ndarray) -> np.ndarray:
@@ -126,12 +141,14 @@ def sample_centres(S: np.ndarray, k: int, options, start: np.ndarray | None = No
     return km.cluster_centers_
 
 
-def refine(E: np.ndarray, outliers: np.ndarray, start: np.ndarray, seed: int) -> KMeans:
-    """scikit-learn's KMeans on every row but the ``outliers``, from ``start``."""
-    final = KMeans(n_clusters=len(start), init=start, n_init=1, random_state=seed)
+def refine(rows: np.ndarray, start: np.ndarray, seed: int) -> KMeans:
+    """scikit-learn's KMeans on ``rows`` from ``start``. ``rows`` is the caller's to lose:
+    the fit centres it in place (``copy_x=False``; the same arithmetic as on a copy, so the
+    same centres) and leaves it changed in its last bits."""
+    final = KMeans(n_clusters=len(start), init=start, n_init=1, random_state=seed, copy_x=False)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        final.fit(E[~outliers] if outliers.any() else E)
+        final.fit(rows)
     return final
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from . import blocks
 from .kinds import FeatureSpec
 
 HEAVY_KINDS = ("money", "count")
@@ -68,7 +69,6 @@ def fit(
         col = X[:, j]
         col = col[~np.isnan(col)]
         impute[j] = float(np.median(col)) if len(col) else 0.0
-    Xf = np.where(np.isnan(X), impute, X)
     heavy = [j for j, s in enumerate(specs) if s.kind in HEAVY_KINDS] if method != "standard" else []
     binary = [j for j, s in enumerate(specs) if s.kind == "binary"]
     params: dict = {
@@ -77,11 +77,13 @@ def fit(
         "kinds": [s.kind for s in specs],
         "impute": impute.tolist(),
         "heavy": heavy,
-        "robust_scale": [log_scale * robust_scale(Xf[:, j]) if j in heavy else 1.0 for j in range(d)],
+        "robust_scale": [
+            log_scale * robust_scale(_filled(X[:, j], impute[j])) if j in heavy else 1.0 for j in range(d)
+        ],
         "clip": clip,
         "log_scale": log_scale,
     }
-    rows = Xf if sample is None else Xf[sample]
+    rows = _filled(X if sample is None else X[sample], impute)
     if method == "yeo-johnson":
         lam = []
         for j in heavy:
@@ -91,14 +93,24 @@ def fit(
     elif method == "quantile":
         grid = np.linspace(0.0, 1.0, N_QUANTILES)
         params["quantiles"] = [np.quantile(rows[:, j], grid).tolist() for j in heavy]
-    Z = _shape(Xf, params)
-    mean, scale = Z.mean(axis=0), Z.std(axis=0)
+    del rows
+    p = arrays(params)
+    mean, scale = blocks.mean_std(len(X), d, lambda at: _shape(_filled(X[at : at + BLOCK], p["impute"]), p))
     scale[scale == 0] = 1.0
     mean[binary], scale[binary] = 0.0, 1.0
     w = np.ones(d) if weights is None else np.asarray(weights, dtype=np.float64)
     params["weights"] = w.tolist()
     params["mean"], params["scale"] = mean.tolist(), (scale / w).tolist()
     return params
+
+
+# rows prepared at a time on large inputs (:mod:`.blocks`)
+BLOCK = blocks.ROWS
+
+
+def _filled(X: np.ndarray, impute) -> np.ndarray:
+    """``X`` with NaN replaced by the imputed value(s) (a new array)."""
+    return np.where(np.isnan(X), impute, X)
 
 
 def arrays(params: dict) -> dict:
@@ -168,9 +180,13 @@ def yeo_johnson(H: np.ndarray, lam: np.ndarray) -> np.ndarray:
 
 
 def transform(X: np.ndarray, params: dict) -> np.ndarray:
-    """Prepared values of numeric rows ``X`` (original units, NaN = missing)."""
+    """Prepared values of numeric rows ``X`` (original units, NaN = missing); large inputs a
+    block of rows at a time (:func:`.blocks.rowwise`: every step is element-wise)."""
     p = params if isinstance(params.get("heavy"), np.ndarray) else arrays(params)
-    X = np.asarray(X, dtype=np.float64)
+    return blocks.rowwise(lambda rows: _prepared(rows, p), np.asarray(X, dtype=np.float64))
+
+
+def _prepared(X: np.ndarray, p: dict) -> np.ndarray:
     nan = np.isnan(X)
     if nan.any():
         X = np.where(nan, p["impute"], X)
@@ -279,5 +295,6 @@ def embed(Z: np.ndarray, cat: np.ndarray | None, n_categories: list[int], gamma)
 
 def nearest(E: np.ndarray, centers: np.ndarray, centers_sq: np.ndarray) -> np.ndarray:
     """Index of the nearest centre, computed as scikit-learn's KMeans.predict computes it
-    (``||c||^2 - 2 x.c``, the first minimum wins), so numeric labels are identical."""
-    return np.argmin(centers_sq - 2.0 * (E @ centers.T), axis=1)
+    (``||c||^2 - 2 x.c``, the first minimum wins), so numeric labels are identical; large
+    inputs a block of rows at a time (the (rows, k) temporaries stay small)."""
+    return blocks.rowwise(lambda rows: np.argmin(centers_sq - 2.0 * (rows @ centers.T), axis=1), E)

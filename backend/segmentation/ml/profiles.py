@@ -39,13 +39,24 @@ def profile(num: np.ndarray, cat: np.ndarray, data: FeatureData) -> dict:
 def profiles_of(
     num: np.ndarray, cat: np.ndarray, labels: np.ndarray, k: int, data: FeatureData
 ) -> tuple[list[dict], dict]:
-    """One profile per cluster label, and the profile of all rows."""
+    """One profile per cluster label, and the profile of all rows. One column at a time in
+    label order (a cluster's members are then a slice): never a copy of every member's row."""
     order = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[order], np.arange(k + 1))
-    profiles = []
-    for label in range(k):
-        rows = order[bounds[label] : bounds[label + 1]]
-        profiles.append(profile(num[rows], cat[rows], data))
+    profiles: list[dict] = [{} for _ in range(k)]
+    num_idx = {s.name: j for j, s in enumerate(data.numeric_specs)}
+    cat_idx = {s.name: j for j, s in enumerate(data.categorical_specs)}
+    for s in data.specs:
+        if s.numeric:
+            column = num[order, num_idx[s.name]]
+        else:
+            j = cat_idx[s.name]
+            column = cat[order, j]
+        for label in range(k):
+            members = column[bounds[label] : bounds[label + 1]]
+            profiles[label][s.name] = (
+                _numeric(members) if s.numeric else _categorical(members, data.categories[j])
+            )
     return profiles, profile(num, cat, data)
 
 

@@ -59,6 +59,22 @@ class Selection:
         """The kept rows in the space the centres live in (numeric, then weighted one-hots)."""
         return prep.embed(self.Z, self.cat, self.n_categories, self.gamma)
 
+    def fit_rows(self) -> np.ndarray:
+        """The rows the final fit sees (embedded, outliers left out), made from the prepared
+        rows in their own buffer (outliers squeezed out in place, block by block): the caller
+        may centre them in place. ``Z`` is given up for them and must be prepared again."""
+        E = self.embedded()  # Z itself when every feature is numeric
+        self.Z = None
+        keep = ~self.outliers
+        if keep.all():
+            return E
+        filled = 0
+        for start in range(0, len(E), prep.BLOCK):  # a row only moves forward: nothing unread is overwritten
+            rows = E[start : start + prep.BLOCK][keep[start : start + prep.BLOCK]]
+            E[filled : filled + len(rows)] = rows
+            filled += len(rows)
+        return E[:filled]
+
 
 def column_relevance(num, cat, sample, imputation, data: FeatureData, options) -> np.ndarray:
     """Each column's largest association with another (:mod:`.relevance`), on the k sample;

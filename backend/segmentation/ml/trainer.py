@@ -22,8 +22,10 @@ this module refines the centres on every row with scikit-learn.
 
 from __future__ import annotations
 
+import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -157,12 +159,70 @@ def fit(
 
     t0 = time.perf_counter()
     on_stage("fitting", 0.0)
-    final = refine(sel.embedded(), sel.outliers, sel.start, options.random_state)
-    clustering = from_centres(final.cluster_centers_, sel.Z.shape[1], sel.n_categories, sel.gamma, final)
-    labels = clustering.assign(sel.Z, sel.cat)
-    on_stage("fitting", 1.0)
-    timings["fitting"] = time.perf_counter() - t0
-    return model_of(data, sel, clustering, labels, options, rng, timings, on_stage)
+    # one copy of the rows at a time (10M x 8 features: 640 MB each): the original values wait
+    # on disk while the fit centres the prepared rows in place, and while the rows are prepared
+    # again from the file (block by block) for the labels and the metrics
+    rows = sel.fit_rows()
+    with set_aside(data, sel) as stored:
+        final = refine(rows, sel.start, options.random_state)
+        del rows
+        sel.Z = stored.prepared(sel.params)
+        clustering = from_centres(final.cluster_centers_, sel.Z.shape[1], sel.n_categories, sel.gamma, final)
+        labels = clustering.assign(sel.Z, sel.cat)
+        on_stage("fitting", 1.0)
+        timings["fitting"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        on_stage("scoring", 0.0)
+        metrics = steps.metrics(sel, clustering, labels, options, rng)
+        sel.Z = None  # the last use of the prepared rows: profiles are in original units
+    timings["scoring"] = time.perf_counter() - t0
+    return model_of(data, sel, clustering, labels, options, rng, timings, on_stage, metrics=metrics)
+
+
+class Stored:
+    """The kept rows' original values in a temporary file (row-major float64)."""
+
+    def __init__(self, file, offset: int, shape: tuple[int, int]):
+        self.file, self.offset, self.shape = file, offset, shape
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        d = self.shape[1]
+        self.file.seek(self.offset + start * d * 8)
+        return np.fromfile(self.file, dtype=np.float64, count=(stop - start) * d).reshape(stop - start, d)
+
+    def prepared(self, params: dict) -> np.ndarray:
+        """``prep.transform`` of the rows, read and prepared :data:`prep.BLOCK` rows at a time
+        (element-wise: the same values as in one go)."""
+        out = np.empty(self.shape)
+        for start in range(0, self.shape[0], prep.BLOCK):
+            stop = min(start + prep.BLOCK, self.shape[0])
+            out[start:stop] = prep.transform(self.rows(start, stop), params)
+        return out
+
+
+@contextmanager
+def set_aside(data: FeatureData, sel: steps.Selection) -> Iterator[Stored]:
+    """The original values (``data.num`` and the kept rows ``sel.num``, often the same array)
+    wait in a temporary file while the block runs, and are read back bit for bit after it:
+    at 10M x 8 features they are 640 MB the fit and the metrics do not need in memory."""
+    same = sel.num is data.num
+    shapes = [data.num.shape, sel.num.shape]
+    with tempfile.TemporaryFile() as file:
+        file.write(np.ascontiguousarray(data.num).data)
+        if not same:
+            file.write(np.ascontiguousarray(sel.num).data)
+        file.flush()
+        data.num = sel.num = None
+        try:
+            yield Stored(file, 0 if same else 8 * int(np.prod(shapes[0])), shapes[1])
+        finally:
+            file.seek(0)
+            data.num = np.fromfile(file, dtype=np.float64, count=int(np.prod(shapes[0]))).reshape(shapes[0])
+            sel.num = (
+                data.num
+                if same
+                else np.fromfile(file, dtype=np.float64, count=int(np.prod(shapes[1]))).reshape(shapes[1])
+            )
 
 
 def model_of(
@@ -175,15 +235,19 @@ def model_of(
     timings: dict[str, float],
     on_stage: Callable[[str, float], None],
     notes: list[str] = (),
+    metrics: dict | None = None,
 ) -> TrainedModel:
-    """The trained model of a clustering of ``sel``'s rows: metrics, profiles, the record."""
+    """The trained model of a clustering of ``sel``'s rows: metrics (unless given: computed
+    already), profiles, the record."""
     t0 = time.perf_counter()
     on_stage("scoring", 0.0)
     k = clustering.k
-    metrics = steps.metrics(sel, clustering, labels, options, rng)
+    if metrics is None:
+        metrics = steps.metrics(sel, clustering, labels, options, rng)
+    sel.Z = None  # the last use of the prepared rows: profiles are in original units
     profiles, population, stats = steps.profiles(data, sel, labels, k)
     on_stage("scoring", 1.0)
-    timings["scoring"] = time.perf_counter() - t0
+    timings["scoring"] = timings.get("scoring", 0.0) + time.perf_counter() - t0
     return TrainedModel(
         specs=list(data.specs),
         kept=sel.kept,

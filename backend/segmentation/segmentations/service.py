@@ -194,13 +194,16 @@ def load(seg: Segmentation) -> FeatureData:
     """Every customer's features for ``seg``, ordered by internal key (bulk COPY)."""
     specs = specs_of(seg)
     if seg.source is None:
-        raw = db.engine.raw_connection()
+        # two connections read key ranges side by side (the server's numeric-to-float
+        # conversion is most of the time, one core per connection)
+        raw, helper = db.engine.raw_connection(), db.engine.raw_connection()
         try:
-            with raw.cursor() as cur:
-                return sources.load_service(cur, specs)
+            with raw.cursor() as cur, helper.cursor() as other:
+                return sources.load_service(cur, specs, more=[other])
         finally:
-            raw.rollback()
-            raw.close()
+            for conn in (raw, helper):
+                conn.rollback()
+                conn.close()
     url = _external_url() if seg.source_database == "external" else current_app.config["DATABASE_URL"]
     with sources.source_cursor(url) as cur:
         frame = sources.read_source(cur, seg.source, seg.id_column, specs)

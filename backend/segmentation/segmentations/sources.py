@@ -141,8 +141,11 @@ def _read_csv(cur, query: str, names: list[str]) -> pd.DataFrame:
     return pd.read_csv(buf, header=None, names=names, dtype="string", keep_default_na=False, na_values=[""])
 
 
-def load_service(cur, specs: Sequence[FeatureSpec], where: sql.Composable | None = None) -> FeatureData:
-    """Features of the service's customers (optionally ``where``), ordered by internal key."""
+def load_service(
+    cur, specs: Sequence[FeatureSpec], where: sql.Composable | None = None, more: Sequence = ()
+) -> FeatureData:
+    """Features of the service's customers (optionally ``where``), ordered by internal key;
+    cursors in ``more`` (other connections) help read everyone's numeric features."""
     specs = list(specs)
     ordered = _ordered(specs)
     base, _ = _service_query(ordered)
@@ -166,7 +169,7 @@ def load_service(cur, specs: Sequence[FeatureSpec], where: sql.Composable | None
             def in_range(lo: int, hi: int) -> str:
                 return wrap(ranged.format(base, sql.Literal(lo), sql.Literal(hi)).as_string(cur))
 
-            ids, num = bulk.copy_out_by_key(cur, in_range, dtypes, cur.fetchone())
+            ids, num = bulk.copy_out_by_key(cur, in_range, dtypes, cur.fetchone(), more=more)
         else:
             columns = bulk.copy_out(cur, wrap(query), dtypes)
             ids = columns[0]

@@ -26,9 +26,10 @@ API_COLUMNS = ("customer_id", "segment_id", "segment_name", "model_version", "as
 CLI_COLUMNS = ("customer_id", "segment_id", "segment_name")
 CHUNK_BYTES = 256 * 1024
 
-# Python's isoformat() of the time in UTC: PostgreSQL's ISO output (the session's TimeZone is
-# UTC) with a "T" and the offset's minutes; fractional seconds only when not zero, as Python
-ISO_TIME = "replace(a.assigned_at::text, ' ', 'T') || ':00'"
+# Python's isoformat() of the time in UTC (the session's TimeZone is UTC): six digits of
+# fractional seconds, none when they are all zero, as Python writes them (PostgreSQL's own text
+# output drops trailing zeros: .75421 where Python writes .754210)
+ISO_TIME = "replace(to_char(a.assigned_at, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') || '+00:00'"
 # the first character's code point: cheaper than comparing text
 FORMULA_CODES = ", ".join(str(ord(c)) for c in FORMULA_START)
 APOSTROPHE = "''''"

@@ -61,7 +61,7 @@ def train(run: TrainingRun, options: TrainOptions, progress: Stage) -> int:
     kept = data if model.kept.all() else data.take(np.flatnonzero(model.kept))
     old = _previous_segments(previous, kept)
     segment_ids, described = registry.segment_ids_for(model, seg, old)
-    ari = round(float(adjusted_rand_score(old, segment_ids[model.labels])), 6) if old is not None else None
+    ari = round(agreement(old, model.labels), 6) if old is not None else None
     mv, artifact = registry.publish(
         model,
         seg,
@@ -102,6 +102,28 @@ def activate_and_resegment(
     resegment(mv.id, predictor, data, on_progress)
     on_progress(1.0)
     return mv
+
+
+def agreement(old: np.ndarray, labels: np.ndarray) -> float:
+    """scikit-learn's ``adjusted_rand_score(old, labels)`` (previous segment ids, new cluster
+    labels) from one ``np.bincount`` table: the same integers, so the same value, without its
+    sorts and sparse matrix (seconds at 10M rows)."""
+    if not len(old) or old.min() < 0 or old.max() > 1_000_000:
+        return float(adjusted_rand_score(old, labels))
+    counts = np.bincount(old)
+    present = np.flatnonzero(counts)
+    codes = np.zeros(len(counts), dtype=np.int64)
+    codes[present] = np.arange(len(present))
+    width = int(labels.max()) + 1
+    table = np.bincount(codes[old] * width + labels, minlength=len(present) * width).reshape(-1, width)
+    n = len(old)
+    squares = int((table**2).sum())
+    fp = int((table @ table.sum(axis=0)).sum()) - squares
+    fn = int((table.T @ table.sum(axis=1)).sum()) - squares
+    tp, tn = squares - n, n * n - fp - fn - squares
+    if fn == 0 and fp == 0:
+        return 1.0
+    return 2.0 * (tp * tn - fn * fp) / ((tp + fn) * (fn + tn) + (tp + fp) * (fp + tn))
 
 
 def signed_features(data: FeatureData) -> list[str]:
