@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 
 import numpy as np
 import psycopg2.errors
@@ -66,15 +67,20 @@ def fill_stage(cur, stage: str, version: int, ids: np.ndarray, segments: np.ndar
     )
 
 
-def seal_stage(cur, stage: str, version: int) -> None:
+def seal_stage(
+    cur, stage: str, version: int, before_keys: Callable[[object], None] = lambda cur: None
+) -> None:
     """Indexes, the partition's bound as a CHECK (so ATTACH need not scan), and the foreign
     keys. Customers deleted since the run read its data are dropped from the stage first;
-    customer writes wait from here until the caller commits."""
+    customer writes wait from here until the caller commits. ``before_keys(cur)`` runs once
+    the indexes are built, before the foreign keys lock the tables they reference (the
+    caller's chance to take, first, a lock that writers of those tables take first too)."""
     cur.execute(
         f"ALTER TABLE {stage} ADD CONSTRAINT {stage}_pkey PRIMARY KEY (customer_id, model_version_id)"
     )
     cur.execute(f"CREATE INDEX {stage}_segment_idx ON {stage} (model_version_id, segment_id)")
     cur.execute(f"ALTER TABLE {stage} ADD CHECK (model_version_id = {int(version)})")
+    before_keys(cur)
     cur.execute("LOCK TABLE customers IN SHARE ROW EXCLUSIVE MODE")
     fk = (
         f"ALTER TABLE {stage} ADD FOREIGN KEY (customer_id) REFERENCES customers (customer_id) "

@@ -15,6 +15,7 @@ from ..ml.predictor import FastPredictor
 from ..segmentations.models import Segmentation
 from ..segments import partitions, summaries
 from .models import ModelVersion
+from .registry import REGISTRY_LOCK
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,18 @@ def resegment(
                 partitions.fill_stage(cur, stage, version, ids, segments)
                 placed += len(ids)
                 on_progress(0.9 * min((start + chunk) / max(len(data), 1), 1.0))
-            partitions.seal_stage(cur, stage, version)
+            # the foreign keys and the swap lock model_versions and segments, whose rows an
+            # activation updates under the registry lock: without one order the two deadlocked
+            # (an activation during a rollback's re-segmenting got a 503, or the re-segmenting
+            # failed). Taking the registry lock first, as activation does, orders them.
+            partitions.seal_stage(
+                cur,
+                stage,
+                version,
+                before_keys=lambda c: c.execute(
+                    "SELECT pg_advisory_xact_lock(%s, %s)", (REGISTRY_LOCK, seg.id)
+                ),
+            )
             live = partitions.merge_writes(cur, stage, version, since)
             summaries.compute(cur, stage, version, with_rfm=seg.source is None)
             partitions.attach(cur, stage, version, live)
