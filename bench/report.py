@@ -201,7 +201,9 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
         "## Hot reload and memory",
         "",
         f"Activation -> every worker serving it (50 fresh connections in a row): {r['reload']['seconds']} s "
-        f"(median {r['reload']['median_s']}, max {r['reload']['max_s']}).",
+        f"(median {r['reload']['median_s']}, max {r['reload']['max_s']}). Activations answered 503 "
+        f"and retried after Retry-After: {len(r['reload'].get('retried', []))} "
+        f"({', '.join(r['reload'].get('retried', [])) or 'none'}); a retry's wait is in its time.",
         "",
         "RSS per gunicorn worker (MB): " + ", ".join(f"{k} {v}" for k, v in r["memory"].items()) + ".",
         "",

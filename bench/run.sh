@@ -21,7 +21,7 @@ fi
 var="$(mktemp -d /tmp/segbench.XXXX)"
 cleanup() {
   (cd "$root/backend" && env -u DATABASE_URL VAR_DIR="$var" "$venv/flask" --app segmentation embedded-db stop >/dev/null) || true
-  rm -rf "$var"
+  if [[ -n "${BENCH_KEEP:-}" ]]; then echo "kept $var"; else rm -rf "$var"; fi
 }
 trap cleanup EXIT
 

@@ -108,16 +108,24 @@ def wait_until_served(url: str, version: int, consecutive: int = 50, timeout: fl
 
 
 def hot_reload(url: str, versions: list[int], rounds: int = 3) -> dict:
-    """Activate each of ``versions`` in turn; time until every worker serves it."""
-    times = []
+    """Activate each of ``versions`` in turn; time until every worker serves it. A 503 with
+    Retry-After is retried as the API asks clients to (at most 3 times), and counted: the
+    results say how many activations needed it and why (the answer's ``reason``)."""
+    times, retried = [], []
     for _ in range(rounds):
         for version in versions:
             t0 = time.perf_counter()
-            requests.post(
-                f"{url}/api/v1/segmentation/models/{version}/activate", headers=AUTH, timeout=30
-            ).raise_for_status()
+            for attempt in range(4):
+                answer = requests.post(
+                    f"{url}/api/v1/segmentation/models/{version}/activate", headers=AUTH, timeout=30
+                )
+                if answer.status_code != 503 or attempt == 3:
+                    break
+                retried.append(answer.json().get("reason", ""))
+                time.sleep(float(answer.headers.get("Retry-After", "1")))
+            answer.raise_for_status()
             times.append(round(time.perf_counter() - t0 + wait_until_served(url, version), 3))
-    return {"seconds": times, "median_s": statistics.median(times), "max_s": max(times)}
+    return {"seconds": times, "median_s": statistics.median(times), "max_s": max(times), "retried": retried}
 
 
 def worker_memory(master_pid: int) -> list[float]:

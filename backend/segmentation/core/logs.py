@@ -39,7 +39,11 @@ def code_path(exc: BaseException) -> str:
     """The code locations of a traceback (file:line function), without any message: an
     exception's message can quote customer data (a failed statement quotes its parameters)."""
     frames = traceback.extract_tb(exc.__traceback__)
-    return " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames[-8:]))
+    # the innermost frame (where it was raised) and the service's own frames above it: library
+    # frames alone (SQLAlchemy's) do not say which of our statements failed
+    ours = [f for f in frames[:-1] if "/segmentation/" in f.filename][-7:]
+    picked = [*ours, frames[-1]] if frames else []
+    return " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(picked))
 
 
 class EscapingFormatter(logging.Formatter):

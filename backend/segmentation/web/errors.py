@@ -74,7 +74,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(exc):
         db.session.rollback()
-        log.error("database unavailable: %s", type(exc.orig or exc).__name__)
+        log.error("database unavailable: %s at %s", type(exc.orig or exc).__name__, code_path(exc))
         return _json_error(
             503,
             "The database is unavailable; nothing was changed. Try again shortly.",
