@@ -77,12 +77,12 @@ class Clustering:
 
 
 def min_sq_distance(E: np.ndarray, C: np.ndarray) -> np.ndarray:
-    """Each row's squared distance to its nearest centre, :data:`prep.BLOCK` rows at a time
+    """Each row's squared distance to its nearest centre, :data:`.blocks.ROWS` rows at a time
     (row by row the same values as in one go; the (rows, k) temporaries stay small)."""
     out = np.empty(len(E))
     c_sq = (C**2).sum(axis=1)
-    for start in range(0, len(E), prep.BLOCK):
-        block = E[start : start + prep.BLOCK]
+    for start in range(0, len(E), blocks.ROWS):
+        block = E[start : start + blocks.ROWS]
         d2 = c_sq - 2.0 * (block @ C.T) + (block**2).sum(axis=1)[:, None]
         out[start : start + len(block)] = d2.min(axis=1)
     return np.maximum(out, 0.0)

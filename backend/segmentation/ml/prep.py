@@ -95,17 +95,15 @@ def fit(
         params["quantiles"] = [np.quantile(rows[:, j], grid).tolist() for j in heavy]
     del rows
     p = arrays(params)
-    mean, scale = blocks.mean_std(len(X), d, lambda at: _shape(_filled(X[at : at + BLOCK], p["impute"]), p))
+    mean, scale = blocks.mean_std(
+        len(X), d, lambda at: _shape(_filled(X[at : at + blocks.ROWS], p["impute"]), p)
+    )
     scale[scale == 0] = 1.0
     mean[binary], scale[binary] = 0.0, 1.0
     w = np.ones(d) if weights is None else np.asarray(weights, dtype=np.float64)
     params["weights"] = w.tolist()
     params["mean"], params["scale"] = mean.tolist(), (scale / w).tolist()
     return params
-
-
-# rows prepared at a time on large inputs (:mod:`.blocks`)
-BLOCK = blocks.ROWS
 
 
 def _filled(X: np.ndarray, impute) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
-from . import prep, relevance
+from . import blocks, prep, relevance
 from .clustering import Clustering, sample_centres, screen_outliers
 from .gaps import fill_categories, missing_rule
 from .kinds import FeatureData
@@ -69,8 +69,8 @@ class Selection:
         if keep.all():
             return E
         filled = 0
-        for start in range(0, len(E), prep.BLOCK):  # a row only moves forward: nothing unread is overwritten
-            rows = E[start : start + prep.BLOCK][keep[start : start + prep.BLOCK]]
+        for start in range(0, len(E), blocks.ROWS):  # a row only moves forward: nothing unread is overwritten
+            rows = E[start : start + blocks.ROWS][keep[start : start + blocks.ROWS]]
             E[filled : filled + len(rows)] = rows
             filled += len(rows)
         return E[:filled]

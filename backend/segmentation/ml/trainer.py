@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import prep, steps
+from . import blocks, prep, steps
 from .clustering import Clustering, from_centres, refine
 from .kinds import FeatureData, FeatureSpec
 from .predictor import FORMAT
@@ -191,11 +191,11 @@ class Stored:
         return np.fromfile(self.file, dtype=np.float64, count=(stop - start) * d).reshape(stop - start, d)
 
     def prepared(self, params: dict) -> np.ndarray:
-        """``prep.transform`` of the rows, read and prepared :data:`prep.BLOCK` rows at a time
+        """``prep.transform`` of the rows, read and prepared :data:`.blocks.ROWS` rows at a time
         (element-wise: the same values as in one go)."""
         out = np.empty(self.shape)
-        for start in range(0, self.shape[0], prep.BLOCK):
-            stop = min(start + prep.BLOCK, self.shape[0])
+        for start in range(0, self.shape[0], blocks.ROWS):
+            stop = min(start + blocks.ROWS, self.shape[0])
             out[start:stop] = prep.transform(self.rows(start, stop), params)
         return out
 
