@@ -169,6 +169,25 @@ def test_a_failed_resegmenting_changes_nothing(trained_app, monkeypatch, fail_at
     assert rows(trained_app, STRAY) == []
 
 
+def test_customers_deleted_while_a_run_works_are_left_out_of_its_partition(trained_app):
+    """The ATTACH validates the foreign keys: rows of customers deleted after the run read
+    its data are dropped, and the stored sizes count what was kept."""
+    from segmentation.segmentations import service as segmentations
+    from segmentation.training import registry
+    from segmentation.training.resegment import resegment
+
+    with trained_app.app_context():
+        mv = registry.active_version(1)
+        data = segmentations.load(segmentations.get("lifestyle"))
+        db.session.execute(text("DELETE FROM customers WHERE customer_id BETWEEN 100 AND 130"))
+        db.session.commit()
+        resegment(mv.id, registry.predictor_for(mv), data)
+    scan = rows(trained_app, SCAN, v=1)
+    assert sum(n for _, n in scan) == 6000 - 31
+    assert rows(trained_app, STORED, v=1) == scan
+    assert rows(trained_app, STRAY) == []
+
+
 def test_resegmenting_a_version_again_swaps_its_partition_and_keeps_newer_api_rows(trained_app):
     from segmentation.training.pipeline import resegment_version
 

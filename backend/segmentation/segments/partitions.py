@@ -70,11 +70,17 @@ def fill_stage(cur, stage: str, version: int, ids: np.ndarray, segments: np.ndar
 def seal_stage(
     cur, stage: str, version: int, before_keys: Callable[[object], None] = lambda cur: None
 ) -> None:
-    """Indexes, the partition's bound as a CHECK (so ATTACH need not scan), and the foreign
-    keys. Customers deleted since the run read its data are dropped from the stage first;
-    customer writes wait from here until the caller commits. ``before_keys(cur)`` runs once
-    the indexes are built, before the foreign keys lock the tables they reference (the
-    caller's chance to take, first, a lock that writers of those tables take first too)."""
+    """Indexes and the partition's bound as a CHECK (so ATTACH need not scan). Customer
+    writes wait from here until the caller commits. ``before_keys(cur)`` runs once the
+    indexes are built, before ``customers`` is locked and, at the ATTACH, the foreign keys
+    lock the tables they reference (the caller's chance to take, first, a lock that writers
+    of those tables take first too).
+
+    The stage gets no foreign keys of its own: ATTACH clones the parent's, validating them,
+    with a SHARE ROW EXCLUSIVE lock on ``customers`` and ``model_versions``. A stage with its
+    own keys would have them merged into the parent's at the ATTACH, which drops their
+    triggers and needs ACCESS EXCLUSIVE on both tables: every reader waits, and a transaction
+    that read either table and then waited for a lock this one holds deadlocked with it."""
     cur.execute(
         f"ALTER TABLE {stage} ADD CONSTRAINT {stage}_pkey PRIMARY KEY (customer_id, model_version_id)"
     )
@@ -82,23 +88,6 @@ def seal_stage(
     cur.execute(f"ALTER TABLE {stage} ADD CHECK (model_version_id = {int(version)})")
     before_keys(cur)
     cur.execute("LOCK TABLE customers IN SHARE ROW EXCLUSIVE MODE")
-    fk = (
-        f"ALTER TABLE {stage} ADD FOREIGN KEY (customer_id) REFERENCES customers (customer_id) "
-        "ON DELETE CASCADE"
-    )
-    cur.execute("SAVEPOINT stage_fk")
-    try:
-        cur.execute(fk)
-    except psycopg2.errors.ForeignKeyViolation:
-        cur.execute("ROLLBACK TO SAVEPOINT stage_fk")
-        cur.execute(
-            f"DELETE FROM {stage} s WHERE NOT EXISTS "
-            "(SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)"
-        )
-        cur.execute(fk)
-    cur.execute(
-        f"ALTER TABLE {stage} ADD FOREIGN KEY (model_version_id) REFERENCES model_versions (id) ON DELETE CASCADE"
-    )
 
 
 def merge_writes(cur, stage: str, version: int, since) -> str | None:
@@ -125,16 +114,30 @@ def merge_writes(cur, stage: str, version: int, since) -> str | None:
     return live
 
 
-def attach(cur, stage: str, version: int, live: str | None) -> None:
-    """Make ``stage`` the version's partition in place of ``live`` (the last, short step:
-    readers wait only for the catalogue changes and the caller's commit)."""
+def attach(cur, stage: str, version: int, live: str | None) -> str:
+    """Make ``stage`` the version's partition in place of ``live`` and return its name (the
+    last, short step: readers wait only for the catalogue changes and the caller's commit).
+    The ATTACH validates the parent's foreign keys on the stage's rows; rows of customers
+    deleted since the run read its data fail them and are dropped first. The replaced
+    partition is dropped while attached: detached, its foreign keys would stand alone, and
+    dropping them needs ACCESS EXCLUSIVE on ``customers`` and ``model_versions``."""
     if live is not None:
-        cur.execute(f"ALTER TABLE {PARENT} DETACH PARTITION {live}")
         cur.execute(f"DROP TABLE {live}")
-    cur.execute(f"ALTER TABLE {PARENT} ATTACH PARTITION {stage} FOR VALUES IN ({int(version)})")
+    bound = f"ALTER TABLE {PARENT} ATTACH PARTITION {stage} FOR VALUES IN ({int(version)})"
+    cur.execute("SAVEPOINT stage_attach")
+    try:
+        cur.execute(bound)
+    except psycopg2.errors.ForeignKeyViolation:
+        cur.execute("ROLLBACK TO SAVEPOINT stage_attach")
+        cur.execute(
+            f"DELETE FROM {stage} s WHERE NOT EXISTS "
+            "(SELECT 1 FROM customers c WHERE c.customer_id = s.customer_id)"
+        )
+        cur.execute(bound)
     cur.execute(f"ALTER TABLE {stage} RENAME TO {name(version)}")
     for suffix in ("pkey", "segment_idx"):
         cur.execute(f"ALTER INDEX {stage}_{suffix} RENAME TO {name(version)}_{suffix}")
+    return name(version)
 
 
 def drop(cur, versions: list[int], lock_timeout_ms: int = 5000) -> list[int]:

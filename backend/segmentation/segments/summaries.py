@@ -23,8 +23,8 @@ RFM = ", ".join(
 
 
 def compute(cur, table: str, version: int, with_rfm: bool, sizes: bool = True) -> None:
-    """Replace ``version``'s summaries with those of the rows in ``table`` (a stage about to
-    become its partition, locked by the caller); RFM figures only when ``with_rfm``; only
+    """Replace ``version``'s summaries with those of the rows in ``table`` (its partition,
+    attached in the caller's transaction); RFM figures only when ``with_rfm``; only
     the RFM figures when not ``sizes``."""
     if with_rfm:
         cur.execute("SELECT EXISTS (SELECT 1 FROM spending_profiles WHERE frequency > 0)")

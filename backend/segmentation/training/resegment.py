@@ -79,7 +79,7 @@ def resegment(
                 partitions.fill_stage(cur, stage, version, ids, segments)
                 placed += len(ids)
                 on_progress(0.9 * min((start + chunk) / max(len(data), 1), 1.0))
-            # the foreign keys and the swap lock model_versions and segments, whose rows an
+            # the ATTACH's foreign keys lock model_versions against writers, whose rows an
             # activation updates under the registry lock: without one order the two deadlocked
             # (an activation during a rollback's re-segmenting got a 503, or the re-segmenting
             # failed). Taking the registry lock first, as activation does, orders them.
@@ -92,8 +92,8 @@ def resegment(
                 ),
             )
             live = partitions.merge_writes(cur, stage, version, since)
-            summaries.compute(cur, stage, version, with_rfm=seg.source is None)
-            partitions.attach(cur, stage, version, live)
+            table = partitions.attach(cur, stage, version, live)
+            summaries.compute(cur, table, version, with_rfm=seg.source is None)
         raw.commit()
     finally:
         raw.rollback()
