@@ -33,6 +33,9 @@ def markdown(sc: dict | None, profile_lines) -> list[str]:
         )
     lines += [
         "",
+        f"Run {len(sc['trainings'])} is sampled by py-spy (20 Hz) for the profile below, and its figure is the "
+        "one reported against the target (the slowest: the sampling slows its loading most).",
+        "",
         "Stage seconds (job): "
         + "; ".join(
             f"run {i}: " + ", ".join(f"{k} {v:.2f}" for k, v in t["stage_seconds"].items())
