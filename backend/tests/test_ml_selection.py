@@ -1,4 +1,4 @@
-"""ml.selection.choose: the k rule on given k curves (pure function; milliseconds)."""
+"""ml.selection: the k rule on given k curves (choose, a pure function) and the k curve itself."""
 
 import numpy as np
 import pytest
@@ -111,3 +111,24 @@ def test_a_k_that_leaves_a_segment_empty_is_not_a_partition():
     points = curve((3, 0.40, 0.2, 1.0), (4, 0.40, 0.2, 1.0))
     points[1].smallest_share = 0.0  # fewer distinct rows than k
     assert choose(points)[0].k == 3
+
+
+def test_measuring_on_threads_gives_the_numbers_of_one_k_after_the_other():
+    """score_all measures k on a pool while k + 1 is fitted; each k's scores equal those of
+    score_k run alone, in order, from the previous k's centres (bit for bit)."""
+    from threadpoolctl import threadpool_limits
+
+    from segmentation.ml.selection import NULL_REFERENCES, score_k, shuffled
+
+    rng = np.random.default_rng(4)
+    centres = np.array([[0, 0, 0], [5, 0, 0], [0, 5, 0], [5, 5, 1]], dtype=float)
+    X = centres[rng.integers(0, 4, 1200)] + rng.normal(size=(1200, 3))
+    with threadpool_limits(1):
+        pooled = score_all(X, range(2, 6), random_state=2, silhouette_size=600, n_init=3)
+        null = [shuffled(X, np.random.default_rng(2 + b))[:2000] for b in range(NULL_REFERENCES)]
+        alone, start = [], None
+        for k in range(2, 6):
+            alone.append(score_k(X, k, 2, 600, 3, null, start))
+            start = alone[-1].centers
+    assert [s.as_dict() for s in pooled] == [s.as_dict() for s in alone]
+    assert all(np.array_equal(a.centers, b.centers) for a, b in zip(pooled, alone))

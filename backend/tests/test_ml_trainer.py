@@ -102,14 +102,16 @@ def test_structure_carried_by_categories_is_found_with_k_prototypes():
     assert set(model.artifact_payload()["categories"]) == {"channel", "plan"}
 
 
-def test_the_fast_silhouette_equals_scikit_learns():
+@pytest.mark.parametrize("n", [500, 1300])  # one block, and blocks with a partial last one
+def test_the_fast_silhouette_equals_scikit_learns(n):
     from sklearn.metrics import silhouette_score
 
-    from segmentation.ml.measures import silhouette_value
+    from segmentation.ml.measures import SILHOUETTE_ROWS, silhouette_value
 
+    assert n < SILHOUETTE_ROWS or n % SILHOUETTE_ROWS
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(500, 4))
-    labels = rng.integers(0, 4, 500)
+    X = rng.normal(size=(n, 4))
+    labels = rng.integers(0, 4, n)
     labels[0] = 7  # a singleton cluster counts 0, as in scikit-learn
     assert silhouette_value(X, labels) == pytest.approx(silhouette_score(X, labels), abs=1e-5)
 

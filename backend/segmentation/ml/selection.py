@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
+from threadpoolctl import threadpool_limits
 
 from .measures import shuffled, silhouette, silhouette_value, valley
 
@@ -65,6 +67,8 @@ NULL_REFERENCES = 3
 # over pairs of halves): single draws moved the chosen k on the development families (stability of
 # one k read 0.99 or 0.76 depending on the halves drawn, silhouettes of neighbouring k's 0.006 apart)
 DRAWS = 3
+# threads measuring the candidate k's while the next k is fitted (each with one native thread)
+MEASURE_THREADS = 2
 
 
 @dataclass
@@ -130,8 +134,20 @@ def score_k(
     start: np.ndarray | None = None,
 ) -> KScore:
     """Scores of k; without ``null`` (k set by the caller) no stability or null reference."""
+    return measure(X, kmeans(X, k, n_init, random_state, start), random_state, silhouette_size, n_init, null)
+
+
+def measure(
+    X: np.ndarray,
+    km: KMeans,
+    random_state: int,
+    silhouette_size: int,
+    n_init: int,
+    null: list[np.ndarray] | None,
+) -> KScore:
+    """The scores of ``km``, the fit of its k on ``X`` (see :func:`score_k`)."""
+    k = km.n_clusters
     rng = np.random.default_rng([random_state, k])
-    km = kmeans(X, k, n_init, random_state, start)
     labels = km.labels_
     stability, null_silhouette, gap, gap_sd = np.nan, np.nan, np.nan, np.nan
     if null is not None:
@@ -155,6 +171,14 @@ def score_k(
         gap_sd=gap_sd,
         valley=valley(X, labels, km.cluster_centers_),
     )
+
+
+def _one_native_thread(work: Callable, *args):
+    """``work(*args)`` with one OpenMP thread in this thread (OpenMP's limit is per thread:
+    the caller's ``threadpool_limits(1)`` does not reach a pool's threads). One thread, so the
+    same numbers as a sequential run: k-means sums differently with more threads."""
+    with threadpool_limits(1, user_api="openmp"):
+        return work(*args)
 
 
 def _stability(X: np.ndarray, k: int, n_init: int, random_state: int, rng: np.random.Generator) -> float:
@@ -192,12 +216,21 @@ def score_all(
     null = None
     if compare:  # NULL_REFERENCES shuffled references of <= 2000 rows
         null = [shuffled(X, np.random.default_rng(random_state + b))[:2000] for b in range(NULL_REFERENCES)]
+    # each k's fit starts from the previous k's centres, so the fits run in order, here; the
+    # measures of k (most of the time: stability, null references, silhouettes) run on the
+    # pool while k + 1 is fitted. The caller holds BLAS to one thread; 2 cores are used.
     scores: list[KScore] = []
-    for i, k in enumerate(ks):
-        start = scores[-1].centers if scores else None
-        scores.append(score_k(X, k, random_state, silhouette_size, n_init, null, start))
-        if progress:
-            progress((i + 1) / len(ks))
+    with ThreadPoolExecutor(MEASURE_THREADS) as pool:
+        pending, km = [], None
+        for k in ks:
+            km = kmeans(X, k, n_init, random_state, None if km is None else km.cluster_centers_)
+            pending.append(
+                pool.submit(_one_native_thread, measure, X, km, random_state, silhouette_size, n_init, null)
+            )
+        for i, job in enumerate(pending):
+            scores.append(job.result())
+            if progress:
+                progress((i + 1) / len(ks))
     return scores
 
 
