@@ -55,7 +55,7 @@ def upgrade():
         sa.Column("ip", sa.String(64)),
     )
     op.create_index("ix_audit_events_at", "audit_events", ["at"])
-    # fixed-window counters shared by every gunicorn worker (Flask-Limiter storage)
+    # fixed-window counters shared by every gunicorn worker (the `limits` storage of auth/ratelimit.py)
     op.execute("CREATE UNLOGGED TABLE rate_limits (key text PRIMARY KEY, count integer NOT NULL, "
                "expires_at timestamptz NOT NULL)")
 
