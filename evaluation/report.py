@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .history import (
+    HELDOUT_C_HISTORY,
+    HELDOUT_D_HISTORY,
+    HELDOUT_E_HISTORY,
+    HELDOUT_HISTORY,
+    K_RULE_NOTE,
+    K_RULE_NOTE_4,
+)
+
 
 def _f(x, digits: int = 3) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
@@ -94,116 +103,10 @@ def criteria_table(rows: list[dict]) -> list[str]:
     return out
 
 
-# what happened to the held-out set since it was written (kept by hand: it is history, not a result)
-HELDOUT_HISTORY = [
-    "History of this held-out set: first run at commit 8adc43f (results committed in a6f3117): wealth "
-    "clients met every target; channel counts chose k 3 for 4 (ARI 0.854); small businesses met; the "
-    "continuum was rejected as it should be. Then the k rule was changed on development evidence "
-    "(d1aef94: rank sum of silhouette and Calinski-Harabasz; development families 10 -> 12 of 14 met) "
-    "and the held-out set was run again (afe8cc4): 2 of 4, the wealth family's 1.5 % segment merged "
-    "(k 4 for 5). The same rule broke an existing test (value-rfm preset: k 7 for 3, ARI 0.54; "
-    "Calinski-Harabasz keeps rising when segments are uniform inside), so it was reverted: k is again "
-    "the best silhouette among the structured k's. In session 3 its k curves (with those of the "
-    "development families) were used to change the k rule: a larger neighbouring k within 0.02 of the "
-    "best silhouette is preferred. On the recorded curves that turned channel counts (3 -> 4) and "
-    "latent mixture 6 (5 -> 6) right and changed no other k; this run confirms it (4 of 4 met). The "
-    "set is no longer held out; set C below is.",
-]
-# how the k rule of session 3 was chosen (kept by hand: it is history, not a result)
-K_RULE_NOTE = [
-    "How the k rule was chosen (session 3): candidates were compared on the recorded k curves of the "
-    "development families and set B (14 with segments) and, for criteria the curve did not hold, on the "
-    "trainer's own k sample (`evaluation/kcriteria.py`, `results/kcriteria.json`; it finished 4 families "
-    "on the shared machine). Right k of 14: the previous rule (best silhouette among the k's that beat "
-    "shuffled data and are reproduced) 10; the rule kept (`ours`) 12; raw silhouette "
-    "9, Calinski-Harabasz 8, Davies-Bouldin 8, gap statistic with Tibshirani's rule 8 (it keeps rising on "
-    "unequal sizes and 1 % outliers, so it finds no k there, but it is the only criterion right on the "
-    "bank profile); taking the larger of ours and the gap's k would fix the bank profile and break latent "
-    "mixture 6 (gap: 7). On the 4 studied families the BIC of a spherical mixture fell up to k = 10 every "
-    "time, prediction strength (largest k >= 0.8) was right on 2, the best stability of 80 % subsamples "
-    "on 1. Kept: the previous rule plus a walk up to a larger neighbouring k within 0.02 of the best "
-    "silhouette, which also keeps the demo population (5) and the value-rfm preset "
-    "test (3) right. Latent mixture 6 now gets its k but cannot meet ARI 0.85 with k-means at all: "
-    "started from the true centres in the prepared space it reaches 0.824 (a supervised linear "
-    "classifier 0.933), so the target is out of reach for nearest-centre segments there and was not "
-    "tuned for.",
-]
-# how the k rule changed in session 4 (kept by hand: it is history, not a result)
-K_RULE_NOTE_4 = [
-    "Session 4 (set C had become development data): the trainer's own k samples of the development "
-    "families and sets B and C (24 families) were cached and the rules compared on them. Single draws "
-    "were the largest source of error: the stability of one k read 0.99 or 0.76 depending on the halves "
-    "drawn (unequal sizes k 4, channel counts k 5, product holdings k 4 and 5), and neighbouring "
-    "silhouettes sat 0.006 apart. Right k (or rejection) of 24: the rule of session 3, 17; with the "
-    "silhouette averaged over 3 stratified samples, the null silhouette over the 3 shuffled references "
-    "and the stability the median of 3 pairs of halves, 19 (product holdings 3 -> 5, small bank 3 -> 4); "
-    "plus the density-valley check at the chosen k, 20 (the life-cycle continuum is rejected: deepest "
-    "drop 0.44 of the peaks, against <= 0.28 on every family with segments). A k that leaves a segment "
-    "empty (fewer distinct rows than k, categories only) no longer counts. Tried and dropped: the "
-    "largest gain over the shuffled reference (14 of 24: mixed categories 4 -> 7, latent mixed 3 -> 9); "
-    "silhouette minus 0.25 or 0.5 x the null silhouette (18: credit behaviour 3 -> 7, current accounts "
-    "3 -> 8); the valley as a filter on every k (the life-cycle continuum then gets k 4, valley 0.19). "
-    "Still wrong: bank profile (3 for 4; every criterion but the gap statistic prefers 3), gamma "
-    "spending (5 for 4: the 8 % of customers without rent that month form a fifth group), current "
-    "accounts (3 for 6) and credit behaviour (3 for 4, k 4 unstable); for the last two k-means from "
-    "the true centres stays below the ARI target anyway.",
-    "When that work was merged with the session's other changes (commit 95d9ce5, this report), three "
-    "things changed. (1) The density-valley check no longer rejects a run: it is said in the reason "
-    "for k. It rejected the real CDNOW data (stable RFM tiers: silhouette 0.48, 98.8 % of customers "
-    "keep their segment across seeds), real customer data is often such a continuum, and it had "
-    "added one family of 24 (the life-cycle continuum, which is again not rejected). (2) Extreme "
-    "outliers are measured on the numeric columns only: on categorical columns a row that differs "
-    "from its segment's profile in one category was many times further than the typical row and was "
-    "set aside as an 'extreme outlier' (233 of 1,500 rows in a unit test with three categorical "
-    "columns). Product holdings (yes/no only) then gets k 3 again instead of 5 (that k 5 had ARI 0.70 "
-    "and 73 % of customers kept across seeds: a miss either way). (3) A step up to a larger k is not "
-    "taken when the gap statistic falls by more than its spread; on the 24 cached k samples it changed "
-    "no k (19 right with or without it), and it keeps three-category data at its 3 segments.",
-]
-# set C (heldout_c.py), written and committed before the changed k rule of session 3 ran on it
-HELDOUT_C_HISTORY = [
-    "History of set C: written and committed in 19ccf37, before the changed k rule (cc377d5) ran on "
-    "it; only the generators' supervised separability (gradient boosting, 3-fold) was checked before. "
-    "Run once, with the final method, for this report (commit cc49460): 1 of 6 met. Only the eight "
-    "segments were found. The k rule is not the only cause: k-means started from the true centres "
-    "reaches ARI 0.80 (current accounts), 0.79 (credit behaviour) and 0.58 (small bank) in the "
-    "prepared space, below the targets, so the preparation and k-means themselves miss there; product "
-    "holdings can be segmented (0.92 from the true centres) but k = 4 is unstable, which stops the "
-    "walk to k = 5 (silhouette 0.281 against 0.287 at k = 3); the curved life-cycle continuum beats the "
-    "shuffled reference (shuffling its principal components independently breaks the curve) and is not rejected. The old rule "
-    "(best silhouette only) picks the same k on all six families. Nothing was changed after this run. "
-    "In session 4 set C became development data: its k curves were used to change the k rule (below), "
-    "so it is no longer held out; set D is.",
-]
-
-# set D (heldout_d.py), written and committed before the method of session 4 ran on it
-HELDOUT_D_HISTORY = [
-    "History of set D: written and committed in 4ea5324, before the k rule of session 4 (7579d51) ran "
-    "on it; only the generators' supervised separability (gradient boosting, 3-fold) was checked before. "
-    "Run once, with the final method of session 4, for this report (commit 7579d51): 2 of 5 met (channel "
-    "shares; the affluence blob rejected). Two segments (75/25) is rejected: at k = 2 the silhouette "
-    "(0.504) does not beat the shuffled reference (0.498), because the two segments differ along one "
-    "principal component, whose bimodal scores survive the shuffling; its density valley at k = 2 (0.41) "
-    "would also have rejected it. Signed net flows get k 9 for 5: the preparation stretches amounts near "
-    "zero (k-means from the true centres 0.635; the same trainer with the robust scale x1 instead of "
-    "x0.25 reaches 0.805 at the true k, a plain StandardScaler 0.744). Categories with many levels get "
-    "k 7 for 3 (k 3 unstable, 0.49): in the prepared space k-means from the true centres reaches only "
-    "0.502 (one-hot StandardScaler baseline 0.804), so the weight of categories with many levels is the "
-    "first suspect. Nothing was changed after this run. The density-valley check also rejects the real "
-    "CDNOW data, which got 4 segments before (deepest drop at k = 4: 1.03 of the peaks: RFM tiers are "
-    "cuts of a continuum).",
-    "Second run, after the merge described under the k rule (commit 95d9ce5, this report; set D was "
-    "not looked at to make those changes): 2 of 5 met, as in the first run. Channel shares (4) and the "
-    "affluence blob (rejected) are met; net flows k 9, categories with many levels k 7, and the two "
-    "segments are still rejected (no k beats the shuffled reference and is reproduced on resampled "
-    "data: the best, k 4, has silhouette 0.30 against 0.27 and stability 0.56). Set D has now been run twice; it stays the held-out set "
-    "until a method change is made by looking at it.",
-]
-
-
 def write_report(results: dict, path: Path) -> None:
     fam, held = results.get("families", []), results.get("heldout", [])
     held_c, held_d = results.get("heldout_c", []), results.get("heldout_d", [])
+    held_e = results.get("heldout_e", [])
     lines = [
         "# Segmentation evaluation",
         "",
@@ -223,7 +126,8 @@ def write_report(results: dict, path: Path) -> None:
         "(`heldout.py`, commit f239c8f) was held out until session 3, when its k curves were looked at to "
         "change the k rule; set C (`heldout_c.py`) was held out until session 4, when its k curves were "
         "used to change the k rule again; set D (`heldout_d.py`) was written and committed before the "
-        "session-4 method ran on it and is run once, with the final method.",
+        "session-4 method ran on it and has been run twice; set E (`heldout_e.py`) was written and "
+        "committed in session 5 before any method ran on it.",
         "",
         "## Families the method was developed on",
         "",
@@ -241,11 +145,17 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_C_HISTORY,
         "",
-        "## Held-out set D (`heldout_d.py`: written before the method of session 4 was run on it, run once)",
+        "## Held-out set D (`heldout_d.py`: written before the method of session 4 was run on it, run twice)",
         "",
         *family_table(held_d),
         "",
         *HELDOUT_D_HISTORY,
+        "",
+        "## Held-out set E (`heldout_e.py`: written in session 5 before any method was run on it)",
+        "",
+        *family_table(held_e),
+        "",
+        *HELDOUT_E_HISTORY,
         "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
@@ -266,9 +176,13 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *candidate_table(held_d),
         "",
+        "Held-out set E:",
+        "",
+        *candidate_table(held_e),
+        "",
         "## k chosen by each criterion (from the same k curve)",
         "",
-        *criteria_table(fam + held + held_c + held_d),
+        *criteria_table(fam + held + held_c + held_d + held_e),
         "",
         *K_RULE_NOTE,
         "",
@@ -311,7 +225,7 @@ def write_report(results: dict, path: Path) -> None:
             "",
         ]
     lines += ["## Why each k (default options)", ""]
-    for r in fam + held + held_c + held_d:
+    for r in fam + held + held_c + held_d + held_e:
         lines.append(f"- **{r['family']}**: {r['no_structure'] or r['k_reason']}")
         for note in r["notes"]:
             lines.append(f"  - note: {note}")

@@ -28,6 +28,7 @@ from .generators import FAMILIES, Case, many_rows
 from .heldout import HELDOUT
 from .heldout_c import HELDOUT_C
 from .heldout_d import HELDOUT_D
+from .heldout_e import HELDOUT_E
 from .latent import LATENT
 from .metrics import ari, kept_share, smallest_f1
 from .report import write_report
@@ -200,8 +201,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--groups",
-        default="families,heldout,heldout_c,heldout_d,cdnow",
-        help="comma-separated: families (development), heldout (set B), heldout_c (set C), heldout_d (set D), cdnow",
+        default="families,heldout,heldout_c,heldout_d,heldout_e,cdnow",
+        help="comma-separated: families (development), heldout (set B), heldout_c (set C), heldout_d (set D), "
+        "heldout_e (set E), cdnow",
     )
     parser.add_argument("--only", default="", help="only families whose name contains this text")
     parser.add_argument("--no-candidates", action="store_true", help="skip the preparations at the true k")
@@ -217,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         ("heldout", HELDOUT),
         ("heldout_c", HELDOUT_C),
         ("heldout_d", HELDOUT_D),
+        ("heldout_e", HELDOUT_E),
     )
     for group, families in sets:
         results[group] = []
