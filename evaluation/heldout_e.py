@@ -4,7 +4,7 @@ next change. No code in ``segmentation/`` knows these families, none was run thr
 before commit; only the generators' supervised separability was checked (3-fold CV accuracy of
 ``HistGradientBoostingClassifier``, categories as codes, seed 1, full size): RFM log 0.955, card
 behaviour 0.996, crossed mixed 0.959 (numbers alone 0.656, categories alone 0.451), wide
-population 0.975 at 30,000 rows (``python -m evaluation.separability heldout_e``).
+population 0.976 (``python -m evaluation.separability heldout_e``).
 
 Shapes none of sets A-D has:
 
