@@ -64,26 +64,31 @@ def family_table(rows: list[dict]) -> list[str]:
 
 
 def candidate_table(rows: list[dict]) -> list[str]:
+    """ARI / F1 at the true k per candidate; "–" where a candidate could not change the family
+    (it was not fitted there), and the means over the families where it was."""
     rows = [r for r in rows if "candidates" in r]
     if not rows:
         return []
-    names = list(rows[0]["candidates"])
+    names = list(dict.fromkeys(n for r in rows for n in r["candidates"]))
     out = [
         "| family | " + " | ".join(names) + " | baseline |",
         "|---|" + "---|" * (len(names) + 1),
     ]
     for r in rows:
-        cells = [f"{_f(r['candidates'][n]['ari'])} / {_f(r['candidates'][n]['f1_smallest'])}" for n in names]
+        got = r["candidates"]
+        cells = [f"{_f(got[n]['ari'])} / {_f(got[n]['f1_smallest'])}" if n in got else "–" for n in names]
         b = r["baseline"]
         out.append(
             f"| {r['family']} | " + " | ".join(cells) + f" | {_f(b['ari'])} / {_f(b['f1_smallest'])} |"
         )
-    mean = [sum(r["candidates"][n]["ari"] for r in rows) / len(rows) for n in names]
-    worst = [min(r["candidates"][n]["ari"] for r in rows) for n in names]
-    base_mean = sum(r["baseline"]["ari"] for r in rows) / len(rows)
-    base_worst = min(r["baseline"]["ari"] for r in rows)
-    out.append("| **mean ARI** | " + " | ".join(_f(m) for m in mean) + f" | {_f(base_mean)} |")
-    out.append("| **worst ARI** | " + " | ".join(_f(m) for m in worst) + f" | {_f(base_worst)} |")
+    aris = [[r["candidates"][n]["ari"] for r in rows if n in r["candidates"]] for n in names]
+    base = [r["baseline"]["ari"] for r in rows]
+    out.append(
+        "| **mean ARI** | "
+        + " | ".join(_f(sum(a) / len(a)) for a in aris)
+        + f" | {_f(sum(base) / len(base))} |"
+    )
+    out.append("| **worst ARI** | " + " | ".join(_f(min(a)) for a in aris) + f" | {_f(min(base))} |")
     return out
 
 

@@ -1,5 +1,7 @@
 """The fast predictor against scikit-learn and the k-prototypes cost (Flask-free, fast)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -90,10 +92,14 @@ def mixed_data(n=2400, seed=3):
     return FeatureData.from_columns(columns, specs), truth
 
 
-def test_mixed_model_assigns_by_the_k_prototypes_cost_with_category_shares():
+@pytest.mark.parametrize("category_weight", prep.CATEGORY_WEIGHTS)
+def test_mixed_model_assigns_by_the_k_prototypes_cost_with_category_shares(category_weight):
     data, _ = mixed_data()
-    model = fit(data, TrainOptions(k=3, kselect_sample=2000, silhouette_sample=800, n_init=4))
+    options = TrainOptions(k=3, kselect_sample=2000, silhouette_sample=800, n_init=4)
+    model = fit(data, replace(options, category_weight=category_weight))
     fast = served(model, first_id=1)
+    assert model.preparation["category_weight"] == category_weight
+    assert isinstance(model.artifact_payload()["gamma"], list) == (category_weight == "levels")
     assert model.method == "kprototypes" and fast.categories["plan"] == ("basic", "gold", "premium")
     Z = prep.transform(data.num, model.preparation)
     payload = model.artifact_payload()
@@ -130,3 +136,37 @@ def test_inverse_maps_prepared_points_back_to_original_units(method):
     params = prep.fit(X, SPECS, method)
     Z = prep.transform(X[:50], params)
     assert np.allclose(prep.transform(prep.inverse(Z, params), params), Z, atol=1e-6)
+
+
+def signed_money(n: int = 3000, seed: int = 4) -> np.ndarray:
+    """Net flow (signed), a repayment that is often zero, a balance that is never negative."""
+    rng = np.random.default_rng(seed)
+    return np.column_stack(
+        [
+            rng.normal(100, 300, n),
+            np.where(rng.random(n) < 0.5, rng.lognormal(5, 0.4, n), 0.0),
+            rng.lognormal(7, 1, n),
+        ]
+    )
+
+
+def test_signed_money_is_scaled_by_its_median_size_and_zero_inflated_money_by_a_low_quantile():
+    X = signed_money()
+    specs = [FeatureSpec(f"m{j}", "money") for j in range(3)]
+    options = dict(log_scale=0.25, scale_quantile=0.1, signed_log_scale=1.0)
+    params = prep.fit(X, specs, **options)
+    assert params["signed"] == [0] and params["scale_quantile"] == 0.1 and params["signed_log_scale"] == 1.0
+    nz = [np.abs(X[:, j][X[:, j] != 0]) for j in range(3)]
+    assert params["robust_scale"] == [np.median(nz[0]), np.quantile(nz[1], 0.1), 0.25 * np.median(nz[2])]
+    cents = prep.fit(X * 100, specs, **options)
+    assert np.allclose(prep.transform(X, params), prep.transform(X * 100, cents), atol=1e-6)
+    Z = prep.transform(X[:50], params)
+    assert np.allclose(prep.transform(prep.inverse(Z, params), params), Z, atol=1e-6)
+
+
+def test_a_model_with_signed_money_serves_its_own_labels():
+    X = signed_money()
+    data = FeatureData.numeric(X, [FeatureSpec(f"m{j}", "money") for j in range(3)])
+    model = fit(data, TrainOptions(k=3, kselect_sample=2000, silhouette_sample=800, n_init=4))
+    assert model.preparation["signed"] == [0] and "signed ones, m0," in model.k_reason
+    assert np.array_equal(served(model).labels(X[model.kept]), model.labels)

@@ -7,23 +7,22 @@ so prepared values are bit-for-bit identical in both places.
 Numeric columns go through three steps:
 
 1. missing values take the recorded training median;
-2. heavy-tailed kinds (``money``, ``count``) are divided by a *robust scale* (the median of
-   their non-zero absolute values) and then transformed (``robust-log``: a signed
-   ``log1p``; or Yeo-Johnson, or normal scores of the empirical quantiles). Dividing by a
-   scale measured in the data's own units makes the result independent of units: the
-   same customers in cents, euros or thousands give the same prepared values, and "zero
-   vs a little" weighs as much as "median vs three times the median", not more;
+2. heavy-tailed kinds (``money``, ``count``) are divided by a *robust scale* measured on their
+   non-zero absolute values (a quarter of the median; for columns with many zeros the 10th
+   percentile, so zero sits one doubling below the low amounts; for *signed* columns, where
+   zero is an ordinary value inside the range, the median) and then transformed
+   (``robust-log``: a signed ``log1p``; or Yeo-Johnson, or normal scores of the empirical
+   quantiles). A scale measured in the data's own units makes the result independent of
+   units: the same customers in cents, euros or thousands give the same prepared values;
 3. every column except ``binary`` flags is standardised (mean 0, standard deviation 1),
    then optionally clipped at ``clip`` standard deviations (winsorising).
 
 ``binary`` flags stay 0/1: a mismatch costs 1, half the average squared distance between
 two customers on a standardised column, so a handful of yes/no flags cannot dominate.
 
-Categorical columns are one-hot encoded with weight ``sqrt(gamma / 2)``: the squared
-distance between a customer and a centroid whose categorical part is a one-hot *mode* is
-then the k-prototypes cost (numeric squared distance + ``gamma`` x mismatches), so one
-argmin serves numeric and mixed models. A missing category is all zeros, equally far from
-every mode.
+Categorical columns are one-hot encoded with weight ``sqrt(gamma / 2)`` (a mismatch costs
+``gamma``, the k-prototypes cost), so one argmin serves numeric and mixed models. A missing
+category is all zeros, equally far from every mode.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from . import blocks
+from . import blocks, yeojohnson
 from .kinds import FeatureSpec
 
 HEAVY_KINDS = ("money", "count")
@@ -39,11 +38,24 @@ METHODS = ("robust-log", "yeo-johnson", "quantile", "log1p", "standard")
 DEFAULT_METHOD = "robust-log"
 N_QUANTILES = 1001
 
+SIGNED_SHARE = 0.01  # a heavy column with at least this share of values below zero is *signed*
+ZERO_SHARE = 0.05  # one with at least this share of zeros is *zero-inflated*
 
-def robust_scale(col: np.ndarray) -> float:
+
+def robust_scale(col: np.ndarray, q: float = 0.5) -> float:
+    """The ``q`` quantile (default: the median) of the column's non-zero absolute values."""
     nz = np.abs(col[np.isfinite(col) & (col != 0)])
-    scale = float(np.median(nz)) if len(nz) else 1.0
+    if not len(nz):
+        return 1.0
+    scale = float(np.median(nz)) if q == 0.5 else float(np.quantile(nz, q))
     return scale if scale > 0 else 1.0
+
+
+def signed(col: np.ndarray) -> bool:
+    """Whether a column takes negative values often (net flows, balances): zero is then an
+    ordinary point inside its range, and a small scale would open a gap there (the signed log
+    of values across zero splits one group into a negative and a positive one)."""
+    return bool(np.mean(col < 0) >= SIGNED_SHARE) if len(col) else False
 
 
 def fit(
@@ -54,11 +66,15 @@ def fit(
     sample: np.ndarray | None = None,
     log_scale: float = 1.0,
     weights: np.ndarray | None = None,
+    signed_log_scale: float | None = None,
+    scale_quantile: float | None = None,
 ) -> dict:
     """Fit the preparation of numeric columns ``X`` (NaN = missing) declared by ``specs``.
 
     ``sample`` (row indices) limits the rows used for the quantile and Yeo-Johnson fits;
-    ``log_scale`` multiplies the robust scale (the value that maps to ``log1p(1)``);
+    the robust scale (the value that maps to ``log1p(1)``) is ``log_scale`` times the median
+    of the non-zero absolute values; a zero-inflated column's is their ``scale_quantile``
+    quantile when given, a :func:`signed` one's ``signed_log_scale`` times their median;
     ``weights`` (one per column, > 0; see :func:`relevance`) multiply the prepared columns
     (folded into their ``scale``, so :func:`transform` and the predictor are unchanged)."""
     if method not in METHODS:
@@ -71,17 +87,27 @@ def fit(
         impute[j] = float(np.median(col)) if len(col) else 0.0
     heavy = [j for j, s in enumerate(specs) if s.kind in HEAVY_KINDS] if method != "standard" else []
     binary = [j for j, s in enumerate(specs) if s.kind == "binary"]
+    robust, sign = np.ones(d), []
+    for j in heavy:  # one column's copy at a time
+        col = _filled(X[:, j], impute[j])
+        if signed_log_scale is not None and signed(col):
+            sign.append(j)
+        if scale_quantile is not None and j not in sign and np.mean(col == 0) >= ZERO_SHARE:
+            robust[j] = robust_scale(col, scale_quantile)
+        else:
+            robust[j] = (signed_log_scale if j in sign else log_scale) * robust_scale(col)
     params: dict = {
         "method": method,
         "features": [s.name for s in specs],
         "kinds": [s.kind for s in specs],
         "impute": impute.tolist(),
         "heavy": heavy,
-        "robust_scale": [
-            log_scale * robust_scale(_filled(X[:, j], impute[j])) if j in heavy else 1.0 for j in range(d)
-        ],
+        "robust_scale": robust.tolist(),
         "clip": clip,
         "log_scale": log_scale,
+        "signed": sign,
+        "signed_log_scale": signed_log_scale,
+        "scale_quantile": scale_quantile,
     }
     rows = _filled(X if sample is None else X[sample], impute)
     if method == "yeo-johnson":
@@ -153,28 +179,12 @@ def _shape(X: np.ndarray, params: dict) -> np.ndarray:
         H = np.copysign(np.log1p(np.abs(H)), H)
     elif method == "yeo-johnson":
         H /= p["robust_scale"][heavy]
-        H = yeo_johnson(H, p["lambdas"])
+        H = yeojohnson.forward(H, p["lambdas"])
     elif method == "quantile":
         for i, (values, scores) in enumerate(p["quantile_maps"]):
             H[:, i] = np.interp(H[:, i], values, scores)
     Z[:, heavy] = H
     return Z
-
-
-def yeo_johnson(H: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    out = np.empty_like(H)
-    pos = H >= 0
-    lam_b = np.broadcast_to(lam, H.shape)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        a = np.where(np.abs(lam_b) > 1e-12, ((H + 1.0) ** lam_b - 1.0) / lam_b, np.log1p(H))
-        b = np.where(
-            np.abs(lam_b - 2.0) > 1e-12,
-            -((1.0 - H) ** (2.0 - lam_b) - 1.0) / (2.0 - lam_b),
-            -np.log1p(-H),
-        )
-    out[pos] = a[pos]
-    out[~pos] = b[~pos]
-    return out
 
 
 def transform(X: np.ndarray, params: dict) -> np.ndarray:
@@ -210,7 +220,7 @@ def inverse(Z: np.ndarray, params: dict) -> np.ndarray:
     elif method == "robust-log":
         H = np.sign(H) * np.expm1(np.abs(H)) * p["robust_scale"][heavy]
     elif method == "yeo-johnson":
-        H = _yeo_johnson_inverse(H, p["lambdas"]) * p["robust_scale"][heavy]
+        H = yeojohnson.inverse(H, p["lambdas"]) * p["robust_scale"][heavy]
     elif method == "quantile":
         for i, (values, scores) in enumerate(p["quantile_maps"]):
             H[:, i] = np.interp(H[:, i], scores, values)
@@ -218,47 +228,39 @@ def inverse(Z: np.ndarray, params: dict) -> np.ndarray:
     return X
 
 
-def _yeo_johnson_inverse(Y: np.ndarray, lam: np.ndarray) -> np.ndarray:
-    lam_b = np.broadcast_to(lam, Y.shape)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        a = np.where(
-            np.abs(lam_b) > 1e-12, np.maximum(Y * lam_b + 1.0, 0.0) ** (1.0 / lam_b) - 1.0, np.expm1(Y)
-        )
-        b = np.where(
-            np.abs(lam_b - 2.0) > 1e-12,
-            1.0 - np.maximum(1.0 - (2.0 - lam_b) * Y, 0.0) ** (1.0 / (2.0 - lam_b)),
-            -np.expm1(-Y),
-        )
-    return np.where(Y >= 0, a, b)
-
-
 # -- categorical features -------------------------------------------------------------------
 
+CATEGORY_WEIGHTS = ("median", "levels")
 
-def category_gamma(cat: np.ndarray, n_categories: list[int]) -> float:
-    """Weight of one category mismatch: on average a categorical feature then weighs as much
-    as a standardised numeric one (whose pairs differ by 2 in squared distance on average):
-    gamma = 2 / (1 - sum of squared category shares), the median over features, within [1, 8]."""
-    if not n_categories:
-        return 0.0
-    ginis = []
+
+def category_gamma(cat: np.ndarray, n_categories: list[int], rule: str = "median") -> float | list[float]:
+    """Weight of one category mismatch. ``median``: a categorical feature weighs on average as
+    much as a standardised numeric one (whose pairs differ by 2 in squared distance on average):
+    gamma = 2 / g with g = 1 - sum of squared category shares, the median over features. ``levels``:
+    per feature, 2 / sqrt(g (1 - g)), i.e. sqrt(L - 1) numeric features for L = 1 / (1 - g)
+    equally likely levels (a two-level category counts as one). Within [1, 8]."""
+    if rule not in CATEGORY_WEIGHTS:
+        raise ValueError(f"unknown category weight {rule!r}; choose one of {CATEGORY_WEIGHTS}")
+    g = np.ones(len(n_categories))
     for j, m in enumerate(n_categories):
-        codes = cat[:, j]
-        codes = codes[codes >= 0]
-        shares = np.bincount(codes, minlength=m) / max(len(codes), 1)
-        ginis.append(max(1.0 - float((shares**2).sum()), 1e-6))
-    return float(np.clip(np.median([2.0 / g for g in ginis]), 1.0, 8.0))
+        codes = cat[:, j][cat[:, j] >= 0]
+        g[j] = max(1.0 - float(((np.bincount(codes, minlength=m) / max(len(codes), 1)) ** 2).sum()), 1e-6)
+    if rule == "levels":
+        return np.clip(2.0 / np.sqrt(g * np.maximum(1.0 - g, 1e-6)), 1.0, 8.0).tolist()
+    return float(np.clip(np.median(2.0 / g), 1.0, 8.0)) if len(g) else 0.0
 
 
-def category_gammas(cat: np.ndarray, n_categories: list[int], weights: np.ndarray) -> float | list[float]:
+def category_gammas(
+    cat: np.ndarray, n_categories: list[int], weights, rule: str = "median"
+) -> float | list[float]:
     """The mismatch cost of each categorical feature: :func:`category_gamma` times the square of
     the feature's relevance weight (as numeric columns, whose prepared values are multiplied by
-    theirs). One number when every weight is 1 (the k-prototypes cost), else one per feature."""
-    gamma = category_gamma(cat, n_categories)
+    theirs). One number when it is one number and every weight is 1 (the k-prototypes cost)."""
+    gamma = category_gamma(cat, n_categories, rule)
     w = np.asarray(weights, dtype=np.float64)
-    if not len(w) or np.all(w == 1.0):
+    if np.isscalar(gamma) and (not len(w) or np.all(w == 1.0)):
         return gamma
-    return [round(gamma * float(x) ** 2, 12) for x in w]
+    return [round(float(gj) * float(x) ** 2, 12) for gj, x in zip(np.broadcast_to(gamma, w.shape), w)]
 
 
 def one_hot(cat: np.ndarray, n_categories: list[int], weight) -> np.ndarray:

@@ -115,10 +115,13 @@ def select(
         sample=sample,
         log_scale=options.log_scale,
         weights=w[:d_num],
+        signed_log_scale=options.signed_log_scale,
+        scale_quantile=options.scale_quantile,
     )
     params["relevance"] = [round(float(x), 4) for x in rel]
+    params["category_weight"] = options.category_weight
     Z = prep.transform(num, params)
-    gamma = prep.category_gammas(cat, n_cats, w[d_num:]) if n_cats else 0.0
+    gamma = prep.category_gammas(cat, n_cats, w[d_num:], options.category_weight) if n_cats else 0.0
     if options.gamma_factor != 1.0:
         gamma = (np.asarray(gamma) * options.gamma_factor).tolist() if n_cats else 0.0
     E = prep.embed(Z, cat, n_cats, gamma)
@@ -172,15 +175,23 @@ def preparation_sentence(params: dict, data: FeatureData, gamma, rel: np.ndarray
     heavy = [params["features"][j] for j in params["heavy"]]
     text = f"Features were prepared with {params['method']}"
     if heavy and params["method"] != "standard":
-        factor = params.get("log_scale", 1.0)
-        scale = "their median non-zero value" if factor == 1 else f"{factor:g} x their median non-zero value"
-        text += f" (money and count features {', '.join(heavy)} divided by {scale} first)"
+        factor, q = params.get("log_scale", 1.0), params.get("scale_quantile")
+        scale = "their median non-zero size" if factor == 1 else f"{factor:g} x their median non-zero size"
+        text += f" (money and count features {', '.join(heavy)} divided by {scale} first"
+        if q is not None:
+            text += f"; with 5 % zeros or more by their {100 * q:g}th percentile non-zero size"
+        signed = [params["features"][j] for j in params.get("signed", [])]
+        if signed:
+            text += (
+                f"; signed ones, {', '.join(signed)}, by {params['signed_log_scale']:g} x their median size"
+            )
+        text += ")"
     text += " and standardised"
     if params["clip"]:
         text += f", clipped at {params['clip']} standard deviations"
     if data.categorical_specs:
-        base = gamma if np.isscalar(gamma) else max(gamma)
-        text += f"; a category mismatch costs {base:.2f} (k-prototypes)"
+        cost = f"{gamma:.2f}" if np.isscalar(gamma) else f"up to {max(gamma):.2f}"
+        text += f"; a category mismatch costs {cost} (k-prototypes)"
     names = [s.name for s in data.numeric_specs + data.categorical_specs]
     w = relevance.weights(rel)
     low = [f"{names[j]} ({rel[j]:.2f})" for j in np.flatnonzero(w < 1.0)]

@@ -47,7 +47,10 @@ class TrainOptions:
     n_init: int = 10
     preparation: str = prep.DEFAULT_METHOD
     clip: float | None = None
-    log_scale: float = 0.25
+    log_scale: float = 0.25  # robust scale = this x the median non-zero size (ml.prep.fit)
+    scale_quantile: float | None = 0.1  # columns with >= 5 % zeros: this quantile instead (None: alike)
+    signed_log_scale: float | None = 1.0  # signed columns: this x the median size (None: alike)
+    category_weight: str = "median"  # prep.category_gamma's rule
     gamma_factor: float = 1.0  # multiplies the cost of a category mismatch (prep.category_gamma)
     kproto_sample: int = 3_000  # unused since mixed data is fitted with category shares (kept: API)
     relevance: bool = True  # weigh columns by their association with the others (ml.relevance)
