@@ -170,3 +170,13 @@ def test_a_model_with_signed_money_serves_its_own_labels():
     model = fit(data, TrainOptions(k=3, kselect_sample=2000, silhouette_sample=800, n_init=4))
     assert model.preparation["signed"] == [0] and "signed ones, m0," in model.k_reason
     assert np.array_equal(served(model).labels(X[model.kept]), model.labels)
+
+
+def test_category_weight_by_levels_counts_a_balanced_two_level_category_as_one_feature():
+    two = np.repeat([[0], [1]], 50, axis=0)
+    four = np.repeat([[0], [1], [2], [3]], 25, axis=0)
+    assert prep.category_gamma(two, [2]) == 4.0 and prep.category_gamma(two, [2], "levels") == [4.0]
+    assert np.isclose(prep.category_gamma(four, [4]), 2 / 0.75)
+    assert np.allclose(prep.category_gamma(four, [4], "levels"), [2 / np.sqrt(0.75 * 0.25)])  # sqrt(3) x
+    with pytest.raises(ValueError, match="unknown category weight"):
+        prep.category_gamma(four, [4], "entropy")
