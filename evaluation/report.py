@@ -130,8 +130,8 @@ def write_report(results: dict, path: Path) -> None:
         "they became development families when the method was changed after looking at them). Set B "
         "(`heldout.py`, commit f239c8f) was held out until session 3, when its k curves were looked at to "
         "change the k rule; set C (`heldout_c.py`) was held out until session 4, when its k curves were "
-        "used to change the k rule again; set D (`heldout_d.py`) was written and committed before the "
-        "session-4 method ran on it and has been run twice; set E (`heldout_e.py`) was written and "
+        "used to change the k rule again; set D (`heldout_d.py`) was held out until session 5, when two "
+        "of its families were used to change the preparation; set E (`heldout_e.py`) was written and "
         "committed in session 5 before any method ran on it.",
         "",
         "## Families the method was developed on",
@@ -150,7 +150,7 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_C_HISTORY,
         "",
-        "## Held-out set D (`heldout_d.py`: written before the method of session 4 was run on it, run twice)",
+        "## Set D (`heldout_d.py`: held out in session 4, development data since session 5)",
         "",
         *family_table(held_d),
         "",
@@ -177,7 +177,7 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *candidate_table(held_c),
         "",
-        "Held-out set D:",
+        "Set D:",
         "",
         *candidate_table(held_d),
         "",
