@@ -175,6 +175,7 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
             f"| {label} | {t['k']} | {t['served_s']} | {t['job_done_s']} | "
             f"{t['peak_rss_mb_job']} / {t['peak_rss_mb_sampled']} |"
         )
+    profiled = r.get("train_1m_profiled")
     lines += [
         "",
         "Stage seconds (job): "
@@ -183,6 +184,18 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
             for label, t in (("100k", t100), ("1M", t1))
         ),
         "",
+        *(
+            [
+                f"The 1M figure is the worker's first job, alone. The profile below comes from a second "
+                f"run of the same job with py-spy sampling the worker (the sampler shares the 2 cores): "
+                f"{profiled['job_done_s']} s, stages "
+                + ", ".join(f"{k} {v:.2f}" for k, v in profiled["stage_seconds"].items())
+                + ".",
+                "",
+            ]
+            if profiled
+            else []
+        ),
         f"Naive baseline on the same 1M rows: read_sql {base['load_s']} s, per k (KMeans n_init=10 + "
         f"silhouette 20k) {base['per_k_s']}, best k {base['best_k']}, total **{base['total_s']} s**"
         + (
