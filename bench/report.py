@@ -52,6 +52,11 @@ def summary(r: dict) -> dict:
         "seed_1m_s": r["seed_1m_s"],
         "import_1m_s": r["import_1m"]["first_s"],
         "import_1m_again_s": r["import_1m"]["again_s"],
+        **(
+            {"customers_last_page_1m_ms": r["customers_1m"]["last_page"]["median_ms"]}
+            if r.get("customers_1m")
+            else {}
+        ),
         "reload_s": r["reload"]["max_s"],
         "reload_median_s": r["reload"]["median_s"],
         "worker_rss_mb": max(r["memory"]["ours"]),
@@ -71,6 +76,11 @@ def scale_summary(sc: dict) -> dict:
             max(t["peak_rss_mb_job"] or 0, t["peak_rss_mb_sampled"]) for t in runs
         ),
         f"segments_{name}_ms": sc["segments"]["median_ms"],
+        **(
+            {f"customers_last_page_{name}_ms": sc["customer_pages"]["last_page"]["median_ms"]}
+            if sc.get("customer_pages")
+            else {}
+        ),
         "export_rows_per_s": sc["export_api"]["rows_per_s"],
         "export_cli_rows_per_s": sc["export_cli"]["rows_per_s"],
         f"db_mb_per_retrain_{name}": [t["sizes"]["database_mb"] for t in runs],
@@ -211,6 +221,7 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
         f"{r['import_1m']['first_s']} s into an empty database, {r['import_1m']['again_s']} s for the "
         f"same file again ({r['import_1m']['again_summary']}).",
         "",
+        *report_scale.customers_lines("1M", r.get("customers_1m")),
         "## Hot reload and memory",
         "",
         f"Activation -> every worker serving it (50 fresh connections in a row): {r['reload']['seconds']} s "

@@ -4,6 +4,18 @@ target, where the time goes."""
 from __future__ import annotations
 
 
+def customers_lines(label: str, pages: dict | None) -> list[str]:
+    """The customer list's pages (``scale.customers_latency``), one sentence."""
+    if not pages:
+        return []
+    return [
+        f"`GET /customers` at {label} customers (25 a page; median / max ms of keep-alive calls): "
+        + ", ".join(f"{name.replace('_', ' ')} {m['median_ms']} / {m['max_ms']}" for name, m in pages.items())
+        + " (the segment is the largest of the active model).",
+        "",
+    ]
+
+
 def markdown(sc: dict | None, profile_lines) -> list[str]:
     if not sc:
         return [
@@ -45,6 +57,7 @@ def markdown(sc: dict | None, profile_lines) -> list[str]:
         f"`GET /segments`: median {sc['segments']['median_ms']} ms, max {sc['segments']['max_ms']} ms "
         f"over {sc['segments']['calls']} keep-alive calls.",
         "",
+        *customers_lines(sc["label"], sc.get("customer_pages")),
         f"Export of every assignment: `GET assignments.csv` {sc['export_api']['rows']:,} rows "
         f"({sc['export_api']['mb']:,} MB) in {sc['export_api']['seconds']} s = "
         f"**{sc['export_api']['rows_per_s']:,} rows/s**; `flask export-assignments` (process start included) "

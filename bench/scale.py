@@ -51,19 +51,41 @@ def database_sizes(url: str) -> dict:
     }
 
 
-def segments_latency(url: str, calls: int = 21) -> dict:
+def latency(url: str, path: str, calls: int = 21) -> dict:
+    """Median and max ms of ``calls`` keep-alive GETs of ``path`` (after one warm-up call)."""
     session = requests.Session()
-    session.get(f"{url}{API}/segments", headers=serving.AUTH, timeout=30).raise_for_status()
+    session.get(f"{url}{path}", headers=serving.AUTH, timeout=60).raise_for_status()
     times = []
     for _ in range(calls):
         t0 = time.perf_counter()
-        session.get(f"{url}{API}/segments", headers=serving.AUTH, timeout=30).raise_for_status()
+        session.get(f"{url}{path}", headers=serving.AUTH, timeout=60).raise_for_status()
         times.append((time.perf_counter() - t0) * 1000)
     return {
         "median_ms": round(statistics.median(times), 2),
         "max_ms": round(max(times), 2),
         "calls": calls,
     }
+
+
+def segments_latency(url: str, calls: int = 21) -> dict:
+    return latency(url, f"{API}/segments", calls)
+
+
+def customers_latency(url: str, calls: int = 9) -> dict:
+    """``GET /customers`` as the web app's customer list asks for it: the first and the last
+    page of everyone, and of the largest segment (25 a page)."""
+    first = requests.get(f"{url}/api/v1/customers?per_page=25", headers=serving.AUTH, timeout=120).json()
+    sizes = requests.get(f"{url}{API}/segments", headers=serving.AUTH, timeout=60).json()["segments"]
+    largest = max(sizes, key=lambda s: s["size"])
+    last = -(-first["total"] // 25)
+    last_of_segment = -(-largest["size"] // 25)
+    paths = {
+        "first_page": "?per_page=25",
+        "last_page": f"?per_page=25&page={last}",
+        "segment_first_page": f"?per_page=25&segment_id={largest['id']}",
+        "segment_last_page": f"?per_page=25&segment_id={largest['id']}&page={last_of_segment}",
+    }
+    return {name: latency(url, f"/api/v1/customers{query}", calls) for name, query in paths.items()}
 
 
 def export_api(url: str) -> dict:
@@ -180,6 +202,7 @@ def phase_scale(stack: Stack, var, results: dict, database, admin_key, log, port
         log(f"  {run}")
     log("GET /segments latency")
     out["segments"] = segments_latency(ours)
+    out["customer_pages"] = customers_latency(ours)
     log(f"  {out['segments']}")
     log("export: GET assignments.csv (streamed), then flask export-assignments")
     out["export_api"] = export_api(ours)

@@ -151,6 +151,8 @@ def phase_training(stack: Stack, var: Path, results: dict) -> None:
     spy.wait(timeout=30)
     results["train_profile"] = serving.summarize_profile(var / "train.prof")
     log(f"  {results['train_1m_profiled']}")
+    results["customers_1m"] = scale.customers_latency(ours)
+    log(f"  GET /customers: {results['customers_1m']}")
     training_spark.phase(stack, ours, results, log)
     stack.stop_all()
 

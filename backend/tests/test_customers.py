@@ -221,6 +221,42 @@ def test_list_paginates_and_filters(trained_client):
     assert bad.status_code == 422 and set(bad.get_json()["errors"]["query"]) == {"per_page", "q"}
 
 
+def test_pages_and_totals_equal_a_plain_query_after_writes(trained_app, trained_client):
+    """Keys first, rows joined after, a segment's total from the kept sizes: every page and
+    total equals the plain query's, after writes that add, move and delete customers."""
+    trained_client.post(URL, json=new_customer())
+    trained_client.patch(f"{URL}/7000001", json={"spending": {"Travel": 0, "Transport": 900}})
+    assert trained_client.delete(f"{URL}/12").status_code == 204
+    current = (
+        "SELECT c.external_id, a.segment_id FROM customers c "
+        "LEFT JOIN model_versions mv ON mv.is_active AND mv.segmentation_id = "
+        "(SELECT id FROM segmentations WHERE name = 'lifestyle') "
+        "LEFT JOIN segment_assignments a ON a.customer_id = c.customer_id AND a.model_version_id = mv.id "
+        "ORDER BY c.customer_id"
+    )
+    everyone = rows(trained_app, current)
+    segments = {s for _, s in everyone}
+    assert len(everyone) == 6000 and None not in segments and len(segments) > 2
+    for query, expected in [
+        ("", everyone),
+        ("q=12", [r for r in everyone if r[0].startswith("12")]),
+        *[(f"segment_id={s}", [r for r in everyone if r[1] == s]) for s in sorted(segments)],
+        *[
+            (f"segment_id={s}&q=1", [r for r in everyone if r[1] == s and r[0].startswith("1")])
+            for s in segments
+        ],
+        ("segment_id=999999", []),
+    ]:
+        listed = []
+        for page in (1, 2, 3):
+            body = trained_client.get(f"{URL}?{query}&page={page}&per_page=100").get_json()
+            assert body["total"] == len(expected), query
+            listed += [(c["customer_id"], c["segment"]["id"]) for c in body["items"]]
+        assert listed == [tuple(r) for r in expected[:300]], query
+    last = trained_client.get(f"{URL}?page=60&per_page=100").get_json()["items"]
+    assert [c["customer_id"] for c in last] == [r[0] for r in everyone[5900:]]
+
+
 def test_previous_segment_shows_when_it_changed(trained_app, trained_client):
     trained_client.post(URL, json=new_customer())
     with trained_app.app_context():

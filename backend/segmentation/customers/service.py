@@ -151,24 +151,40 @@ def _like_prefix(q: str) -> str:
 
 
 def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) -> tuple[list[dict], int]:
-    """A page of customers in the order they were added, optionally by bank-id prefix."""
-    where, params = [], {"limit": per_page, "offset": (page - 1) * per_page}
+    """A page of customers in the order they were added, optionally by bank-id prefix and by
+    segment (of the lifestyle segmentation's active model).
+
+    The page's keys are found first (a walk over the customers' keys, or over the active
+    version's assignments) and only those rows are joined to their profiles and segments: a
+    late page costs the keys it skips, not a join per skipped customer. A segment's total
+    comes from the kept per-segment sizes (``segment_summaries``), not from counting its
+    members."""
+    params = {"limit": per_page, "offset": (page - 1) * per_page}
+    where = []
     if q:
         where.append("c.external_id LIKE :q")
         params["q"] = _like_prefix(q)
-    if segment_id is not None:
-        where.append("cur.segment_id = :segment_id")
-        params["segment_id"] = segment_id
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    if segment_id is None:
+        matching = "FROM customers c"
+    else:
+        version = db.session.scalar(text(f"SELECT mv.id FROM model_versions mv WHERE {LIFESTYLE_MODEL}"))
+        if version is None:
+            return [], 0
+        # the version as a value, not a join: the planner reads its partition alone
+        matching = "FROM segment_assignments cur JOIN customers c ON c.customer_id = cur.customer_id"
+        where[:0] = ["cur.model_version_id = :version", "cur.segment_id = :segment_id"]
+        params |= {"version": version, "segment_id": segment_id}
+    if where:
+        matching += " WHERE " + " AND ".join(where)
+    keys = f"SELECT c.customer_id {matching} ORDER BY c.customer_id LIMIT :limit OFFSET :offset"
     rows = db.session.execute(
-        text(VIEW_SQL + clause + " ORDER BY c.customer_id LIMIT :limit OFFSET :offset"), params
+        text(f"{VIEW_SQL} WHERE c.customer_id IN ({keys}) ORDER BY c.customer_id"), params
     ).all()
-    count_sql = (
-        f"SELECT count(*) FROM customers c LEFT JOIN model_versions mv ON {LIFESTYLE_MODEL} "
-        "LEFT JOIN segment_assignments cur ON cur.customer_id = c.customer_id AND cur.model_version_id = mv.id"
-    )
-    total = db.session.scalar(text(count_sql + clause), params)
-    return [_view(r) for r in rows], total
+    if segment_id is not None and not q:
+        count = "SELECT coalesce(sum(customers), 0) FROM segment_summaries WHERE model_version_id = :version AND segment_id = :segment_id"
+    else:
+        count = f"SELECT count(*) {matching}"
+    return [_view(r) for r in rows], int(db.session.scalar(text(count), params))
 
 
 def _apply_spending(profile: SpendingProfile, spending: dict) -> None:
