@@ -257,6 +257,40 @@ def test_pages_and_totals_equal_a_plain_query_after_writes(trained_app, trained_
     assert [c["customer_id"] for c in last] == [r[0] for r in everyone[5900:]]
 
 
+def test_the_kept_customer_count_follows_every_kind_of_write(app, client, tmp_path):
+    """The list's total of everyone is kept by triggers, not counted: inserts through the API,
+    the importer (new, unchanged and updated rows), deletes, a refused write and TRUNCATE."""
+    from segmentation.customers import counts
+
+    def kept_and_real():
+        (kept,) = rows(app, "SELECT coalesce(sum(n), 0) FROM customer_counts")[0]
+        (real,) = rows(app, "SELECT count(*) FROM customers")[0]
+        return kept, real
+
+    assert kept_and_real() == (0, 0)
+    for i in range(3):
+        assert client.post(URL, json=new_customer(customer_id=7_100_000 + i)).status_code == 201
+    assert client.post(URL, json=new_customer(customer_id=7_100_000)).status_code == 409
+    assert client.delete(f"{URL}/7100001").status_code == 204
+    assert kept_and_real() == (2, 2)
+    csv = tmp_path / "bank.csv"
+    csv.write_text("customer_id,age\nB1,30\nB2,40\n7100000,50\n")
+    for _ in range(2):  # the second run changes nothing
+        result = app.test_cli_runner().invoke(args=["import-customers", str(csv)])
+        assert result.exit_code == 0, result.output
+        assert kept_and_real() == (4, 4)
+    assert client.get(f"{URL}?per_page=2").get_json()["total"] == 4
+    with app.app_context():
+        counts.compact()
+    assert rows(app, "SELECT n FROM customer_counts") == [(4,)]
+    assert client.get(f"{URL}?per_page=2").get_json()["total"] == 4
+    with app.app_context():
+        db.session.execute(text("TRUNCATE customers CASCADE"))
+        db.session.commit()
+    assert kept_and_real() == (0, 0)
+    assert client.get(URL).get_json()["total"] == 0
+
+
 def test_previous_segment_shows_when_it_changed(trained_app, trained_client):
     trained_client.post(URL, json=new_customer())
     with trained_app.app_context():

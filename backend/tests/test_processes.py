@@ -51,6 +51,12 @@ def test_trigger_trains_in_worker_and_every_web_worker_serves_it(stack, trained_
     stack.start_web()
     stack.start_worker()
     assert versions_served(stack, 20) == {1}
+    engine = create_engine(trained_database_url)
+    with engine.begin() as conn:  # two more deltas of the kept customer count: +1, then -1
+        conn.execute(text("INSERT INTO customers (external_id) VALUES ('count-probe')"))
+        conn.execute(text("DELETE FROM customers WHERE external_id = 'count-probe'"))
+    engine.dispose()
+    assert len(query(trained_database_url, "SELECT n FROM customer_counts")) == 3
     response = stack.post("/api/v1/segmentation/trigger-training", {})
     assert response.status_code == 202
     job_id = response.json()["id"]
@@ -70,6 +76,8 @@ def test_trigger_trains_in_worker_and_every_web_worker_serves_it(stack, trained_
         query(trained_database_url, "SELECT model_version_id, count(*) FROM segment_assignments GROUP BY 1")
     )
     assert counts == {1: 6000, 2: 6000}
+    # the worker folded the customer count's deltas after the job
+    assert query(trained_database_url, "SELECT n FROM customer_counts") == [(6000,)]
 
 
 def test_activation_under_load_loses_no_request(stack):

@@ -14,6 +14,7 @@ from ..predict.serving import holder
 from ..segmentations import service as segmentations
 from ..segmentations.service import DEFAULT
 from ..training.resegment import segments_of as segments_of_data
+from . import counts
 from .models import Customer, SpendingProfile
 
 ATTRIBUTES = (
@@ -150,6 +151,12 @@ def _like_prefix(q: str) -> str:
     return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+SEGMENT_SIZE = (
+    "SELECT coalesce(sum(customers), 0) FROM segment_summaries "
+    "WHERE model_version_id = :version AND segment_id = :segment_id"
+)
+
+
 def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) -> tuple[list[dict], int]:
     """A page of customers in the order they were added, optionally by bank-id prefix and by
     segment (of the lifestyle segmentation's active model).
@@ -158,7 +165,7 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
     version's assignments) and only those rows are joined to their profiles and segments: a
     late page costs the keys it skips, not a join per skipped customer. A segment's total
     comes from the kept per-segment sizes (``segment_summaries``), not from counting its
-    members."""
+    members, and everyone's from the kept customer count (``counts``)."""
     params = {"limit": per_page, "offset": (page - 1) * per_page}
     where = []
     if q:
@@ -180,11 +187,13 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
     rows = db.session.execute(
         text(f"{VIEW_SQL} WHERE c.customer_id IN ({keys}) ORDER BY c.customer_id"), params
     ).all()
-    if segment_id is not None and not q:
-        count = "SELECT coalesce(sum(customers), 0) FROM segment_summaries WHERE model_version_id = :version AND segment_id = :segment_id"
+    if q:
+        total = db.session.scalar(text(f"SELECT count(*) {matching}"), params)
+    elif segment_id is None:
+        total = counts.total()
     else:
-        count = f"SELECT count(*) {matching}"
-    return [_view(r) for r in rows], int(db.session.scalar(text(count), params))
+        total = db.session.scalar(text(SEGMENT_SIZE), params)
+    return [_view(r) for r in rows], int(total)
 
 
 def _apply_spending(profile: SpendingProfile, spending: dict) -> None:

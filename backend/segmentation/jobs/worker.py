@@ -9,6 +9,7 @@ import procrastinate
 from flask import Flask
 
 from ..core.logs import context_id
+from ..customers import counts
 from . import DRIFT_TASK, IMPORT_TASK, QUEUE, RESEGMENT_TASK, TRAIN_TASK, libpq_url
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
         context_id.set(f"run-{run_id}")
         with flask_app.app_context():
             execute_run(run_id)
+            counts.compact()  # a run on a source table may have added customers
 
     def resegment(version: int) -> None:
         from ..training.pipeline import resegment_version
@@ -39,6 +41,7 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
         context_id.set(f"import-{import_id}")
         with flask_app.app_context():
             run_import(import_id)
+            counts.compact()
 
     def scheduled_training(timestamp: int) -> None:
         from ..segmentations.service import all_segmentations

@@ -81,6 +81,10 @@ def seal_stage(
     own keys would have them merged into the parent's at the ATTACH, which drops their
     triggers and needs ACCESS EXCLUSIVE on both tables: every reader waits, and a transaction
     that read either table and then waited for a lock this one holds deadlocked with it."""
+    # statistics now (a sample; no locks beyond the stage's own): until autovacuum got to a
+    # fresh partition, the planner took a segment for 25 rows and read all of them to sort
+    # them (the customer list filtered by segment: 0.35-0.48 s at 1M instead of milliseconds)
+    cur.execute(f"ANALYZE {stage}")
     cur.execute(
         f"ALTER TABLE {stage} ADD CONSTRAINT {stage}_pkey PRIMARY KEY (customer_id, model_version_id)"
     )
