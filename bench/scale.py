@@ -74,8 +74,12 @@ def segments_latency(url: str, calls: int = 21) -> dict:
 def customers_latency(url: str, calls: int = 9) -> dict:
     """``GET /customers`` as the web app's customer list asks for it: the first and the last
     page of everyone, and of the largest segment (25 a page)."""
-    first = requests.get(f"{url}/api/v1/customers?per_page=25", headers=serving.AUTH, timeout=120).json()
-    sizes = requests.get(f"{url}{API}/segments", headers=serving.AUTH, timeout=60).json()["segments"]
+    listed = requests.get(f"{url}/api/v1/customers?per_page=25", headers=serving.AUTH, timeout=120)
+    listed.raise_for_status()
+    first = listed.json()
+    segments = requests.get(f"{url}{API}/segments", headers=serving.AUTH, timeout=60)
+    segments.raise_for_status()
+    sizes = segments.json()["segments"]
     largest = max(sizes, key=lambda s: s["size"])
     last = -(-first["total"] // 25)
     last_of_segment = -(-largest["size"] // 25)

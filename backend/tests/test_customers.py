@@ -257,6 +257,44 @@ def test_pages_and_totals_equal_a_plain_query_after_writes(trained_app, trained_
     assert [c["customer_id"] for c in last] == [r[0] for r in everyone[5900:]]
 
 
+def test_a_segment_total_is_its_kept_size_while_the_version_has_its_partition(trained_app, trained_client):
+    """The kept size is the total while the active version's rows are in their partition;
+    once they are gone (retention dropped them and the version came back) the rows are
+    counted; no active model lists nobody."""
+    (version,) = rows(trained_app, "SELECT id FROM model_versions WHERE is_active")[0]
+    (segment, size) = rows(
+        trained_app,
+        "SELECT segment_id, customers FROM segment_summaries WHERE model_version_id = :v ORDER BY 1",
+        v=version,
+    )[0]
+    listed = trained_client.get(f"{URL}?segment_id={segment}&per_page=5").get_json()
+    assert listed["total"] == size > 0 and len(listed["items"]) == 5
+    with trained_app.app_context():
+        db.session.execute(
+            text(
+                "UPDATE segment_summaries SET customers = customers + 7 WHERE model_version_id = :v AND segment_id = :s"
+            ),
+            {"v": version, "s": segment},
+        )
+        db.session.commit()
+    assert trained_client.get(f"{URL}?segment_id={segment}").get_json()["total"] == size + 7
+    with trained_app.app_context():
+        db.session.execute(text(f"DROP TABLE segment_assignments_v{version}"))
+        db.session.commit()
+    gone = trained_client.get(f"{URL}?segment_id={segment}").get_json()
+    assert (gone["total"], gone["items"]) == (0, [])
+    with trained_app.app_context():
+        db.session.execute(text("UPDATE model_versions SET is_active = false"))
+        db.session.commit()
+    assert trained_client.get(f"{URL}?segment_id={segment}").get_json() == {
+        "items": [],
+        "total": 0,
+        "page": 1,
+        "per_page": 20,
+    }
+    assert trained_client.get(URL).get_json()["total"] == 6000
+
+
 def test_the_kept_customer_count_follows_every_kind_of_write(app, client, tmp_path):
     """The list's total of everyone is kept by triggers, not counted: inserts through the API,
     the importer (new, unchanged and updated rows), deletes, a refused write and TRUNCATE."""
@@ -280,7 +318,12 @@ def test_the_kept_customer_count_follows_every_kind_of_write(app, client, tmp_pa
         assert result.exit_code == 0, result.output
         assert kept_and_real() == (4, 4)
     assert client.get(f"{URL}?per_page=2").get_json()["total"] == 4
+    with app.app_context():  # the total is read from the kept count, not counted
+        db.session.execute(text("INSERT INTO customer_counts (n) VALUES (5)"))
+        db.session.commit()
+    assert client.get(f"{URL}?per_page=2").get_json()["total"] == 9
     with app.app_context():
+        db.session.execute(text("DELETE FROM customer_counts WHERE n = 5"))
         counts.compact()
     assert rows(app, "SELECT n FROM customer_counts") == [(4,)]
     assert client.get(f"{URL}?per_page=2").get_json()["total"] == 4

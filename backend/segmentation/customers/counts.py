@@ -16,7 +16,9 @@ def total() -> int:
 
 def compact() -> None:
     """Fold the deltas into one row (and commit). Rows another transaction adds meanwhile are
-    not seen by the DELETE and stay, so the sum never changes."""
+    not seen by the DELETE and stay, so the sum never changes. A TRUNCATE of the customers
+    waits for the fold (or the fold for it): its reset must see the folded row."""
+    db.session.execute(text("LOCK TABLE customers IN ACCESS SHARE MODE"))
     db.session.execute(
         text(
             "WITH gone AS (DELETE FROM customer_counts RETURNING n) "

@@ -13,6 +13,7 @@ from ..ml.features import CATEGORIES, CATEGORY_COLUMNS
 from ..predict.serving import holder
 from ..segmentations import service as segmentations
 from ..segmentations.service import DEFAULT
+from ..segments import partitions
 from ..training.resegment import segments_of as segments_of_data
 from . import counts
 from .models import Customer, SpendingProfile
@@ -155,6 +156,9 @@ SEGMENT_SIZE = (
     "SELECT coalesce(sum(customers), 0) FROM segment_summaries "
     "WHERE model_version_id = :version AND segment_id = :segment_id"
 )
+# the customers of a version in the same query as the filter: an activation between two
+# statements cannot show one model's segments under another's filter
+VIEW_OF_VERSION = VIEW_SQL.replace(f"ON {LIFESTYLE_MODEL}", "ON mv.id = :version")
 
 
 def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) -> tuple[list[dict], int]:
@@ -162,38 +166,53 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
     segment (of the lifestyle segmentation's active model).
 
     The page's keys are found first (a walk over the customers' keys, or over the active
-    version's assignments) and only those rows are joined to their profiles and segments: a
-    late page costs the keys it skips, not a join per skipped customer. A segment's total
-    comes from the kept per-segment sizes (``segment_summaries``), not from counting its
-    members, and everyone's from the kept customer count (``counts``)."""
+    version's assignments) and only those rows are joined to their profiles and segments, so
+    a late page walks the keys it skips instead of joining every skipped customer. Totals
+    are kept, not counted: everyone's by ``counts``; a segment's by its size in
+    ``segment_summaries`` while the version's partition is attached (a version brought back
+    after retention dropped its rows keeps its old sizes until it is re-segmented: its rows
+    are counted meanwhile). Only a ``q`` prefix search counts its matches."""
     params = {"limit": per_page, "offset": (page - 1) * per_page}
     where = []
     if q:
         where.append("c.external_id LIKE :q")
         params["q"] = _like_prefix(q)
-    if segment_id is None:
-        matching = "FROM customers c"
-    else:
+    view, matching = VIEW_SQL, "FROM customers c"
+    if segment_id is not None:
         version = db.session.scalar(text(f"SELECT mv.id FROM model_versions mv WHERE {LIFESTYLE_MODEL}"))
         if version is None:
             return [], 0
         # the version as a value, not a join: the planner reads its partition alone
-        matching = "FROM segment_assignments cur JOIN customers c ON c.customer_id = cur.customer_id"
+        view, matching = (
+            VIEW_OF_VERSION,
+            "FROM segment_assignments cur JOIN customers c ON c.customer_id = cur.customer_id",
+        )
         where[:0] = ["cur.model_version_id = :version", "cur.segment_id = :segment_id"]
         params |= {"version": version, "segment_id": segment_id}
     if where:
         matching += " WHERE " + " AND ".join(where)
     keys = f"SELECT c.customer_id {matching} ORDER BY c.customer_id LIMIT :limit OFFSET :offset"
     rows = db.session.execute(
-        text(f"{VIEW_SQL} WHERE c.customer_id IN ({keys}) ORDER BY c.customer_id"), params
+        text(f"{view} WHERE c.customer_id IN ({keys}) ORDER BY c.customer_id"), params
     ).all()
-    if q:
-        total = db.session.scalar(text(f"SELECT count(*) {matching}"), params)
-    elif segment_id is None:
+    if segment_id is None and not q:
         total = counts.total()
-    else:
+    elif segment_id is not None and not q and _partition_attached(params["version"]):
         total = db.session.scalar(text(SEGMENT_SIZE), params)
+    else:
+        total = db.session.scalar(text(f"SELECT count(*) {matching}"), params)
     return [_view(r) for r in rows], int(total)
+
+
+def _partition_attached(version: int) -> bool:
+    """Whether ``version``'s rows are in a partition of their own (their sizes are then kept)."""
+    return db.session.scalar(
+        text(
+            "SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent "
+            "WHERE p.relname = :parent AND i.inhrelid = to_regclass(:partition))"
+        ),
+        {"parent": partitions.PARENT, "partition": partitions.name(version)},
+    )
 
 
 def _apply_spending(profile: SpendingProfile, spending: dict) -> None:

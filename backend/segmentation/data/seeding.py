@@ -94,8 +94,6 @@ def seed_demo(customers: int, seed: int, chunk: int = 250_000) -> dict:
 
 
 def count_customers() -> int:
-    from sqlalchemy import func, select
+    from ..customers import counts
 
-    from ..customers.models import Customer
-
-    return db.session.scalar(select(func.count()).select_from(Customer)) or 0
+    return counts.total()

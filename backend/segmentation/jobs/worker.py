@@ -26,7 +26,7 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
         context_id.set(f"run-{run_id}")
         with flask_app.app_context():
             execute_run(run_id)
-            counts.compact()  # a run on a source table may have added customers
+            counts.compact()  # every job folds the deltas of the customer count
 
     def resegment(version: int) -> None:
         from ..training.pipeline import resegment_version
@@ -34,6 +34,7 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
         context_id.set(f"resegment-v{version}")
         with flask_app.app_context():
             resegment_version(version)
+            counts.compact()
 
     def import_customers(import_id: int) -> None:
         from ..imports.runner import run_import
@@ -71,6 +72,7 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
         context_id.set("drift")
         with flask_app.app_context():
             run_checks(trigger="schedule")
+            counts.compact()
 
     schedule = flask_app.config.get("TRAINING_SCHEDULE")
     if schedule:

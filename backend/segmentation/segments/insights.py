@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from ..core.extensions import db
+from ..customers import counts
 from ..data import bulk
 from ..data.dataset import session_cursor
 from ..ml.drift import category_shares, psi, shares, status
@@ -107,10 +108,7 @@ def current_data(seg: Segmentation, limit: int, seed: int) -> FeatureData:
     ``limit`` service customers (random blocks of the customers table) when there are more."""
     if seg.source is not None:
         return segmentations.load(seg)
-    # the planner's estimate (kept by autovacuum); an exact count when the table was never analysed
-    total = db.session.scalar(text("SELECT reltuples::bigint FROM pg_class WHERE relname = 'customers'")) or 0
-    if total < 0:
-        total = db.session.scalar(text("SELECT count(*) FROM customers"))
+    total = counts.total()
     if total <= limit:
         return segmentations.load(seg)
     pct = min(100.0, 150.0 * limit / total)
