@@ -9,7 +9,7 @@ def customers_lines(label: str, pages: dict | None) -> list[str]:
     if not pages:
         return []
     return [
-        f"`GET /customers` at {label} customers (25 a page; median / max ms of keep-alive calls): "
+        f"`GET /customers` at {label.upper()} customers (25 a page; median / max ms of keep-alive calls): "
         + ", ".join(f"{name.replace('_', ' ')} {m['median_ms']} / {m['max_ms']}" for name, m in pages.items())
         + " (the segment is the largest of the active model).",
         "",
