@@ -177,21 +177,21 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
     if q:
         where.append("c.external_id LIKE :q")
         params["q"] = _like_prefix(q)
-    view, matching = VIEW_SQL, "FROM customers c"
+    view, key, matching = VIEW_SQL, "c.customer_id", "FROM customers c"
     if segment_id is not None:
         version = db.session.scalar(text(f"SELECT mv.id FROM model_versions mv WHERE {LIFESTYLE_MODEL}"))
         if version is None:
             return [], 0
-        # the version as a value, not a join: the planner reads its partition alone
-        view, matching = (
-            VIEW_OF_VERSION,
-            "FROM segment_assignments cur JOIN customers c ON c.customer_id = cur.customer_id",
-        )
+        # the version as a value, not a join: the planner reads its partition alone; the
+        # customers table only for a prefix (an assignment's customer exists: foreign key)
+        view, key, matching = VIEW_OF_VERSION, "cur.customer_id", "FROM segment_assignments cur"
+        if q:
+            matching += " JOIN customers c ON c.customer_id = cur.customer_id"
         where[:0] = ["cur.model_version_id = :version", "cur.segment_id = :segment_id"]
         params |= {"version": version, "segment_id": segment_id}
     if where:
         matching += " WHERE " + " AND ".join(where)
-    keys = f"SELECT c.customer_id {matching} ORDER BY c.customer_id LIMIT :limit OFFSET :offset"
+    keys = f"SELECT {key} {matching} ORDER BY {key} LIMIT :limit OFFSET :offset"
     rows = db.session.execute(
         text(f"{view} WHERE c.customer_id IN ({keys}) ORDER BY c.customer_id"), params
     ).all()
