@@ -54,3 +54,19 @@ def test_the_backend_image_builds_with_the_spark_engine_on_request():
     assert java and "openjdk-17-jre-headless" in java.group(1)
     # Java is installed before the image drops to its non-root user
     assert runtime.index("openjdk-17") < runtime.index("USER 10001")
+
+
+def test_the_local_stack_and_the_make_targets_share_one_var_folder(monkeypatch):
+    """`make run` migrates and bootstraps through the app's default VAR_DIR, then starts
+    deploy/local/run-stack.sh, whose default is the repository's var/ (the README's): one
+    folder, so one embedded database. They once differed (backend/var after config.py
+    moved into core/), and the stack came up on an empty second database."""
+    from segmentation.core.config import Config
+
+    monkeypatch.delenv("VAR_DIR", raising=False)
+    monkeypatch.delenv("MODEL_DIR", raising=False)
+    config = Config.from_env()
+    assert Path(config.VAR_DIR) == ROOT / "var"
+    assert Path(config.MODEL_DIR) == ROOT / "var" / "models"
+    assert 'VAR_DIR="${VAR_DIR:-$root/var}"' in (ROOT / "deploy/local/run-stack.sh").read_text()
+    assert (ROOT / "Makefile").is_file()
