@@ -9,6 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..core.extensions import db
+from ..data.dataset import session_cursor
 from ..ml.features import CATEGORIES, CATEGORY_COLUMNS
 from ..predict.serving import holder
 from ..segmentations import service as segmentations
@@ -197,22 +198,17 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
     ).all()
     if segment_id is None and not q:
         total = counts.total()
-    elif segment_id is not None and not q and _partition_attached(params["version"]):
+    elif segment_id is not None and not q and _has_partition(params["version"]):
         total = db.session.scalar(text(SEGMENT_SIZE), params)
     else:
         total = db.session.scalar(text(f"SELECT count(*) {matching}"), params)
     return [_view(r) for r in rows], int(total)
 
 
-def _partition_attached(version: int) -> bool:
+def _has_partition(version: int) -> bool:
     """Whether ``version``'s rows are in a partition of their own (their sizes are then kept)."""
-    return db.session.scalar(
-        text(
-            "SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent "
-            "WHERE p.relname = :parent AND i.inhrelid = to_regclass(:partition))"
-        ),
-        {"parent": partitions.PARENT, "partition": partitions.name(version)},
-    )
+    with session_cursor() as cur:
+        return version in partitions.attached(cur)
 
 
 def _apply_spending(profile: SpendingProfile, spending: dict) -> None:

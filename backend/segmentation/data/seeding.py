@@ -91,9 +91,3 @@ def seed_demo(customers: int, seed: int, chunk: int = 250_000) -> dict:
     seconds = time.perf_counter() - started
     log.info("seeded %s demo customers in %.1fs", customers, seconds)
     return {"customers": customers, "first_id": first_id, "seconds": round(seconds, 2)}
-
-
-def count_customers() -> int:
-    from ..customers import counts
-
-    return counts.total()

@@ -19,12 +19,12 @@ def register(app: Flask) -> None:
 @click.option("--customers", type=click.IntRange(1, 20_000_000), default=20_000, show_default=True)
 def bootstrap(customers: int) -> None:
     """Seed demo data if the database is empty, and train if no model is active."""
-    from ..data.seeding import count_customers
+    from ..customers import counts
     from ..data.seeding import seed_demo as run_seed
     from .registry import active_version
     from .service import create_run, execute_run
 
-    if count_customers() == 0:
+    if counts.total() == 0:
         result = run_seed(customers, 42)
         click.echo(f"Seeded {result['customers']:,} demo customers in {result['seconds']:.1f}s")
     from ..auth.cli import first_run_secrets
