@@ -2,7 +2,7 @@
 of gradient boosting (``HistGradientBoostingClassifier``, default settings, categories as codes) on
 each family with segments. The only check a held-out set gets before it is committed.
 
-    .venv/bin/python -m evaluation.separability heldout_e [--only TEXT] [--scale 1.0]
+    PYTHONPATH=backend .venv/bin/python -m evaluation.separability heldout_e [--only TEXT] [--scale 1.0]
 """
 
 from __future__ import annotations
