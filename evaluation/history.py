@@ -130,3 +130,10 @@ HELDOUT_E_HISTORY = [
     "(0.783; from the true centres 0.899; its 3 % segment is found, F1 0.923): the 16 noise columns "
     "flatten the silhouette curve (k 3 to 6 within 0.04). Nothing was changed after this run.",
 ]
+
+# set F (heldout_f.py), written and committed before the next method change ran on it
+HELDOUT_F_HISTORY = [
+    "History of set F: written and committed in session 7 (commit 27b89b7), before any method was run "
+    "on it (set E had been run once); only the generators' supervised separability (gradient boosting, "
+    "3-fold) was checked before commit.",
+]

@@ -8,6 +8,7 @@ from .history import (
     HELDOUT_C_HISTORY,
     HELDOUT_D_HISTORY,
     HELDOUT_E_HISTORY,
+    HELDOUT_F_HISTORY,
     HELDOUT_HISTORY,
     K_RULE_NOTE,
     K_RULE_NOTE_4,
@@ -111,7 +112,7 @@ def criteria_table(rows: list[dict]) -> list[str]:
 def write_report(results: dict, path: Path) -> None:
     fam, held = results.get("families", []), results.get("heldout", [])
     held_c, held_d = results.get("heldout_c", []), results.get("heldout_d", [])
-    held_e = results.get("heldout_e", [])
+    held_e, held_f = results.get("heldout_e", []), results.get("heldout_f", [])
     lines = [
         "# Segmentation evaluation",
         "",
@@ -132,7 +133,8 @@ def write_report(results: dict, path: Path) -> None:
         "change the k rule; set C (`heldout_c.py`) was held out until session 4, when its k curves were "
         "used to change the k rule again; set D (`heldout_d.py`) was held out until session 5, when two "
         "of its families were used to change the preparation; set E (`heldout_e.py`) was written and "
-        "committed in session 5 before any method ran on it.",
+        "committed in session 5 before any method ran on it; set F (`heldout_f.py`) was written and "
+        "committed in session 7 before any method ran on it.",
         "",
         "## Families the method was developed on",
         "",
@@ -162,6 +164,12 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_E_HISTORY,
         "",
+        "## Held-out set F (`heldout_f.py`: written in session 7 before any method was run on it)",
+        "",
+        *family_table(held_f),
+        "",
+        *HELDOUT_F_HISTORY,
+        "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
         "Same trainer, k fixed to the truth, so only the preparation differs. `default` is what the "
@@ -185,9 +193,13 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *candidate_table(held_e),
         "",
+        "Held-out set F:",
+        "",
+        *candidate_table(held_f),
+        "",
         "## k chosen by each criterion (from the same k curve)",
         "",
-        *criteria_table(fam + held + held_c + held_d + held_e),
+        *criteria_table(fam + held + held_c + held_d + held_e + held_f),
         "",
         *K_RULE_NOTE,
         "",
@@ -230,7 +242,7 @@ def write_report(results: dict, path: Path) -> None:
             "",
         ]
     lines += ["## Why each k (default options)", ""]
-    for r in fam + held + held_c + held_d + held_e:
+    for r in fam + held + held_c + held_d + held_e + held_f:
         lines.append(f"- **{r['family']}**: {r['no_structure'] or r['k_reason']}")
         for note in r["notes"]:
             lines.append(f"  - note: {note}")

@@ -29,6 +29,7 @@ from .heldout import HELDOUT
 from .heldout_c import HELDOUT_C
 from .heldout_d import HELDOUT_D
 from .heldout_e import HELDOUT_E
+from .heldout_f import HELDOUT_F
 from .latent import LATENT
 from .metrics import ari, kept_share, smallest_f1
 from .report import write_report
@@ -217,9 +218,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--groups",
-        default="families,heldout,heldout_c,heldout_d,heldout_e,cdnow",
+        default="families,heldout,heldout_c,heldout_d,heldout_e,heldout_f,cdnow",
         help="comma-separated: families (development), heldout (set B), heldout_c (set C), heldout_d (set D), "
-        "heldout_e (set E), cdnow",
+        "heldout_e (set E), heldout_f (set F), cdnow",
     )
     parser.add_argument(
         "--only", default="", help="only families whose name contains this text (or one of TEXT|TEXT...)"
@@ -238,6 +239,7 @@ def main(argv: list[str] | None = None) -> None:
         ("heldout_c", HELDOUT_C),
         ("heldout_d", HELDOUT_D),
         ("heldout_e", HELDOUT_E),
+        ("heldout_f", HELDOUT_F),
     )
     for group, families in sets:
         results[group] = []
