@@ -283,6 +283,46 @@ def test_export_content_matches_the_database(trained_app, trained_client):
     ]
 
 
+@pytest.mark.parametrize("usual", ["05", "05.100000"])
+def test_export_writes_the_usual_time_once_and_every_other_time_itself(trained_app, trained_client, usual):
+    """Most rows share one time (a whole second, or one whose text keeps a trailing zero): the
+    export writes that text as it is for them and formats the few others, with the same text."""
+    from segmentation.segments.export import API_COLUMNS, copy_sql, usual_time
+
+    with trained_app.app_context():
+        db.session.execute(
+            text("UPDATE segment_assignments SET assigned_at = :at"), {"at": f"2026-01-02 03:04:{usual}+00"}
+        )
+        for customer, at in ((4, "05.754210"), (5, "06"), (6, "05.000001")):
+            db.session.execute(
+                text("UPDATE segment_assignments SET assigned_at = :at WHERE customer_id = :c"),
+                {"at": f"2026-01-02 03:04:{at}+00", "c": customer},
+            )
+        db.session.commit()
+        cur = db.session.connection().connection.cursor()
+        cur.execute("SET TimeZone = 'UTC'")
+        at, written = usual_time(cur, 1)
+        assert written == at.astimezone(UTC).isoformat() == f"2026-01-02T03:04:{usual}+00:00"
+        assert f"THEN '{written}'" in copy_sql(1, API_COLUMNS, (at, written)).as_string(cur.connection)
+        expected = [
+            r[0].astimezone(UTC).isoformat()
+            for r in db.session.execute(
+                text(
+                    "SELECT assigned_at FROM segment_assignments WHERE model_version_id = 1 ORDER BY customer_id"
+                )
+            )
+        ]
+        db.session.rollback()
+    body = trained_client.get(f"{BASE}/assignments.csv").get_data(as_text=True)
+    got = [r[4] for r in list(csv.reader(io.StringIO(body)))[1:]]
+    assert got == expected and len(got) == 6000
+    assert got[3:6] == [
+        "2026-01-02T03:04:05.754210+00:00",
+        "2026-01-02T03:04:06+00:00",
+        "2026-01-02T03:04:05.000001+00:00",
+    ]
+
+
 def test_migration_down_and_up_keeps_every_assignment(trained_app):
     everything = text(
         "SELECT customer_id, model_version_id, segment_id, assigned_at FROM segment_assignments ORDER BY 1, 2"

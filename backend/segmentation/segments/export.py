@@ -6,6 +6,11 @@ cell and memory stays flat at any size (a reader that stops closes the pipe, whi
 COPY). Cells a spreadsheet would run as a formula are neutralised in the query exactly as
 ``csvsafe`` does it (a leading apostrophe): segment names are edited by staff and customer
 ids come from the bank's files. Lines end with ``\\n``; times are ISO 8601 in UTC.
+
+Writing a time as text (``to_char``) was about 40 % of the COPY. Almost every row of a version
+carries one time, the re-segmenting's (rows written since by customer edits have their own), so
+the most common time of the first thousand rows read is written once as text and every row that has it
+takes that text; the others are formatted as before. The output is the same either way.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import codecs
 import os
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 
 import psycopg2
 from psycopg2 import sql
@@ -43,6 +49,9 @@ def _safe(expression: str) -> str:
     )
 
 
+# rows read to find a version's usual assignment time (the re-segmenting's)
+TIME_PROBE_ROWS = 1_000
+
 CELLS = {
     "customer_id": _safe("c.external_id"),
     "segment_id": "a.segment_id",
@@ -52,14 +61,39 @@ CELLS = {
 }
 
 
-def copy_sql(version: int, columns: tuple[str, ...]) -> sql.Composed:
-    """The export query (the version's partition alone is read: the bound prunes the rest)."""
+def usual_time(cur, version: int) -> tuple[datetime, str] | None:
+    """The most common assignment time among a few of the version's rows, with its text as the
+    export writes it (``None`` when the version has no rows). The session's TimeZone is UTC."""
+    cur.execute(
+        sql.SQL(
+            "SELECT a.assigned_at, {text} FROM (SELECT assigned_at FROM {table} WHERE model_version_id = %s "
+            "LIMIT %s) a GROUP BY a.assigned_at ORDER BY count(*) DESC, a.assigned_at LIMIT 1"
+        ).format(text=sql.SQL(ISO_TIME), table=sql.Identifier(partitions.PARENT)),
+        (int(version), TIME_PROBE_ROWS),
+    )
+    row = cur.fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def copy_sql(
+    version: int, columns: tuple[str, ...], usual: tuple[datetime, str] | None = None
+) -> sql.Composed:
+    """The export query (the version's partition alone is read: the bound prunes the rest).
+    ``usual``: a time and its text (:func:`usual_time`), written as it is for the rows that have it."""
+    cells = []
+    for c in columns:
+        cell = sql.SQL(CELLS[c])
+        if c == "assigned_at" and usual is not None:
+            cell = sql.SQL("CASE WHEN a.assigned_at = {at} THEN {text} ELSE {cell} END").format(
+                at=sql.Literal(usual[0]), text=sql.Literal(usual[1]), cell=cell
+            )
+        cells.append(cell)
     return sql.SQL(
         "COPY (SELECT {cells} FROM {table} a JOIN customers c ON c.customer_id = a.customer_id "
         "JOIN segments s ON s.id = a.segment_id WHERE a.model_version_id = {v} ORDER BY a.customer_id) "
         "TO STDOUT (FORMAT csv)"
     ).format(
-        cells=sql.SQL(", ").join(sql.SQL(CELLS[c]) for c in columns),
+        cells=sql.SQL(", ").join(cells),
         table=sql.Identifier(partitions.PARENT),
         v=sql.Literal(int(version)),
     )
@@ -78,7 +112,8 @@ def assignment_chunks(version: int, columns: tuple[str, ...] = API_COLUMNS) -> I
         try:
             with os.fdopen(write_end, "wb", buffering=CHUNK_BYTES) as sink, conn.cursor() as cur:
                 cur.execute("SET TimeZone = 'UTC'")
-                cur.copy_expert(copy_sql(version, columns).as_string(conn), sink)
+                usual = usual_time(cur, version) if "assigned_at" in columns else None
+                cur.copy_expert(copy_sql(version, columns, usual).as_string(conn), sink)
         except BaseException as exc:  # noqa: BLE001 (re-raised in the reading thread)
             failure.append(exc)
 
