@@ -69,6 +69,8 @@ NULL_REFERENCES = 3
 DRAWS = 3
 # threads measuring the candidate k's while the next k is fitted (each with one native thread)
 MEASURE_THREADS = 2
+# the share of a k's work in its fit (the rest: its measures), for the stage's progress
+FIT_SHARE = 0.2
 
 
 @dataclass
@@ -219,7 +221,16 @@ def score_all(
     # each k's fit starts from the previous k's centres, so the fits run in order, here; the
     # measures of k (most of the time: stability, null references, silhouettes) run on the
     # pool while k + 1 is fitted. The caller holds BLAS to one thread; 2 cores are used.
-    scores: list[KScore] = []
+    reported = 0.0
+
+    def report(fitted: int, measures: list) -> None:
+        # a fit is about a fifth of a k's work: the stage moves as each fit and each measure ends
+        nonlocal reported
+        done = (FIT_SHARE * fitted + (1 - FIT_SHARE) * sum(m.done() for m in measures)) / len(ks)
+        if progress and done > reported:
+            reported = done
+            progress(done)
+
     with ThreadPoolExecutor(MEASURE_THREADS) as pool:
         pending, km = [], None
         for k in ks:
@@ -227,11 +238,11 @@ def score_all(
             pending.append(
                 pool.submit(_one_native_thread, measure, X, km, random_state, silhouette_size, n_init, null)
             )
-        for i, job in enumerate(pending):
-            scores.append(job.result())
-            if progress:
-                progress((i + 1) / len(ks))
-    return scores
+            report(len(pending), pending)
+        for job in pending:
+            job.result()
+            report(len(ks), pending)
+    return [job.result() for job in pending]
 
 
 def choose(scores: list[KScore], forced: bool = False) -> tuple[KScore, str, str | None]:
