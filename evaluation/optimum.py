@@ -1,0 +1,83 @@
+"""Is a family's miss at the true k a search problem or the objective's? At the true k, the
+trainer's fit next to k-means started from the true segments' centres and k-means with 100
+k-means++ starts, each with its ARI against the truth and its inertia (the objective k-means
+minimises) in the trainer's prepared space. When the start from the truth scores a better ARI
+only at a higher inertia, no search for a lower inertia finds it: the objective prefers the
+other partition.
+
+    PYTHONPATH=backend .venv/bin/python -m evaluation.optimum [--only TEXT] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score as ari
+
+from segmentation.ml import prep
+from segmentation.ml.gaps import fill_categories
+from segmentation.ml.trainer import TrainOptions, fit
+
+from .generators import FAMILIES
+from .heldout import HELDOUT
+from .heldout_c import HELDOUT_C
+from .heldout_d import HELDOUT_D
+from .heldout_e import HELDOUT_E
+from .heldout_f import HELDOUT_F
+from .latent import LATENT
+
+OUT = Path(__file__).resolve().parent / "results" / "optimum.md"
+
+
+def compare(case) -> dict:
+    model = fit(case.data, replace(TrainOptions(), k=case.true_k))
+    kept = model.kept
+    Z = prep.transform(case.data.num[kept], model.preparation)
+    E = model.clustering.embedded(Z, fill_categories(case.data.cat[kept], model.imputation, case.data))
+    truth, k = case.truth[kept], case.true_k
+    true_centres = np.vstack([E[truth == c].mean(axis=0) for c in np.unique(truth)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fits = {
+            "trainer": KMeans(k, init=model.clustering.centers(), n_init=1).fit(E),
+            "from the truth": KMeans(k, init=true_centres, n_init=1).fit(E),
+            "100 starts": KMeans(k, n_init=100, random_state=0).fit(E),
+        }
+    return {name: (ari(truth, f.labels_), f.inertia_) for name, f in fits.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="", help="only families whose name contains this text")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    lines = [
+        "# The trainer's fit against k-means from the true centres, at the true k",
+        "",
+        f"Produced by `PYTHONPATH=backend .venv/bin/python -m evaluation.optimum` ({__doc__.splitlines()[0]})",
+        "",
+        "| family | ARI: trainer / from the truth / 100 starts | inertia: trainer / from the truth / 100 starts |",
+        "|---|---|---|",
+    ]
+    for gen, n in FAMILIES + LATENT + HELDOUT + HELDOUT_C + HELDOUT_D + HELDOUT_E + HELDOUT_F:
+        case = gen(n, 1)
+        if case.truth is None or args.only not in case.family:
+            continue
+        r = compare(case)
+        aris = " / ".join(f"{a:.3f}" for a, _ in r.values())
+        inertias = " / ".join(f"{i:,.0f}" for _, i in r.values())
+        lines.append(f"| {case.family} | {aris} | {inertias} |")
+        print(lines[-1], flush=True)
+    lines += ["", f"{time.perf_counter() - started:.0f} s.", ""]
+    args.out.write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
