@@ -36,6 +36,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
+from .kreason import why
 from .measures import shuffled, silhouette, silhouette_value, valley
 
 # a k counts as structure when its silhouette beats the shuffled reference by this much ...
@@ -226,7 +227,8 @@ def score_all(
     def report(fitted: int, measures: list) -> None:
         # a fit is about a fifth of a k's work: the stage moves as each fit and each measure ends
         nonlocal reported
-        done = (FIT_SHARE * fitted + (1 - FIT_SHARE) * sum(m.done() for m in measures)) / len(ks)
+        measured = sum(m.done() for m in measures)
+        done = 1.0 if measured == len(ks) else (FIT_SHARE * fitted + (1 - FIT_SHARE) * measured) / len(ks)
         if progress and done > reported:
             reported = done
             progress(done)
@@ -274,32 +276,10 @@ def choose(scores: list[KScore], forced: bool = False) -> tuple[KScore, str, str
         if larger.gap < best.gap - larger.gap_sd:  # explains the data worse than k does (see above)
             break
         best = larger
-    reason = _reason(best, top, structured)
+    reason = why(best, top, structured, SILHOUETTE_TOLERANCE)
     if best.valley > MAX_VALLEY:
         reason += (
             f" No drop in density separates any two neighbouring segments (deepest {best.valley:.2f} of "
             "their peaks): the segments may be tiers of one continuum rather than separate groups."
         )
     return best, reason, None
-
-
-def _reason(best: KScore, top: KScore, structured: list[KScore]) -> str:
-    """Why ``best``: its silhouette against the shuffled reference, its stability, and, when it is
-    not the k of the best silhouette, why a larger k was preferred."""
-    ranked = sorted((s for s in structured if s is not best), key=lambda s: -s.silhouette)
-    others = ", ".join(f"{s.k}: {s.silhouette:.2f}" for s in ranked[:3])
-    head = (
-        f"k = {best.k} has the best silhouette ({best.silhouette:.2f}, against {best.null_silhouette:.2f} "
-        "on shuffled data)"
-    )
-    if best is not top:
-        head = (
-            f"k = {best.k} was chosen over k = {top.k} (best silhouette {top.silhouette:.2f}): its silhouette "
-            f"({best.silhouette:.2f}, against {best.null_silhouette:.2f} on shuffled data) is within "
-            f"{SILHOUETTE_TOLERANCE:.2f} of the best, and silhouette tends to merge close or small segments, "
-            "so the larger k it cannot tell apart is kept"
-        )
-    return (
-        head + " among the partitions that beat shuffled data and are reproduced on resampled data "
-        f"(stability {best.stability:.2f})" + (f"; next best k {others}" if others else "") + "."
-    )
