@@ -120,7 +120,8 @@ class _Discard:
 def export_server(url: str) -> dict:
     """Where the export's time goes, on the server: the export's own ``COPY`` (join with
     customers for the bank's ids and with segments for names, CSV formatting) read by a client
-    that drops it, next to a ``COPY`` of the version's partition alone (ids only)."""
+    that drops it, next to the same COPY with every row's time formatted (the export before its
+    usual-time shortcut) and a ``COPY`` of the version's partition alone (ids only)."""
     from segmentation.segments.export import API_COLUMNS, copy_sql, usual_time
 
     conn = psycopg2.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
@@ -134,6 +135,7 @@ def export_server(url: str) -> dict:
             rows = cur.fetchone()[0]
             queries = {
                 "export_query": copy_sql(version, API_COLUMNS, usual_time(cur, version)).as_string(conn),
+                "every_time_formatted": copy_sql(version, API_COLUMNS).as_string(conn),
                 "partition_alone": "COPY (SELECT customer_id, segment_id FROM segment_assignments "
                 f"WHERE model_version_id = {int(version)}) TO STDOUT (FORMAT csv)",
             }

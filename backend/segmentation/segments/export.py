@@ -19,7 +19,6 @@ import codecs
 import os
 import threading
 from collections.abc import Iterator
-from datetime import datetime
 
 import psycopg2
 from psycopg2 import sql
@@ -61,13 +60,15 @@ CELLS = {
 }
 
 
-def usual_time(cur, version: int) -> tuple[datetime, str] | None:
-    """The most common assignment time among a few of the version's rows, with its text as the
-    export writes it (``None`` when the version has no rows). The session's TimeZone is UTC."""
+def usual_time(cur, version: int) -> tuple[str, str] | None:
+    """The most common assignment time among a few of the version's rows, as PostgreSQL writes a
+    timestamptz (read back exactly in the same session) and as the export writes it; ``None``
+    when the version has no rows. The session's TimeZone is UTC."""
     cur.execute(
         sql.SQL(
-            "SELECT a.assigned_at, {text} FROM (SELECT assigned_at FROM {table} WHERE model_version_id = %s "
-            "LIMIT %s) a GROUP BY a.assigned_at ORDER BY count(*) DESC, a.assigned_at LIMIT 1"
+            "SELECT a.assigned_at::text, {text} FROM (SELECT assigned_at FROM {table} "
+            "WHERE model_version_id = %s LIMIT %s) a GROUP BY a.assigned_at "
+            "ORDER BY count(*) DESC, a.assigned_at LIMIT 1"
         ).format(text=sql.SQL(ISO_TIME), table=sql.Identifier(partitions.PARENT)),
         (int(version), TIME_PROBE_ROWS),
     )
@@ -75,16 +76,14 @@ def usual_time(cur, version: int) -> tuple[datetime, str] | None:
     return None if row is None else (row[0], row[1])
 
 
-def copy_sql(
-    version: int, columns: tuple[str, ...], usual: tuple[datetime, str] | None = None
-) -> sql.Composed:
+def copy_sql(version: int, columns: tuple[str, ...], usual: tuple[str, str] | None = None) -> sql.Composed:
     """The export query (the version's partition alone is read: the bound prunes the rest).
     ``usual``: a time and its text (:func:`usual_time`), written as it is for the rows that have it."""
     cells = []
     for c in columns:
         cell = sql.SQL(CELLS[c])
         if c == "assigned_at" and usual is not None:
-            cell = sql.SQL("CASE WHEN a.assigned_at = {at} THEN {text} ELSE {cell} END").format(
+            cell = sql.SQL("CASE WHEN a.assigned_at = {at}::timestamptz THEN {text} ELSE {cell} END").format(
                 at=sql.Literal(usual[0]), text=sql.Literal(usual[1]), cell=cell
             )
         cells.append(cell)
