@@ -2,9 +2,9 @@
 
 Is a family's miss at the true k a search problem or the objective's? Each partition gets its
 ARI against the truth and its inertia (the objective k-means minimises) in the trainer's
-prepared space; the trainer's is its own labels and centres. When the start from the truth scores a better ARI
-only at a higher inertia, no search for a lower inertia finds it: the objective prefers the
-other partition.
+prepared space; the trainer's is its own labels and centres. When the start from the truth
+scores a better ARI only at a higher inertia, no search for a lower inertia finds it: the
+objective prefers the other partition.
 
     PYTHONPATH=backend .venv/bin/python -m evaluation.optimum [--only TEXT] [--out PATH]
 """
@@ -17,37 +17,24 @@ import warnings
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score as ari
 
-from segmentation.ml import prep
-from segmentation.ml.gaps import fill_categories
 from segmentation.ml.trainer import TrainOptions, fit
 
-from .generators import FAMILIES
-from .heldout import HELDOUT
-from .heldout_c import HELDOUT_C
-from .heldout_d import HELDOUT_D
-from .heldout_e import HELDOUT_E
-from .heldout_f import HELDOUT_F
-from .latent import LATENT
+from .run import SETS, from_truth, prepared
 
 OUT = Path(__file__).resolve().parent / "results" / "optimum.md"
 
 
 def compare(case) -> dict:
     model = fit(case.data, replace(TrainOptions(), k=case.true_k))
-    kept = model.kept
-    Z = prep.transform(case.data.num[kept], model.preparation)
-    E = model.clustering.embedded(Z, fill_categories(case.data.cat[kept], model.imputation, case.data))
-    truth, k = case.truth[kept], case.true_k
-    true_centres = np.vstack([E[truth == c].mean(axis=0) for c in np.unique(truth)])
+    E, truth = prepared(case, model)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fits = {
-            "from the truth": KMeans(k, init=true_centres, n_init=1).fit(E),
-            "100 starts": KMeans(k, n_init=100, random_state=0).fit(E),
+            "from the truth": from_truth(E, truth),
+            "100 starts": KMeans(case.true_k, n_init=100, random_state=0).fit(E),
         }
     C = model.clustering.centers()
     trainer = (ari(truth, model.labels), float(((E - C[model.labels]) ** 2).sum()))
@@ -69,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
         "relative to the trainer's |",
         "|---|---|---|---|",
     ]
-    for gen, n in FAMILIES + LATENT + HELDOUT + HELDOUT_C + HELDOUT_D + HELDOUT_E + HELDOUT_F:
+    for gen, n in (family for _, families in SETS for family in families):
         case = gen(n, 1)
         if case.truth is None or args.only not in case.family:
             continue

@@ -51,6 +51,17 @@ CANDIDATES: list[tuple[str, dict]] = [
 # Yeo-Johnson, log1p on raw units and every column at full weight were worse or equal in results at 93fbd14)
 
 
+# the groups of families make evaluate runs, in report order
+SETS = (
+    ("families", FAMILIES + LATENT),
+    ("heldout", HELDOUT),
+    ("heldout_c", HELDOUT_C),
+    ("heldout_d", HELDOUT_D),
+    ("heldout_e", HELDOUT_E),
+    ("heldout_f", HELDOUT_F),
+)
+
+
 def applies(case: Case, cfg: dict) -> bool:
     """Whether the candidate's options can change this family's preparation."""
     if "category_weight" in cfg:
@@ -82,17 +93,28 @@ def oracle(case: Case, model) -> dict:
     (LDA) on the same space. A family whose oracle misses a target is not separable enough."""
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 
+    E, truth = prepared(case, model)
+    km = from_truth(E, truth)
+    lda = LinearDiscriminantAnalysis().fit(E, truth).predict(E)
+    return {"kmeans_from_truth": round(ari(truth, km.labels_), 4), "lda": round(ari(truth, lda), 4)}
+
+
+def prepared(case: Case, model) -> tuple[np.ndarray, np.ndarray]:
+    """The kept rows in the model's space (prepared numeric columns, weighted one-hots) and
+    their true segments."""
     from segmentation.ml import prep
     from segmentation.ml.gaps import fill_categories
 
     kept = model.kept
     Z = prep.transform(case.data.num[kept], model.preparation)
     E = model.clustering.embedded(Z, fill_categories(case.data.cat[kept], model.imputation, case.data))
-    truth = case.truth[kept]
+    return E, case.truth[kept]
+
+
+def from_truth(E: np.ndarray, truth: np.ndarray) -> KMeans:
+    """KMeans on ``E`` started from the true segments' centres."""
     centres = np.vstack([E[truth == c].mean(axis=0) for c in np.unique(truth)])
-    km = KMeans(n_clusters=len(centres), init=centres, n_init=1).fit(E)
-    lda = LinearDiscriminantAnalysis().fit(E, truth).predict(E)
-    return {"kmeans_from_truth": round(ari(truth, km.labels_), 4), "lda": round(ari(truth, lda), 4)}
+    return KMeans(n_clusters=len(centres), init=centres, n_init=1).fit(E)
 
 
 def in_units(data: FeatureData, factor: float) -> FeatureData:
@@ -233,15 +255,7 @@ def main(argv: list[str] | None = None) -> None:
     results["commit"] = git_commit()
     results["options"] = {k: v for k, v in vars(options).items()}
     groups = args.groups.split(",")
-    sets = (
-        ("families", FAMILIES + LATENT),
-        ("heldout", HELDOUT),
-        ("heldout_c", HELDOUT_C),
-        ("heldout_d", HELDOUT_D),
-        ("heldout_e", HELDOUT_E),
-        ("heldout_f", HELDOUT_F),
-    )
-    for group, families in sets:
+    for group, families in SETS:
         results[group] = []
         for gen, n in families if group in groups else []:
             case = gen(max(int(n * args.scale), 500), args.seed)
