@@ -9,6 +9,7 @@ from .history import (
     HELDOUT_D_HISTORY,
     HELDOUT_E_HISTORY,
     HELDOUT_F_HISTORY,
+    HELDOUT_G_HISTORY,
     HELDOUT_HISTORY,
     K_RULE_NOTE,
     K_RULE_NOTE_4,
@@ -113,6 +114,7 @@ def write_report(results: dict, path: Path) -> None:
     fam, held = results.get("families", []), results.get("heldout", [])
     held_c, held_d = results.get("heldout_c", []), results.get("heldout_d", [])
     held_e, held_f = results.get("heldout_e", []), results.get("heldout_f", [])
+    held_g = results.get("heldout_g", [])
     lines = [
         "# Segmentation evaluation",
         "",
@@ -134,7 +136,9 @@ def write_report(results: dict, path: Path) -> None:
         "used to change the k rule again; set D (`heldout_d.py`) was held out until session 5, when two "
         "of its families were used to change the preparation; set E (`heldout_e.py`) was written and "
         "committed in session 5 before any method ran on it; set F (`heldout_f.py`) was written and "
-        "committed in session 7 before any method ran on it.",
+        "committed in session 7 before any method ran on it, and its results were among those the spread "
+        "weights of session 8 were judged on; set G (`heldout_g.py`) was written and committed in session "
+        "7 and first run in session 8, with the spread weights.",
         "",
         "## Families the method was developed on",
         "",
@@ -164,11 +168,17 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_E_HISTORY,
         "",
-        "## Held-out set F (`heldout_f.py`: written in session 7 before any method was run on it)",
+        "## Set F (`heldout_f.py`: held out in session 7, development data since session 8)",
         "",
         *family_table(held_f),
         "",
         *HELDOUT_F_HISTORY,
+        "",
+        "## Held-out set G (`heldout_g.py`: written in session 7 before any method was run on it)",
+        "",
+        *family_table(held_g),
+        "",
+        *HELDOUT_G_HISTORY,
         "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
@@ -193,13 +203,17 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *candidate_table(held_e),
         "",
-        "Held-out set F:",
+        "Set F:",
         "",
         *candidate_table(held_f),
         "",
+        "Held-out set G:",
+        "",
+        *candidate_table(held_g),
+        "",
         "## k chosen by each criterion (from the same k curve)",
         "",
-        *criteria_table(fam + held + held_c + held_d + held_e + held_f),
+        *criteria_table(fam + held + held_c + held_d + held_e + held_f + held_g),
         "",
         *K_RULE_NOTE,
         "",
@@ -242,7 +256,7 @@ def write_report(results: dict, path: Path) -> None:
             "",
         ]
     lines += ["## Why each k (default options)", ""]
-    for r in fam + held + held_c + held_d + held_e + held_f:
+    for r in fam + held + held_c + held_d + held_e + held_f + held_g:
         lines.append(f"- **{r['family']}**: {r['no_structure'] or r['k_reason']}")
         for note in r["notes"]:
             lines.append(f"  - note: {note}")

@@ -30,6 +30,7 @@ from .heldout_c import HELDOUT_C
 from .heldout_d import HELDOUT_D
 from .heldout_e import HELDOUT_E
 from .heldout_f import HELDOUT_F
+from .heldout_g import HELDOUT_G
 from .latent import LATENT
 from .metrics import ari, kept_share, smallest_f1
 from .report import write_report
@@ -45,6 +46,7 @@ CANDIDATES: list[tuple[str, dict]] = [
     ),
     ("signed alike", {"signed_log_scale": None}),
     ("categories by levels", {"category_weight": "levels"}),
+    ("no spread weights", {"spread_weights": 0.0}),
 ]
 # dropped from the comparison to keep `make evaluate` short (their last figures are in git history:
 # winsorising at 4 sd changed nothing, quantile normal scores and half-weight categories were worse;
@@ -59,6 +61,7 @@ SETS = (
     ("heldout_d", HELDOUT_D),
     ("heldout_e", HELDOUT_E),
     ("heldout_f", HELDOUT_F),
+    ("heldout_g", HELDOUT_G),
 )
 
 
@@ -66,6 +69,8 @@ def applies(case: Case, cfg: dict) -> bool:
     """Whether the candidate's options can change this family's preparation."""
     if "category_weight" in cfg:
         return bool(case.data.categories)
+    if "spread_weights" in cfg:
+        return case.data.num.shape[1] > 0
     if set(cfg) == {"signed_log_scale"}:
         money = [j for j, s in enumerate(case.data.numeric_specs) if s.kind in ("money", "count")]
         return any(np.nanmean(case.data.num[:, j] < 0) >= 0.01 for j in money)
@@ -240,9 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--groups",
-        default="families,heldout,heldout_c,heldout_d,heldout_e,heldout_f,cdnow",
+        default="families,heldout,heldout_c,heldout_d,heldout_e,heldout_f,heldout_g,cdnow",
         help="comma-separated: families (development), heldout (set B), heldout_c (set C), heldout_d (set D), "
-        "heldout_e (set E), heldout_f (set F), cdnow",
+        "heldout_e (set E), heldout_f (set F), heldout_g (set G), cdnow",
     )
     parser.add_argument(
         "--only", default="", help="only families whose name contains this text (or one of TEXT|TEXT...)"

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
-from . import blocks, prep, relevance
+from . import blocks, prep, relevance, spread
 from .clustering import Clustering, sample_centres, screen_outliers
 from .gaps import fill_categories, missing_rule
 from .kinds import FeatureData
@@ -144,8 +144,18 @@ def select(
             compare=options.k is None,
         )
     best, k_reason, no_structure = choose(scores, forced=options.k is not None)
+    if options.spread_weights and d_num and no_structure is None:
+        # a refinement of the partition chosen with k, not a new search: in the reweighted space
+        # more k-means++ starts found lower-inertia partitions that were further from the truth
+        f, start = spread.factors(
+            E[inliers], best.centers, d_num, options.spread_weights, options.random_state
+        )
+        params = spread.fold(params, f)
+        Z *= f  # the rows as the folded preparation makes them
+        E = prep.embed(Z, cat, n_cats, gamma)
+    else:
+        start = sample_centres(E[inliers], best.k, options, start=best.centers)
     k_reason += " " + preparation_sentence(params, data, gamma, rel)
-    start = sample_centres(E[inliers], best.k, options, start=best.centers)
     if outliers.any():
         notes.append(
             f"{int(outliers.sum())} extreme outliers were left out of the fit and assigned to their "
@@ -199,6 +209,15 @@ def preparation_sentence(params: dict, data: FeatureData, gamma, rel: np.ndarray
         text += (
             ". Columns with no clear association with any other column weigh less (evidence, "
             f"-log10 p of independence): {', '.join(low)}"
+        )
+    if "spread_factors" in params:
+        ranked = sorted(zip(params["spread_factors"], params["features"], strict=True), reverse=True)
+        shown = ranked if len(ranked) <= 6 else ranked[:3] + ranked[-3:]
+        factors = ", ".join(f"{n} x{x:.2f}" for x, n in shown)
+        text += (
+            ". Numeric columns were then weighted by how well the chosen segments separate them "
+            f"(spread over all customers against inside the segments; {'all' if len(ranked) <= 6 else 'strongest and weakest'}): "
+            f"{factors}"
         )
     return text + "."
 
