@@ -5,10 +5,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
-from test_ml_predictor import served
+from test_ml_predictor import mixed_data, served
 
 from segmentation.data.demo import generate
-from segmentation.ml import prep, spread
+from segmentation.ml import prep, spread, steps
 from segmentation.ml.features import CATEGORIES
 from segmentation.ml.kinds import FeatureData, FeatureSpec
 from segmentation.ml.trainer import TrainOptions, fit
@@ -66,7 +66,9 @@ def test_a_trained_model_records_its_factors_says_so_and_serves_its_own_labels(d
     model = fit(demo_data, FAST)
     factors = model.preparation["spread_factors"]
     assert len(factors) == len(CATEGORIES) and min(factors) > 0
-    assert model.preparation["weights"] != [1.0] * len(CATEGORIES)
+    assert model.preparation["weights"] == pytest.approx(
+        (np.asarray(off_weights(demo_data)) * factors).tolist(), rel=1e-3
+    )
     assert "weighted by how well the chosen segments separate them" in model.k_reason
     assert np.array_equal(served(model).labels(demo_data.num[model.kept]), model.labels)
 
@@ -78,3 +80,42 @@ def test_without_the_option_or_without_structure_nothing_is_reweighted(demo_data
     blob = np.random.default_rng(4).lognormal(5, 0.4, size=(3000, 6))
     model = fit(FeatureData.numeric(blob, [FeatureSpec(f"f{j}", "money") for j in range(6)]), FAST)
     assert model.no_structure and "spread_factors" not in model.preparation
+
+
+def off_weights(data):
+    return fit(data, replace(FAST, spread_weights=0.0)).preparation["weights"]
+
+
+def one_numeric_column(n=2400, seed=3):
+    """Balance and two categories that carry three segments."""
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(0, 3, n)
+    specs = [FeatureSpec("balance", "money"), FeatureSpec("plan", "categorical")]
+    plan = np.array(["basic", "gold", "premium"])[np.where(rng.random(n) < 0.9, truth, rng.integers(0, 3, n))]
+    columns = {"balance": rng.lognormal(5 + truth, 0.4, n), "plan": plan}
+    return FeatureData.from_columns(columns, specs)
+
+
+@pytest.mark.parametrize("case", ["clipped", "forced k", "numeric and categorical", "one numeric column"])
+def test_the_selection_hands_on_rows_prepared_as_the_predictor_prepares_them_and_a_start_in_their_space(case):
+    data = FeatureData.numeric(generate(2400, seed=8).spending, [FeatureSpec(c, "money") for c in CATEGORIES])
+    options = FAST
+    if case == "clipped":
+        options = replace(FAST, clip=1.5)
+    elif case == "forced k":
+        options = replace(FAST, k=4)
+    elif case == "numeric and categorical":
+        data, options = mixed_data()[0], replace(FAST, k=3)
+    elif case == "one numeric column":
+        data = one_numeric_column()
+    sel = steps.select(data, options, lambda *a: None, np.random.default_rng(options.random_state))
+    assert np.array_equal(sel.Z, prep.transform(sel.num, sel.params))
+    if case == "one numeric column":
+        assert sel.no_structure is None and "spread_factors" not in sel.params
+        return
+    assert len(sel.params["spread_factors"]) == data.num.shape[1]
+    # the start is a fixed point of k-means on the sample's inliers in the reweighted space
+    E = sel.embedded()[sel.sample[~sel.outliers[sel.sample]]]
+    labels = ((E[:, None, :] - sel.start[None]) ** 2).sum(axis=2).argmin(axis=1)
+    means = np.vstack([E[labels == c].mean(axis=0) for c in range(sel.k)])
+    assert np.allclose(means, sel.start, atol=1e-6)

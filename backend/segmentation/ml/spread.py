@@ -1,12 +1,17 @@
 """Weighting numeric columns by how well the chosen segments separate them.
 
 Once k is chosen, each prepared numeric column gets a factor ``(total / within) ** (alpha / 2)``:
-its spread over the whole k sample against its pooled spread inside the segments of the
-sample's partition at that k. A column the segments differ on counts more, one they share
-counts less; the partition is then refitted in the reweighted space and the factors computed
-again (``ITERATIONS`` rounds, from the centres found while choosing k). The factors are scaled
-so that the numeric columns keep their total weight against the categories, and they fold into
-the preparation's scales (:func:`fold`): the predictor and the artifact format do not change.
+its variance over the whole k sample against its pooled variance inside the segments of the
+sample's partition at that k. A column the segments differ on counts more, one they share counts
+less; the partition is then refitted in the reweighted space and the factors computed again (up
+to ``ITERATIONS`` rounds, from the centres found while choosing k). The factors are scaled so
+that their squares sum to the number of numeric columns, and they fold into the preparation's
+scales (:func:`fold`): the predictor and the artifact format do not change.
+
+The k curve and the "no clear segment structure" verdict are measured before the reweighting;
+the model's own silhouette and indices (and so the activation gate) in the reweighted space,
+where the segments it was refined for stand further apart. A single numeric column is left as it
+is (its factor would be 1).
 
 It is the diagonal of a within-segment whitening. Full whitening (the pooled covariance) and a
 tied-covariance Gaussian mixture were measured too and gained on some families as much as they

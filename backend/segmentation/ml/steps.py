@@ -3,7 +3,8 @@ measured after it.
 
 :func:`select` is steps 1-3 of :mod:`.trainer` (missing-value rule, preparation, outliers,
 k) and the sample stage of step 4 (the chosen k fitted on the sample with many
-initialisations). Engines differ only in how the sample's centres are refined on every row:
+initialisations, or, with the spread weights of :mod:`.spread`, the chosen partition refitted
+in the reweighted space). Engines differ only in how the sample's centres are refined on every row:
 scikit-learn in the worker (``trainer.fit``) or MLlib on Spark
 (``training.engines.spark``). :func:`metrics` and :func:`profiles` then describe the result
 the same way for both, so a model's figures do not depend on the engine that fitted it.
@@ -19,7 +20,7 @@ from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
 from . import blocks, prep, relevance, spread
-from .clustering import Clustering, sample_centres, screen_outliers
+from .clustering import Clustering, refine, sample_centres, screen_outliers
 from .gaps import fill_categories, missing_rule
 from .kinds import FeatureData
 from .measures import sample_rows, silhouette
@@ -144,15 +145,21 @@ def select(
             compare=options.k is None,
         )
     best, k_reason, no_structure = choose(scores, forced=options.k is not None)
-    if options.spread_weights and d_num and no_structure is None:
+    if options.spread_weights and d_num > 1 and no_structure is None:
         # a refinement of the partition chosen with k, not a new search: in the reweighted space
         # more k-means++ starts found lower-inertia partitions that were further from the truth
-        f, start = spread.factors(
-            E[inliers], best.centers, d_num, options.spread_weights, options.random_state
-        )
+        with threadpool_limits(1):
+            f, start = spread.factors(
+                E[inliers], best.centers, d_num, options.spread_weights, options.random_state
+            )
         params = spread.fold(params, f)
-        Z *= f  # the rows as the folded preparation makes them
-        E = prep.embed(Z, cat, n_cats, gamma)
+        # prepared again rather than Z * f: the same values to the last bit as the predictor's
+        # (and clipped after weighting, as prep.transform clips)
+        Z = E = None
+        Z = prep.transform(num, params)
+        with threadpool_limits(1):  # settled on the sample as prepared (clipping moves it a little)
+            start = refine(prep.embed(Z[inliers], cat[inliers], n_cats, gamma), start, options.random_state)
+        start = start.cluster_centers_
     else:
         start = sample_centres(E[inliers], best.k, options, start=best.centers)
     k_reason += " " + preparation_sentence(params, data, gamma, rel)

@@ -54,9 +54,8 @@ class TrainOptions:
     gamma_factor: float = 1.0  # multiplies the cost of a category mismatch (prep.category_gamma)
     kproto_sample: int = 3_000  # unused since mixed data is fitted with category shares (kept: API)
     relevance: bool = True  # weigh columns by their association with the others (ml.relevance)
-    spread_weights: float = (
-        0.5  # at the chosen k: numeric columns x (total / within spread) ** (this / 2) (ml.spread)
-    )
+    # at the chosen k, numeric columns x (total / within-segment variance) ** (this / 2) (ml.spread)
+    spread_weights: float = 0.5
 
     @classmethod
     def from_config(
