@@ -36,6 +36,7 @@ def markdown(sc: dict | None, profile_lines) -> list[str]:
         "| database MB after | assignment history MB | partitions (incl. default) | versions summarised |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
+    slowest = 1 + max(range(len(sc["trainings"])), key=lambda i: sc["trainings"][i]["job_done_s"])
     for i, t in enumerate(sc["trainings"], 1):
         z = t["sizes"]
         lines.append(
@@ -45,8 +46,8 @@ def markdown(sc: dict | None, profile_lines) -> list[str]:
         )
     lines += [
         "",
-        f"Run {len(sc['trainings'])} is sampled by py-spy (20 Hz) for the profile below, and its figure is the "
-        "one reported against the target (the slowest: the sampling slows its loading most).",
+        f"Run {len(sc['trainings'])} is sampled by py-spy (20 Hz) for the profile below. The figure reported "
+        f"against the target is the slowest run's (run {slowest}).",
         "",
         "Stage seconds (job): "
         + "; ".join(
