@@ -94,16 +94,27 @@ def service_expression(spec: FeatureSpec) -> sql.Composable:
     return _attr_text(spec.name) if spec.kind == "categorical" else _attr_number(spec.name)
 
 
-def _service_query(specs: Sequence[FeatureSpec]) -> tuple[sql.Composable, bool]:
-    """The SELECT for the service's customers, and whether it needs spending profiles only."""
+def _service_query(
+    specs: Sequence[FeatureSpec], key_range: tuple[int, int] | None = None
+) -> tuple[sql.Composable, bool]:
+    """The SELECT for the service's customers (those with a key in ``key_range`` = [lo, hi)
+    when given), and whether it needs spending profiles only.
+
+    The range is stated for both tables: PostgreSQL does not carry a range through the join's
+    equality, and without it every range's query hashed all of ``spending_profiles`` (a parallel
+    scan of 10M rows per range: loading 10M customers took 22-106 s)."""
     exprs = [service_expression(s) for s in specs]
     profile_only = all(s.name.lower() in PROFILE_COLUMNS for s in specs)
     join = "JOIN" if profile_only else "LEFT JOIN"
+    on = sql.SQL("p.customer_id = c.customer_id")
+    where = sql.SQL("")
+    if key_range is not None:
+        lo, hi = (sql.Literal(int(x)) for x in key_range)
+        on = sql.SQL("{} AND p.customer_id >= {} AND p.customer_id < {}").format(on, lo, hi)
+        where = sql.SQL(" WHERE c.customer_id >= {} AND c.customer_id < {}").format(lo, hi)
     query = sql.SQL(
-        "SELECT c.customer_id, {exprs} FROM customers c "
-        + join
-        + " spending_profiles p ON p.customer_id = c.customer_id"
-    ).format(exprs=sql.SQL(", ").join(exprs))
+        "SELECT c.customer_id, {exprs} FROM customers c " + join + " spending_profiles p ON {on}{where}"
+    ).format(exprs=sql.SQL(", ").join(exprs), on=on, where=where)
     return query, profile_only
 
 
@@ -164,10 +175,10 @@ def load_service(
             cur.execute(
                 "SELECT coalesce(min(customer_id), 0), coalesce(max(customer_id), -1), count(*) FROM customers"
             )
-            ranged = sql.SQL("{} WHERE c.customer_id >= {} AND c.customer_id < {} ORDER BY c.customer_id")
 
             def in_range(lo: int, hi: int) -> str:
-                return wrap(ranged.format(base, sql.Literal(lo), sql.Literal(hi)).as_string(cur))
+                ranged, _ = _service_query(ordered, (lo, hi))
+                return wrap(sql.SQL("{} ORDER BY c.customer_id").format(ranged).as_string(cur))
 
             ids, num = bulk.copy_out_by_key(cur, in_range, dtypes, cur.fetchone(), more=more)
         else:
