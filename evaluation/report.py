@@ -115,6 +115,7 @@ def write_report(results: dict, path: Path) -> None:
     held_c, held_d = results.get("heldout_c", []), results.get("heldout_d", [])
     held_e, held_f = results.get("heldout_e", []), results.get("heldout_f", [])
     held_g = results.get("heldout_g", [])
+    every = fam + held + held_c + held_d + held_e + held_f + held_g
     lines = [
         "# Segmentation evaluation",
         "",
@@ -213,7 +214,7 @@ def write_report(results: dict, path: Path) -> None:
         "",
         "## k chosen by each criterion (from the same k curve)",
         "",
-        *criteria_table(fam + held + held_c + held_d + held_e + held_f + held_g),
+        *criteria_table(every),
         "",
         *K_RULE_NOTE,
         "",
@@ -256,7 +257,7 @@ def write_report(results: dict, path: Path) -> None:
             "",
         ]
     lines += ["## Why each k (default options)", ""]
-    for r in fam + held + held_c + held_d + held_e + held_f + held_g:
+    for r in every:
         lines.append(f"- **{r['family']}**: {r['no_structure'] or r['k_reason']}")
         for note in r["notes"]:
             lines.append(f"  - note: {note}")

@@ -31,14 +31,17 @@ ITERATIONS = 3
 MAX_RATIO = 100.0
 
 
+def _means(X: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Each segment's mean row (zeros for an empty one)."""
+    sums = np.zeros((k, X.shape[1]))
+    np.add.at(sums, labels, X)
+    return sums / np.maximum(np.bincount(labels, minlength=k), 1)[:, None]
+
+
 def _ratios(E: np.ndarray, labels: np.ndarray, k: int, d: int) -> np.ndarray:
     """Total over pooled within-segment variance of the first ``d`` columns (1 when constant)."""
     X = E[:, :d]
-    counts = np.bincount(labels, minlength=k).astype(np.float64)
-    sums = np.zeros((k, d))
-    np.add.at(sums, labels, X)
-    C = sums / np.maximum(counts, 1.0)[:, None]
-    within = ((X - C[labels]) ** 2).mean(axis=0)
+    within = ((X - _means(X, labels, k)[labels]) ** 2).mean(axis=0)
     total = X.var(axis=0)
     ratio = np.ones(d)
     ok = total > 0
@@ -63,10 +66,7 @@ def factors(
             new[:d] = ratio ** (alpha / 2)
             new[:d] *= np.sqrt(d / (new[:d] ** 2).sum())
             X = E * new
-            sums = np.zeros((k, E.shape[1]))
-            np.add.at(sums, km.labels_, X)
-            counts = np.maximum(np.bincount(km.labels_, minlength=k), 1)[:, None]
-            km = KMeans(n_clusters=k, init=sums / counts, n_init=1, random_state=seed).fit(X)
+            km = KMeans(n_clusters=k, init=_means(X, km.labels_, k), n_init=1, random_state=seed).fit(X)
             settled = np.allclose(new, f, rtol=1e-3)
             f = new
             if settled:

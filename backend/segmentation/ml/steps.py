@@ -219,11 +219,11 @@ def preparation_sentence(params: dict, data: FeatureData, gamma, rel: np.ndarray
         )
     if "spread_factors" in params:
         ranked = sorted(zip(params["spread_factors"], params["features"], strict=True), reverse=True)
-        shown = ranked if len(ranked) <= 6 else ranked[:3] + ranked[-3:]
-        factors = ", ".join(f"{n} x{x:.2f}" for x, n in shown)
+        every = len(ranked) <= 6
+        factors = ", ".join(f"{n} x{x:.2f}" for x, n in (ranked if every else ranked[:3] + ranked[-3:]))
         text += (
             ". Numeric columns were then weighted by how well the chosen segments separate them "
-            f"(spread over all customers against inside the segments; {'all' if len(ranked) <= 6 else 'strongest and weakest'}): "
+            f"(spread over all customers against inside the segments; {'all' if every else 'strongest and weakest'}): "
             f"{factors}"
         )
     return text + "."
