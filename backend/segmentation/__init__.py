@@ -7,8 +7,6 @@ PostgreSQL if no DATABASE_URL is set) and the model is loaded only when an app i
 from __future__ import annotations
 
 import logging
-import random
-import re
 import time
 from inspect import iscoroutinefunction
 
@@ -20,7 +18,6 @@ from .core.extensions import api, db, migrate
 from .web import errors
 
 log = logging.getLogger("segmentation.http")
-REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 class App(Flask):
@@ -132,8 +129,7 @@ def _register_blueprints(app: Flask) -> None:
 def _request_logging(app: Flask) -> None:
     @app.before_request
     def start():
-        rid = request.headers.get("X-Request-ID", "")
-        g.request_id = rid = rid if REQUEST_ID.fullmatch(rid) else new_request_id()
+        g.request_id = rid = logs.request_id(request.headers.get("X-Request-ID", ""))
         g.started = time.perf_counter()
         logs.context_id.set(rid)
 
@@ -156,21 +152,14 @@ def _request_logging(app: Flask) -> None:
         logs.context_id.set("-")
 
 
-# a random UUID (version 4, RFC 4122 variant) as uuid.uuid4().hex writes it, without the UUID object
-_UUID4_BITS = (0x4 << 76) | (0x8 << 60)
-_UUID4_MASK = ((1 << 128) - 1) ^ ((0xF << 76) | (0xC << 60))
-
-
-def new_request_id() -> str:
-    # a correlation id, not a secret: random's generator (reseeded in each forked worker)
-    # spares a getrandom system call per request
-    return f"{random.getrandbits(128) & _UUID4_MASK | _UUID4_BITS:032x}"
-
-
 def _security(app: Flask) -> None:
     from . import auth
 
     auth.init_app(app)
+    from .predict.fastpath import FastPredict
+
+    # inside the proxies' and body limit's layers
+    app.wsgi_app = app.extensions["fast_predict"] = FastPredict(app, app.wsgi_app)
     app.wsgi_app = errors.BodyLimit(proxies(app), app.config["MAX_CONTENT_LENGTH"])
 
     api.spec.components.security_scheme(

@@ -52,7 +52,7 @@ def _declared(app: Flask, endpoint: str, method: str) -> tuple[str | None, str |
     return declared[key]
 
 
-def _required_role(app: Flask, endpoint: str, method: str) -> str | None:
+def required_role(app: Flask, endpoint: str, method: str) -> str | None:
     role, setting = _declared(app, endpoint, method)
     if setting and not app.config[setting]:
         return PUBLIC
@@ -64,7 +64,7 @@ def authorize() -> None:
     endpoint = req.endpoint
     if req.method == "OPTIONS" or endpoint is None:
         return
-    role = _required_role(current_app._get_current_object(), endpoint, req.method)
+    role = required_role(current_app._get_current_object(), endpoint, req.method)
     if role is None:
         if endpoint in ("static", "swagger_static") or endpoint.startswith("api-docs."):
             return

@@ -14,12 +14,27 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import re
 import sys
 import traceback
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 context_id: ContextVar[str] = ContextVar("context_id", default="-")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# a random UUID (version 4, RFC 4122 variant) as uuid.uuid4().hex writes it, without the UUID object
+_UUID4_BITS = (0x4 << 76) | (0x8 << 60)
+_UUID4_MASK = ((1 << 128) - 1) ^ ((0xF << 76) | (0xC << 60))
+
+
+def request_id(given: str) -> str:
+    """The caller's ``X-Request-ID`` when it is a plain token, otherwise a new id."""
+    if REQUEST_ID.fullmatch(given):
+        return given
+    # a correlation id, not a secret: random's generator (reseeded in each forked worker)
+    # spares a getrandom system call per request
+    return f"{random.getrandbits(128) & _UUID4_MASK | _UUID4_BITS:032x}"
 
 
 _ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}

@@ -29,6 +29,7 @@ def instrument_requests(app: Flask) -> None:
     role check) are counted too. No Flask hook and no context-local lookup: when Flask
     starts the response, the request it matched is still in the WSGI environ (Flask clears
     it when the request ends), and its ``url_rule`` is the route template."""
+    from ..predict.fastpath import ROUTE_KEY
     from .metrics import observe_request
 
     inner = app.wsgi_app
@@ -42,6 +43,8 @@ def instrument_requests(app: Flask) -> None:
             rule = getattr(environ.get("werkzeug.request"), "url_rule", None)
             if rule is not None:
                 seen[1] = rule.rule
+            elif ROUTE_KEY in environ:  # answered before Flask (predict/fastpath.py)
+                seen[1] = environ[ROUTE_KEY]
             return start_response(status, headers, exc_info)
 
         try:

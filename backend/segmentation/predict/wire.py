@@ -68,11 +68,14 @@ def profiles(data, name: str) -> tuple[Snapshot | None, np.ndarray | None, np.nd
 
 
 def answer(snapshot: Snapshot, ids: np.ndarray) -> Response:
+    """The 200 response: ``payload`` as JSON."""
+    return current_app.response_class(payload(snapshot, ids), mimetype="application/json")
+
+
+def payload(snapshot: Snapshot, ids: np.ndarray) -> bytes:
     """``PredictResponseSchema``'s body: predictions, the segments they name, model version."""
     body = {"predictions": ids, "segments": referenced(snapshot, ids), "model_version": snapshot.version}
-    return current_app.response_class(
-        orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY), mimetype="application/json"
-    )
+    return orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def referenced(snapshot: Snapshot, ids: np.ndarray) -> list[dict]:

@@ -121,7 +121,7 @@ def register_input_checks(app: Flask) -> None:
         for name, value in request.args.items(multi=True) if request.query_string else ():
             if CONTROL_EXCEPT_LINES.search(name) or CONTROL_EXCEPT_LINES.search(value):
                 errors.setdefault("query", {})[name] = [NO_CONTROL]
-        if request.is_json and _may_hold_control(request.get_data(cache=True)):
+        if request.is_json and may_hold_control(request.get_data(cache=True)):
             found = _control_paths(request.get_json(silent=True))
             if found:
                 errors["json"] = found
@@ -129,7 +129,7 @@ def register_input_checks(app: Flask) -> None:
             abort(422, message="Control characters are not accepted.", errors=errors)
 
 
-def _may_hold_control(raw: bytes) -> bool:
+def may_hold_control(raw: bytes) -> bool:
     """JSON can only carry control characters as escapes (``\\u0000``, ``\\n``...) or as
     raw DEL / C1 bytes; most bodies have neither and skip the walk."""
     if b"\\" in raw or b"\x7f" in raw:

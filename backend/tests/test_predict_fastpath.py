@@ -1,0 +1,186 @@
+"""predict-segment's fast path (``predict/fastpath.py``): a valid request is answered before
+Flask, with the status, headers, body, log line and metrics the Flask path gives; every other
+request is handed to Flask, which answers it exactly as before (the body it already read is
+given back)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import orjson
+import pytest
+from conftest import KEYS, close, make_app
+from prometheus_client import REGISTRY
+
+from segmentation.core import logs
+from segmentation.predict.fastpath import PATH, FastPredict
+from segmentation.predict.parsing import NEGATIVE
+
+PROFILE = {
+    "Utilities": 500,
+    "Groceries": 320.5,
+    "Transport": 40,
+    "Dining": 85,
+    "Entertainment": 30,
+    "OnlineShopping": 120,
+    "Travel": 0,
+    "Healthcare": 25,
+}
+STRINGS = {k: f"{v:,.2f}" for k, v in PROFILE.items()}  # as the Java platform sends them
+VALID = [  # (what, body, query, headers)
+    ("a bare profile", orjson.dumps(PROFILE), "", {}),
+    ("a list, amounts as strings", orjson.dumps([STRINGS, PROFILE, {**PROFILE, "Travel": 900}]), "", {}),
+    (
+        "named segmentation, caller's id",
+        orjson.dumps([PROFILE]),
+        "?segmentation=lifestyle",
+        {"X-Request-ID": "a-1"},
+    ),
+    ("charset", orjson.dumps([PROFILE]), "", {"Content-Type": "application/json; charset=utf-8"}),
+    ("keys in any case", orjson.dumps([{k.lower(): v for k, v in PROFILE.items()}]), "", {}),
+]
+REFUSED = [  # (what, body, query, headers, key, status); None: a valid body
+    ("no key", None, "", {}, None, 401),
+    ("unknown key", None, "", {"Authorization": "Bearer seg_nope_nope"}, None, 401),
+    ("not bearer", None, "", {"Authorization": "Basic abc"}, None, 401),
+    ("bad row", b'[{"Utilities": 1}, {"Utilities": -5}]', "", {}, "viewer", 422),
+    ("not JSON", b"[{", "", {}, "viewer", 400),
+    ("empty body", b"", "", {}, "viewer", 422),
+    ("control character", b'[{"Utilities": "1\\u0000"}]', "", {}, "viewer", 422),
+    ("unknown segmentation", None, "?segmentation=nope", {}, "viewer", 404),
+    ("bad name", None, "?segmentation=NO", {}, "viewer", 422),
+    ("another parameter", None, "?segmentation=lifestyle&x=1", {}, "viewer", 200),
+    ("not a JSON content type", None, "", {"Content-Type": "text/plain"}, "viewer", 422),
+    ("cross-origin", None, "", {"Origin": "http://elsewhere.example"}, "viewer", 200),
+    ("a session cookie", None, "", {"cookie": "seg_session"}, "viewer", 200),
+]
+
+
+class HandedOn:
+    """Counts the requests the fast path hands to Flask."""
+
+    def __init__(self, app):
+        self.layer: FastPredict = app.extensions["fast_predict"]
+        self.count = 0
+        inner = self.layer.wsgi_app
+
+        def counted(environ, start_response):
+            self.count += 1
+            return inner(environ, start_response)
+
+        self.layer.wsgi_app = counted
+
+    def always(self, monkeypatch) -> None:
+        """From now on the fast path declines every request (the Flask way, for comparison)."""
+        monkeypatch.setattr(self.layer, "_answer", lambda *args: None)
+
+
+class Lines(logging.Handler):
+    """The request log lines (without the duration) with the id each is tagged with."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines: list[tuple[str, str]] = []
+
+    def emit(self, record):
+        self.lines.append((record.getMessage().rsplit(" ", 1)[0], logs.context_id.get()))
+
+
+def post(app, body, *, query="", headers=None, key="viewer"):
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    if key:
+        all_headers["Authorization"] = f"Bearer {KEYS[key]}"
+    client = app.test_client()
+    if "cookie" in all_headers:
+        client.set_cookie(all_headers.pop("cookie"), "x")
+    return client.post(PATH + query, data=body, headers=all_headers)
+
+
+def http_count(status: str) -> float:
+    labels = {"method": "POST", "endpoint": PATH, "status": status}
+    return REGISTRY.get_sample_value("segmentation_http_requests_total", labels) or 0.0
+
+
+def predicted(segment: int) -> float:
+    labels = {"segmentation": "lifestyle", "segment": str(segment)}
+    return REGISTRY.get_sample_value("segmentation_predictions_total", labels) or 0.0
+
+
+def test_valid_requests_are_answered_before_flask_as_flask_answers_them(trained_app, monkeypatch):
+    handed_on = HandedOn(trained_app)
+    lines = Lines()
+    logger = logging.getLogger("segmentation.http")
+    logger.addHandler(lines)
+    answers: dict[str, list] = {}
+    try:
+        for way in ("fast", "flask"):
+            if way == "flask":
+                assert handed_on.count == 0  # the fast path answered every valid request
+                handed_on.always(monkeypatch)
+            for what, body, query, headers in VALID:
+                before = http_count("200")
+                r = post(trained_app, body, query=query, headers=headers)
+                assert r.status_code == 200, (what, r.json)
+                assert http_count("200") == before + 1  # counted under the route template
+                answers.setdefault(what, []).append(r)
+        assert handed_on.count == len(VALID)
+    finally:
+        logger.removeHandler(lines)
+    for what, (fast, flask) in answers.items():
+        assert fast.data == flask.data, what
+        assert fast.headers.getlist("X-Request-ID") and len(fast.headers) == len(flask.headers)
+        assert [(k, v) for k, v in fast.headers if k != "X-Request-ID"] == [
+            (k, v) for k, v in flask.headers if k != "X-Request-ID"
+        ], what
+        ids = fast.headers["X-Request-ID"], flask.headers["X-Request-ID"]
+        if what == "named segmentation, caller's id":
+            assert ids == ("a-1", "a-1")
+        else:
+            assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids) and ids[0] != ids[1]
+    # one line per request, the same words either way, tagged with that request's id
+    expected = [(f"POST {PATH} 200", r.headers["X-Request-ID"]) for pair in answers.values() for r in pair]
+    assert sorted(lines.lines) == sorted(expected)
+
+
+def test_predictions_are_counted_per_segment_on_the_fast_path(trained_app):
+    handed_on = HandedOn(trained_app)
+    segment = post(trained_app, orjson.dumps(PROFILE)).json["predictions"][0]
+    before = predicted(segment)
+    post(trained_app, orjson.dumps([PROFILE, PROFILE]))
+    assert predicted(segment) == before + 2
+    assert handed_on.count == 0
+
+
+@pytest.mark.parametrize("what, body, query, headers, key, status", REFUSED, ids=[r[0] for r in REFUSED])
+def test_other_requests_are_answered_by_flask(
+    trained_app, monkeypatch, what, body, query, headers, key, status
+):
+    handed_on = HandedOn(trained_app)
+    body = orjson.dumps([PROFILE]) if body is None else body
+    first = post(trained_app, body, query=query, headers=headers, key=key)
+    assert handed_on.count == 1 and first.status_code == status, (what, first.json)
+    handed_on.always(monkeypatch)
+    again = post(trained_app, body, query=query, headers=headers, key=key)
+    assert (first.status_code, first.json) == (again.status_code, again.json)
+    if what == "bad row":  # the body reached Flask whole: row 1's field and reason are named
+        assert first.json["errors"]["json"]["1"]["Utilities"] == [NEGATIVE]
+    if what == "cross-origin":
+        assert first.headers.get("Access-Control-Allow-Origin") is None  # not a listed origin
+
+
+def test_without_required_auth_a_caller_without_a_key_is_answered_fast(
+    trained_database_url, trained_template, tmp_path
+):
+    shutil.copytree(trained_template[1], tmp_path / "models")
+    app = make_app(trained_database_url, tmp_path, PREDICT_AUTH_REQUIRED=False)
+    try:
+        handed_on = HandedOn(app)
+        assert post(app, orjson.dumps(PROFILE), key=None).status_code == 200
+        assert handed_on.count == 0
+        # a key that is sent must still be valid, as on the Flask path
+        bad_key = {"Authorization": "Bearer seg_x_y"}
+        assert post(app, orjson.dumps(PROFILE), key=None, headers=bad_key).status_code == 401
+        assert handed_on.count == 1
+    finally:
+        close(app)
