@@ -39,6 +39,7 @@ VALID = [  # (what, body, query, headers)
     ),
     ("charset", orjson.dumps([PROFILE]), "", {"Content-Type": "application/json; charset=utf-8"}),
     ("keys in any case", orjson.dumps([{k.lower(): v for k, v in PROFILE.items()}]), "", {}),
+    ("an id that is not a token", orjson.dumps(PROFILE), "", {"X-Request-ID": "not one!"}),
 ]
 REFUSED = [  # (what, body, query, headers, key, status); None: a valid body
     ("no key", None, "", {}, None, 401),
@@ -52,6 +53,8 @@ REFUSED = [  # (what, body, query, headers, key, status); None: a valid body
     ("bad name", None, "?segmentation=NO", {}, "viewer", 422),
     ("another parameter", None, "?segmentation=lifestyle&x=1", {}, "viewer", 200),
     ("not a JSON content type", None, "", {"Content-Type": "text/plain"}, "viewer", 422),
+    # werkzeug strips only spaces and tabs around a Content-Type: this one is not JSON to Flask
+    ("a form feed after the content type", None, "", {"Content-Type": "application/json\x0c"}, "viewer", 422),
     ("cross-origin", None, "", {"Origin": "http://elsewhere.example"}, "viewer", 200),
     ("a session cookie", None, "", {"cookie": "seg_session"}, "viewer", 200),
 ]
@@ -72,8 +75,10 @@ class HandedOn:
         self.layer.wsgi_app = counted
 
     def always(self, monkeypatch) -> None:
-        """From now on the fast path declines every request (the Flask way, for comparison)."""
-        monkeypatch.setattr(self.layer, "_answer", lambda *args: None)
+        """From now on every request goes straight to Flask, as before the fast path existed."""
+        monkeypatch.setattr(
+            FastPredict, "__call__", lambda layer, environ, start: layer.wsgi_app(environ, start)
+        )
 
 
 class Lines(logging.Handler):
@@ -136,7 +141,7 @@ def test_valid_requests_are_answered_before_flask_as_flask_answers_them(trained_
         ids = fast.headers["X-Request-ID"], flask.headers["X-Request-ID"]
         if what == "named segmentation, caller's id":
             assert ids == ("a-1", "a-1")
-        else:
+        else:  # a new id each time (a caller's id that is not a plain token is not echoed)
             assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids) and ids[0] != ids[1]
     # one line per request, the same words either way, tagged with that request's id
     expected = [(f"POST {PATH} 200", r.headers["X-Request-ID"]) for pair in answers.values() for r in pair]
@@ -145,11 +150,44 @@ def test_valid_requests_are_answered_before_flask_as_flask_answers_them(trained_
 
 def test_predictions_are_counted_per_segment_on_the_fast_path(trained_app):
     handed_on = HandedOn(trained_app)
+    keys = trained_app.extensions["api_keys"]
+    keys.used.clear()
     segment = post(trained_app, orjson.dumps(PROFILE)).json["predictions"][0]
     before = predicted(segment)
     post(trained_app, orjson.dumps([PROFILE, PROFILE]))
     assert predicted(segment) == before + 2
     assert handed_on.count == 0
+    assert keys.used == {keys.keys[KEYS["viewer"].split("_")[1]][1].id}  # its last use gets recorded
+
+
+def test_a_body_shorter_than_its_length_is_answered_by_flask(trained_app, monkeypatch):
+    handed_on = HandedOn(trained_app)
+    body = orjson.dumps([PROFILE])
+    short = {"CONTENT_LENGTH": str(len(body) + 5)}  # the client stopped sending early
+    client = trained_app.test_client()
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {KEYS['viewer']}"}
+    first = client.post(PATH, data=body, headers=headers, environ_overrides=short)
+    assert handed_on.count == 1 and first.status_code == 400
+    handed_on.always(monkeypatch)
+    again = client.post(PATH, data=body, headers=headers, environ_overrides=short)
+    assert (first.status_code, first.json) == (again.status_code, again.json)
+
+
+def test_an_error_on_the_fast_path_is_answered_by_flask(trained_app, monkeypatch):
+    from segmentation.predict import wire
+
+    handed_on = HandedOn(trained_app)
+    real, calls = wire.payload, []
+
+    def fails_once(*args):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug")
+        return real(*args)
+
+    monkeypatch.setattr(wire, "payload", fails_once)
+    r = post(trained_app, orjson.dumps(PROFILE))
+    assert r.status_code == 200 and handed_on.count == 1 and len(calls) == 2
 
 
 @pytest.mark.parametrize("what, body, query, headers, key, status", REFUSED, ids=[r[0] for r in REFUSED])

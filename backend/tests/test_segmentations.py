@@ -13,6 +13,7 @@ from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import text
 
 from segmentation.core.extensions import db
+from segmentation.core.values import NO_CONTROL
 
 # -- generated populations with known structure ----------------------------------------------
 
@@ -283,6 +284,12 @@ def test_structure_carried_by_categories_side_by_side_with_lifestyle(trained_app
     )
     assert bad.status_code == 422
     assert bad.get_json()["errors"]["json"]["0"]["region"] == ["Must be one of: east, north, south."]
+    # a control character is refused, even one that stripping the category would remove
+    control = trained_client.post(
+        url, json=[{"balance": 10, "tenure_years": 4, "region": "south\u001f", "product": "credit"}]
+    )
+    assert control.status_code == 422
+    assert control.get_json()["errors"]["json"] == {"0": {"region": [NO_CONTROL]}}
     wrong = trained_client.post(url, json=[{"Utilities": 10}])
     assert wrong.status_code == 422
 

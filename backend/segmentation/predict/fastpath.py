@@ -2,17 +2,21 @@
 of the cost.
 
 A WSGI layer in front of the Flask app. It answers a request itself only when every check
-the Flask path would make is known to pass: POST to the exact path, a JSON body without
-control-character escapes, no ``Origin`` (CORS) and no session cookie involved, a valid
-API key of a sufficient role (or none, when PREDICT_AUTH_REQUIRED is off), at most a plain
-``?segmentation=<name>``, a loaded model and profiles that parse. Its answer is the Flask
-path's: the same status, headers (``X-Request-ID`` taken from the caller or new), body,
-log line and metrics (``tests/test_predict_fastpath.py`` compares the two).
+the Flask path would make is known to pass. From the headers first (a refused caller's body
+is never read here): POST to the exact path, a JSON Content-Type as werkzeug parses it, no
+``Origin`` (CORS), no cookie, no TRUSTED_HOSTS check, a valid API key of the role the view
+declares (or none, when that role is off), at most a plain ``?segmentation=<name>``. Then
+the body: all of it there, without escapes (so without control characters), a loaded model
+and profiles that parse. Its answer is the Flask path's: the same status, headers, body,
+log line and metrics (``tests/test_predict_fastpath.py`` compares the two). The request id
+(the caller's valid ``X-Request-ID`` or a new one) is set in the environ first, so the
+request has one id whichever way it is answered.
 
-Anything else -- a refusal, an error, an unusual request -- is handed to the Flask app
-unchanged (the body already read is given back), which answers it as it always has. So
-every refusal keeps its exact message, and a request the fast path cannot prove valid is
-never answered differently from before.
+Anything else -- a refusal, a short body, an exception -- is handed to the Flask app
+(with the body already read given back), which answers it as it always has. So every
+refusal keeps its exact message, and a request the fast path cannot prove valid is never
+answered differently from before. The price of a refusal is a few header checks (and a
+second parse only for a body found invalid).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import time
 
 import orjson
 from marshmallow import ValidationError
+from werkzeug.http import parse_options_header
 
 from ..auth.policy import required_role
 from ..auth.principal import PUBLIC, RANK
@@ -55,25 +60,28 @@ class FastPredict:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        length = environ.get("CONTENT_LENGTH") or ""
-        if not DIGITS.fullmatch(length) or not self._plain(environ):
-            return self.wsgi_app(environ, start_response)
-        body = environ["wsgi.input"].read(int(length)) if int(length) else b""
+        # one id for the request whichever way it is answered: Flask's hook keeps a valid one
+        environ["HTTP_X_REQUEST_ID"] = rid = logs.request_id(environ.get("HTTP_X_REQUEST_ID", ""))
+        token = logs.context_id.set(rid)  # lines logged on the way (a key or model reload) carry it
         try:
-            answered = self._answer(environ, body, started, start_response)
+            answered = self._answer(environ, started, start_response)
         except Exception:  # the Flask path answers (and logs) it as it always has
             answered = None
+        finally:
+            logs.context_id.reset(token)
         if answered is not None:
             return answered
-        environ["wsgi.input"] = io.BytesIO(body)
         return self.wsgi_app(environ, start_response)
 
     def _plain(self, environ) -> bool:
-        """No CORS, no cookie, a JSON body, a caller whose key is allowed (checked later)."""
-        if "HTTP_ORIGIN" in environ or "HTTP_COOKIE" in environ:
+        """No CORS, no cookie, no host check, a JSON body as werkzeug reads the Content-Type."""
+        if (
+            "HTTP_ORIGIN" in environ
+            or "HTTP_COOKIE" in environ
+            or self.app.config["TRUSTED_HOSTS"] is not None
+        ):
             return False
-        mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-        return mimetype == "application/json"
+        return parse_options_header(environ.get("CONTENT_TYPE", ""))[0].lower() == "application/json"
 
     def _allowed(self, environ) -> bool:
         """The Flask path's ``authorize`` would let this caller through."""
@@ -87,16 +95,34 @@ class FastPredict:
         principal = self.app.extensions["api_keys"].lookup(key.strip())
         return principal is not None and (role == PUBLIC or RANK[principal.role] >= RANK[role])
 
-    def _answer(self, environ, body: bytes, started: float, start_response):
+    def _segmentation(self, environ) -> str | None:
+        """The name a plain ``?segmentation=<name>`` (or no query) gives; None otherwise."""
         query = environ.get("QUERY_STRING", "")
-        if query:
-            match = QUERY.fullmatch(query)
-            if match is None:
-                return None
-            name = match.group(1)
-        else:
-            name = segmentations.DEFAULT
-        if may_hold_control(body) or not self._allowed(environ):
+        if not query:
+            return segmentations.DEFAULT
+        match = QUERY.fullmatch(query)
+        return match.group(1) if match else None
+
+    def _body(self, environ) -> bytes | None:
+        """The whole body (given back to ``environ`` for Flask), or None when it is not all
+        there: Flask then answers a short or broken body as it always has (400)."""
+        length = environ.get("CONTENT_LENGTH") or ""
+        if not DIGITS.fullmatch(length):
+            return None
+        try:
+            body = environ["wsgi.input"].read(int(length)) if int(length) else b""
+        except OSError:
+            body = b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        return body if len(body) == int(length) else None
+
+    def _answer(self, environ, started: float, start_response):
+        name = self._segmentation(environ)
+        # headers first: a refused caller's body is never read here
+        if name is None or not self._plain(environ) or not self._allowed(environ):
+            return None
+        body = self._body(environ)
+        if body is None or may_hold_control(body):
             return None
         snapshot = holder(self.app).current(name)
         if snapshot is None:
@@ -108,20 +134,9 @@ class FastPredict:
         ids = snapshot.predictor.predict(num, cat)
         payload = wire.payload(snapshot, ids)
         observe_predictions(snapshot.segmentation, ids)
-        rid = logs.request_id(environ.get("HTTP_X_REQUEST_ID", ""))
         environ[ROUTE_KEY] = PATH
-        start_response(
-            "200 OK",
-            [
-                ("Content-Type", "application/json"),
-                ("Content-Length", str(len(payload))),
-                ("X-Request-ID", rid),
-            ],
-        )
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+        start_response("200 OK", [*headers, ("X-Request-ID", environ["HTTP_X_REQUEST_ID"])])
         if log.isEnabledFor(logging.INFO):
-            token = logs.context_id.set(rid)
-            try:
-                log.info("%s %s %s %.1fms", "POST", PATH, 200, (time.perf_counter() - started) * 1000)
-            finally:
-                logs.context_id.reset(token)
+            log.info("%s %s %s %.1fms", "POST", PATH, 200, (time.perf_counter() - started) * 1000)
         return [payload]
