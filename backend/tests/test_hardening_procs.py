@@ -235,6 +235,31 @@ def test_body_over_the_limit_is_413_json(stack, through, mode):
     assert json.loads(answer)["code"] == 413
 
 
+# -- 9. predict bodies, chunked or not, answered by the fast path behind ProxyFix and nginx ---------
+@pytest.mark.parametrize("through", ["gunicorn", "nginx"])
+@pytest.mark.parametrize("mode", ["chunked", "content-length"])
+def test_predict_bodies_in_pieces_are_answered(stack, through, mode):
+    api, proxy = stack
+    port = api.port if through == "gunicorn" else proxy.port
+    body = json.dumps([PROFILE] * 400).encode()
+    head = (
+        f"POST {PREDICT}?segmentation=lifestyle HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Authorization: {admin()['Authorization']}\r\nX-Request-ID: pieces-{mode}\r\nConnection: close\r\n"
+    )
+    if mode == "chunked":  # the body limit's layer gives the fast path a body with its length
+        head += "Transfer-Encoding: chunked\r\n\r\n"
+        chunks = chunked(body, size=5000)
+    else:
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        chunks = [body[i : i + 5000] for i in range(0, len(body), 5000)]
+    status, headers, answer = raw_request(port, head.encode(), chunks)
+    assert status == 200, answer[:300]
+    assert headers["x-request-id"] == f"pieces-{mode}"
+    assert headers["content-type"] == "application/json"
+    predictions = json.loads(answer)["predictions"]
+    assert len(predictions) == 400 and len(set(predictions)) == 1
+
+
 # -- 10. nginx's own errors in the JSON shape, Allow and Retry-After --------------------------------
 def test_nginx_errors_are_json_with_allow_and_retry_after(stack):
     api, proxy = stack
