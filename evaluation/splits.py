@@ -31,6 +31,8 @@ from .run import SETS, prepared
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DEEP = 0.35  # a valley below this would split the segment
+ONE_COLUMN = 0.9  # a split whose axis lies this much along one column: a zero mass or an outlier
+SMALL_SIDE = 0.05  # a side with less of the segment's rows than this: outliers, not a segment
 
 
 def valley(p: np.ndarray, bins: int = 60) -> float:
@@ -63,7 +65,19 @@ def family(case, k: int) -> dict:
         if v < DEEP:  # without segments, any split is a false one
             sides = [np.bincount(truth[inside][halves.labels_ == s], minlength=k) for s in (0, 1)]
             split = bool(case.true_k and sides[0].argmax() != sides[1].argmax())
-            deep.append({"share": round(float(inside.mean()), 3), "valley": round(v, 3), "true_split": split})
+            along = (b - a) ** 2 / ((b - a) ** 2).sum()
+            smaller = np.bincount(halves.labels_).min() / len(X)
+            counted = bool(along.max() < ONE_COLUMN and smaller >= SMALL_SIDE)
+            deep.append(
+                {
+                    "share": round(float(inside.mean()), 3),
+                    "valley": round(v, 3),
+                    "true_split": split,
+                    "one_column": round(float(along.max()), 3),
+                    "smaller_side": round(float(smaller), 3),
+                    "counted": counted,
+                }
+            )
     return {"valleys": [round(v, 3) for v in valleys], "deep": deep}
 
 
@@ -99,14 +113,20 @@ def write(rows: list[dict], out: Path, commit: str | None) -> None:
         f"Lowest valley over the family's segments; deep = below {DEEP}; a true split separates two",
         "true segments.",
         "",
-        "| family | verdict of make evaluate | k (true) | lowest valley | deep splits (true / all) |",
-        "|---|---|---|---|---|",
+        f"Counted: a deep split whose axis lies less than {ONE_COLUMN} along one column (not one",
+        f"column's zeros against the rest) and whose smaller side holds at least {SMALL_SIDE:.0%} of the",
+        "segment (not a handful of outliers).",
+        "",
+        "| family | verdict of make evaluate | k (true) | lowest valley | deep splits (true / all) | counted (true / all) |",
+        "|---|---|---|---|---|---|",
     ]
     for r in sorted(rows, key=lambda r: (verdict(r["true_k"], r["k"]), r["family"])):
         low = f"{min(r['valleys']):.3f}" if r["valleys"] else "no numeric column"
         deep = f"{sum(d['true_split'] for d in r['deep'])} / {len(r['deep'])}" if r["deep"] else "-"
+        kept = [d for d in r["deep"] if d["counted"]]
+        counted = f"{sum(d['true_split'] for d in kept)} / {len(kept)}" if kept else "-"
         lines.append(
-            f"| {r['family']} | {verdict(r['true_k'], r['k'])} | {r['k']} ({r['true_k']}) | {low} | {deep} |"
+            f"| {r['family']} | {verdict(r['true_k'], r['k'])} | {r['k']} ({r['true_k']}) | {low} | {deep} | {counted} |"
         )
     out.write_text("\n".join(lines) + "\n")
 
