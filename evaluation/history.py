@@ -188,3 +188,11 @@ HELDOUT_G_HISTORY = [
     "0.869 -> 0.920, pensioners 0.700 -> 0.722, young adults 0.443 -> 0.423). Nothing was changed after "
     "this run; set G stays held out until a method change is made by looking at it.",
 ]
+
+# set H (heldout_h.py), written and committed before the next method change ran on it
+HELDOUT_H_HISTORY = [
+    "History of set H: written and committed in session 8 (commit 06eec3e) by a helper that did not run "
+    "the trainer, read neither `ml/` nor any results, before any method was run on it; only the "
+    "generators' supervised separability was checked before commit: 0.938-0.985. First run: session 9, "
+    "with the segment splits (`ml/splits.py`), which were designed on sets A to G.",
+]

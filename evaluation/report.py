@@ -10,6 +10,7 @@ from .history import (
     HELDOUT_E_HISTORY,
     HELDOUT_F_HISTORY,
     HELDOUT_G_HISTORY,
+    HELDOUT_H_HISTORY,
     HELDOUT_HISTORY,
     K_RULE_NOTE,
     K_RULE_NOTE_4,
@@ -65,6 +66,32 @@ def family_table(rows: list[dict]) -> list[str]:
     return out
 
 
+def k_rule_table(rows: list[dict]) -> list[str]:
+    """Per family: the true k, then k chosen (ARI) by the default rule and each compared k rule,
+    and how many families get the right answer under each (the true k, or rejected without one)."""
+    rows = [r for r in rows if "k_candidates" in r]
+    if not rows:
+        return []
+    names = list(dict.fromkeys(n for r in rows for n in r["k_candidates"]))
+
+    def cell(got: dict) -> str:
+        k = "rejected" if got["rejected"] else str(got["k"])
+        return f"{k} ({_f(got['ari'])})" if "ari" in got else k
+
+    def right(got: dict, true_k) -> bool:
+        return got["rejected"] if true_k is None else (not got["rejected"] and got["k"] == true_k)
+
+    out = ["| family | true k | default | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
+    for r in rows:
+        default = {"k": r["k"], "rejected": r["rejected"], **({"ari": r["ari"]} if "ari" in r else {})}
+        cells = [cell(default)] + [cell(r["k_candidates"][n]) for n in names]
+        out.append(f"| {r['family']} | {r['true_k'] or '–'} | " + " | ".join(cells) + " |")
+    counts = [sum(right({"k": r["k"], "rejected": r["rejected"]}, r["true_k"]) for r in rows)]
+    counts += [sum(right(r["k_candidates"][n], r["true_k"]) for r in rows) for n in names]
+    out.append(f"| **right (of {len(rows)})** | | " + " | ".join(str(c) for c in counts) + " |")
+    return out
+
+
 def candidate_table(rows: list[dict]) -> list[str]:
     """ARI / F1 at the true k per candidate; "–" where a candidate could not change the family
     (it was not fitted there), and the means over the families where it was."""
@@ -114,8 +141,8 @@ def write_report(results: dict, path: Path) -> None:
     fam, held = results.get("families", []), results.get("heldout", [])
     held_c, held_d = results.get("heldout_c", []), results.get("heldout_d", [])
     held_e, held_f = results.get("heldout_e", []), results.get("heldout_f", [])
-    held_g = results.get("heldout_g", [])
-    every = fam + held + held_c + held_d + held_e + held_f + held_g
+    held_g, held_h = results.get("heldout_g", []), results.get("heldout_h", [])
+    every = fam + held + held_c + held_d + held_e + held_f + held_g + held_h
     lines = [
         "# Segmentation evaluation",
         "",
@@ -139,7 +166,9 @@ def write_report(results: dict, path: Path) -> None:
         "committed in session 5 before any method ran on it; set F (`heldout_f.py`) was written and "
         "committed in session 7 before any method ran on it, and its results were among those the spread "
         "weights of session 8 were judged on; set G (`heldout_g.py`) was written and committed in session "
-        "7 and first run in session 8, with the spread weights.",
+        "7, first run in session 8 with the spread weights, and among the sets the segment splits of "
+        "session 9 were designed on; set H (`heldout_h.py`) was written and committed in session 8 and "
+        "first run in session 9, with the segment splits.",
         "",
         "## Families the method was developed on",
         "",
@@ -175,11 +204,17 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_F_HISTORY,
         "",
-        "## Held-out set G (`heldout_g.py`: written in session 7 before any method was run on it)",
+        "## Set G (`heldout_g.py`: held out in session 7, development data since session 9)",
         "",
         *family_table(held_g),
         "",
         *HELDOUT_G_HISTORY,
+        "",
+        "## Held-out set H (`heldout_h.py`: written in session 8 before any method was run on it)",
+        "",
+        *family_table(held_h),
+        "",
+        *HELDOUT_H_HISTORY,
         "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
@@ -208,9 +243,20 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *candidate_table(held_f),
         "",
-        "Held-out set G:",
+        "Set G:",
         "",
         *candidate_table(held_g),
+        "",
+        "Held-out set H:",
+        "",
+        *candidate_table(held_h),
+        "",
+        "## k rules compared (the whole fit, k chosen again; k and ARI)",
+        "",
+        "`default` is the service's rule; `no segment splits` is the rule before session 9 (no "
+        "`ml/splits.py`), measured in the same run.",
+        "",
+        *k_rule_table(every),
         "",
         "## k chosen by each criterion (from the same k curve)",
         "",

@@ -31,6 +31,7 @@ from .heldout_d import HELDOUT_D
 from .heldout_e import HELDOUT_E
 from .heldout_f import HELDOUT_F
 from .heldout_g import HELDOUT_G
+from .heldout_h import HELDOUT_H
 from .latent import LATENT
 from .metrics import ari, kept_share, smallest_f1
 from .report import write_report
@@ -48,6 +49,8 @@ CANDIDATES: list[tuple[str, dict]] = [
     ("categories by levels", {"category_weight": "levels"}),
     ("no spread weights", {"spread_weights": 0.0}),
 ]
+# k rules compared at the chosen k (the whole fit with k chosen again), next to the default
+K_CANDIDATES: list[tuple[str, dict]] = [("no segment splits", {"split_segments": False})]
 # dropped from the comparison to keep `make evaluate` short (their last figures are in git history:
 # winsorising at 4 sd changed nothing, quantile normal scores and half-weight categories were worse;
 # Yeo-Johnson, log1p on raw units and every column at full weight were worse or equal in results at 93fbd14)
@@ -62,6 +65,7 @@ SETS = (
     ("heldout_e", HELDOUT_E),
     ("heldout_f", HELDOUT_F),
     ("heldout_g", HELDOUT_G),
+    ("heldout_h", HELDOUT_H),
 )
 
 
@@ -189,6 +193,14 @@ def evaluate_case(case: Case, options: TrainOptions, candidates: bool = True) ->
                     "ari": round(ari(case.truth[m.kept], m.labels), 4),
                     "f1_smallest": round(smallest_f1(case.truth[m.kept], m.labels), 4),
                 }
+    if candidates:  # the whole fit again, k chosen again, under each compared k rule
+        out["k_candidates"] = {}
+        for name, cfg in K_CANDIDATES:
+            m = fit(case.data, replace(options, **cfg))
+            got = {"k": m.k, "rejected": m.no_structure is not None}
+            if case.truth is not None:
+                got["ari"] = round(ari(case.truth[m.kept], m.labels), 4)
+            out["k_candidates"][name] = got
     out["names"] = [n for n, _ in describe_all(model.profiles, model.population, model.specs)]
     out["preparation"] = model.metrics["preparation"]
     return out
@@ -245,9 +257,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--groups",
-        default="families,heldout,heldout_c,heldout_d,heldout_e,heldout_f,heldout_g,cdnow",
+        default="families,heldout,heldout_c,heldout_d,heldout_e,heldout_f,heldout_g,heldout_h,cdnow",
         help="comma-separated: families (development), heldout (set B), heldout_c (set C), heldout_d (set D), "
-        "heldout_e (set E), heldout_f (set F), heldout_g (set G), cdnow",
+        "heldout_e (set E), heldout_f (set F), heldout_g (set G), heldout_h (set H), cdnow",
     )
     parser.add_argument(
         "--only", default="", help="only families whose name contains this text (or one of TEXT|TEXT...)"

@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
-from . import blocks, prep, relevance, spread
+from . import blocks, prep, relevance, splits, spread
 from .clustering import Clustering, refine, sample_centres, screen_outliers
 from .gaps import fill_categories, missing_rule
 from .kinds import FeatureData
@@ -145,6 +145,12 @@ def select(
             compare=options.k is None,
         )
     best, k_reason, no_structure = choose(scores, forced=options.k is not None)
+    if options.k is None and no_structure is None and options.split_segments:
+        # a segment holding two groups with a drop in density between them: one more segment
+        continuous = [j for j, s in enumerate(data.numeric_specs) if s.kind != "binary"]
+        with threadpool_limits(1):
+            best, raised = splits.raise_k(E[inliers], scores, best, continuous, options.random_state)
+        k_reason += raised
     if options.spread_weights and d_num > 1 and no_structure is None:
         # a refinement of the partition chosen with k, not a new search: in the reweighted space
         # more k-means++ starts found lower-inertia partitions that were further from the truth
