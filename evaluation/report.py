@@ -253,8 +253,9 @@ def write_report(results: dict, path: Path) -> None:
         "",
         "## k rules compared (the whole fit, k chosen again; k and ARI)",
         "",
-        "`default` is the service's rule; `no segment splits` is the rule before session 9 (no "
-        "`ml/splits.py`), measured in the same run.",
+        "`default` is the service's rule; `segment splits` adds `ml/splits.py` (a segment whose rows "
+        "hold two groups is split, while one does; `TrainOptions.split_segments`, off by default), "
+        "measured in the same run.",
         "",
         *k_rule_table(every),
         "",

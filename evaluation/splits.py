@@ -8,8 +8,9 @@ smoothed. The valley is the lowest density between the two centres over the lowe
 densities at the centres: about 1 when the segment is one lump, near 0 when it holds two.
 A split is "true" when its two sides' most common true segments differ.
 
-This is the test behind dip-means and G-means (split a segment while it is not one lump). It is
-not used by the trainer; results/splits.md says what it would find and where it would mislead.
+This is the test behind dip-means and G-means (split a segment while it is not one lump). It
+was measured here before the trainer used it (``segmentation/ml/splits.py``, session 9): run at
+``latest.json``'s k from before that change (c49289e), it shows what the rule was designed on.
 
     PYTHONPATH=backend .venv/bin/python -m evaluation.splits [--out PATH]
 """

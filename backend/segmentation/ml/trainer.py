@@ -56,8 +56,9 @@ class TrainOptions:
     relevance: bool = True  # weigh columns by their association with the others (ml.relevance)
     # at the chosen k, numeric columns x (total / within-segment variance) ** (this / 2) (ml.spread)
     spread_weights: float = 0.5
-    # with k chosen, a segment whose rows hold two groups is split, while one does (ml.splits)
-    split_segments: bool = True
+    # with k chosen, a segment whose rows hold two groups is split, while one does (ml.splits);
+    # off: more right k's on sets A-G, none on set H, and k then moved with the seed (session 9)
+    split_segments: bool = False
 
     @classmethod
     def from_config(
