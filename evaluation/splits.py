@@ -26,24 +26,12 @@ from pathlib import Path
 import numpy as np
 from sklearn.cluster import KMeans
 
+from segmentation.ml.splits import DEEP, JITTER, ONE_COLUMN, SMALL_SIDE, valley
 from segmentation.ml.trainer import TrainOptions, fit
 
 from .run import SETS, prepared
 
 RESULTS = Path(__file__).resolve().parent / "results"
-DEEP = 0.35  # a valley below this would split the segment
-ONE_COLUMN = 0.9  # a split whose axis lies this much along one column: a zero mass or an outlier
-SMALL_SIDE = 0.05  # a side with less of the segment's rows than this: outliers, not a segment
-
-
-def valley(p: np.ndarray, bins: int = 60) -> float:
-    """Lowest smoothed density between 0 and 1 over the lower density at 0 and at 1."""
-    h, edges = np.histogram(p, bins=bins, range=(-0.5, 1.5))
-    kernel = np.exp(-0.5 * (np.arange(-4, 5) / 1.5) ** 2)
-    d = np.convolve(h.astype(float), kernel / kernel.sum(), mode="same")
-    mid = (edges[:-1] + edges[1:]) / 2
-    ends = min(d[np.argmin(np.abs(mid))], d[np.argmin(np.abs(mid - 1.0))])
-    return float(d[(mid > 0.0) & (mid < 1.0)].min() / max(ends, 1e-9))
 
 
 def family(case, k: int) -> dict:
@@ -58,7 +46,7 @@ def family(case, k: int) -> dict:
         X = E[inside][:, cont]
         if X.shape[1] == 0 or len(X) < 100:
             continue
-        X = X + rng.normal(0.0, 0.05, X.shape) * X.std(axis=0)
+        X = X + rng.normal(0.0, JITTER, X.shape) * X.std(axis=0)
         halves = KMeans(2, n_init=3, random_state=0).fit(X)
         a, b = halves.cluster_centers_
         v = valley((X - a) @ (b - a) / ((b - a) @ (b - a)))
