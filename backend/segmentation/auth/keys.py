@@ -137,12 +137,18 @@ class KeyCache:
         self.keys = {}
 
 
+def bearer_key(header: str) -> str | None:
+    """The key of an ``Authorization: Bearer <key>`` header (None for any other header)."""
+    scheme, _, key = header.partition(" ")
+    return key.strip() if scheme.lower() == "bearer" and key.strip() else None
+
+
 def key_caller(header: str) -> Principal:
     """The caller an ``Authorization`` header names (401 unless a valid Bearer key)."""
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
+    key = bearer_key(header)
+    if key is None:
         abort(401, message="Use 'Authorization: Bearer <API key>'.")
-    principal = current_app.extensions["api_keys"].lookup(key.strip())
+    principal = current_app.extensions["api_keys"].lookup(key)
     if principal is None:
         abort(401, message="The API key is not valid (unknown or revoked).")
     return principal

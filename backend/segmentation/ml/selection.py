@@ -247,18 +247,21 @@ def score_all(
     return [job.result() for job in pending]
 
 
+def counts_as_structure(s: KScore) -> bool:
+    """A k that beats the shuffled reference clearly and is reproduced on resampled data."""
+    return (
+        s.silhouette - s.null_silhouette >= MIN_SILHOUETTE_GAIN
+        and s.stability >= MIN_STABILITY
+        and s.smallest_share > 0  # k above the number of distinct rows leaves a segment empty
+    )
+
+
 def choose(scores: list[KScore], forced: bool = False) -> tuple[KScore, str, str | None]:
     """The chosen k, why, and the reason there is no clear structure (None when there is)."""
     if forced:
         s = scores[0]
         return s, f"k = {s.k} was set for this run (silhouette {s.silhouette:.2f}).", None
-    structured = [
-        s
-        for s in scores
-        if s.silhouette - s.null_silhouette >= MIN_SILHOUETTE_GAIN
-        and s.stability >= MIN_STABILITY
-        and s.smallest_share > 0  # k above the number of distinct rows leaves a segment empty
-    ]
+    structured = [s for s in scores if counts_as_structure(s)]
     if not structured:
         best = max(scores, key=lambda s: s.silhouette - s.null_silhouette)
         reason = (

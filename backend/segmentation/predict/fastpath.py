@@ -30,6 +30,7 @@ import orjson
 from marshmallow import ValidationError
 from werkzeug.http import parse_options_header
 
+from ..auth.keys import bearer_key
 from ..auth.policy import required_role
 from ..auth.principal import PUBLIC, RANK
 from ..core import logs
@@ -44,7 +45,7 @@ from .serving import holder
 PATH = "/api/v1/segmentation/predict-segment"
 ENDPOINT = "predict.PredictSegment"
 ROUTE_KEY = "segmentation.route"  # read by the metrics layer: the route template it served
-QUERY = re.compile(r"segmentation=([a-z0-9][a-z0-9_-]{0,63})")
+QUERY = re.compile(f"segmentation=({segmentations.NAME.pattern.strip('^$')})")  # one name rule
 log = logging.getLogger("segmentation.http")
 
 
@@ -89,10 +90,10 @@ class FastPredict:
         role = required_role(self.app, ENDPOINT, "POST")
         if header is None:
             return role == PUBLIC
-        scheme, _, key = header.partition(" ")
-        if role is None or scheme.lower() != "bearer" or not key.strip():
+        key = bearer_key(header)
+        if role is None or key is None:
             return False
-        principal = self.app.extensions["api_keys"].lookup(key.strip())
+        principal = self.app.extensions["api_keys"].lookup(key)
         return principal is not None and (role == PUBLIC or RANK[principal.role] >= RANK[role])
 
     def _segmentation(self, environ) -> str | None:
