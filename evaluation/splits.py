@@ -1,10 +1,10 @@
 """Is there a valley inside a chosen segment? A diagnostic for planning the next k rule (issue 12).
 
-For every family of sets A-G: the trainer at the k ``make evaluate`` chose (``results/latest.json``;
+For every family of the evaluation's sets: the trainer at the k ``make evaluate`` chose (``results/latest.json``;
 k 3 for a family it rejected), in its prepared space, numeric columns that are not 0/1 flags.
 Each segment is split in two by k-means; its rows are projected onto the line through the two
 halves' centres (jittered by 5 % of each column's sd, so a grid of values is not a gap) and
-smoothed. The valley is the lowest density between the two centres over the lower of the
+smoothed (``ml.splits.split_in_two``, the trainer's own test). The valley is the lowest density between the two centres over the lower of the
 densities at the centres: about 1 when the segment is one lump, near 0 when it holds two.
 A split is "true" when its two sides' most common true segments differ.
 
@@ -24,9 +24,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from sklearn.cluster import KMeans
 
-from segmentation.ml.splits import DEEP, JITTER, ONE_COLUMN, SMALL_SIDE, valley
+from segmentation.ml.splits import DEEP, MIN_ROWS, ONE_COLUMN, SMALL_SIDE, split_in_two
 from segmentation.ml.trainer import TrainOptions, fit
 
 from .run import SETS, prepared
@@ -39,30 +38,24 @@ def family(case, k: int) -> dict:
     truth = case.truth if case.truth is not None else np.zeros(len(case.data), dtype=int)
     E, truth = prepared(replace(case, truth=truth), model)
     cont = [j for j, s in enumerate(case.data.numeric_specs) if s.kind != "binary"]
-    rng = np.random.default_rng(0)
     valleys, deep = [], []
     for c in range(k):
         inside = model.labels == c
         X = E[inside][:, cont]
-        if X.shape[1] == 0 or len(X) < 100:
+        if X.shape[1] == 0 or len(X) < MIN_ROWS:
             continue
-        X = X + rng.normal(0.0, JITTER, X.shape) * X.std(axis=0)
-        halves = KMeans(2, n_init=3, random_state=0).fit(X)
-        a, b = halves.cluster_centers_
-        v = valley((X - a) @ (b - a) / ((b - a) @ (b - a)))
+        v, one_column, smaller, halves = split_in_two(X, c)
         valleys.append(v)
         if v < DEEP:  # without segments, any split is a false one
-            sides = [np.bincount(truth[inside][halves.labels_ == s], minlength=k) for s in (0, 1)]
+            sides = [np.bincount(truth[inside][halves == s], minlength=k) for s in (0, 1)]
             split = bool(case.true_k and sides[0].argmax() != sides[1].argmax())
-            along = (b - a) ** 2 / ((b - a) ** 2).sum()
-            smaller = np.bincount(halves.labels_).min() / len(X)
-            counted = bool(along.max() < ONE_COLUMN and smaller >= SMALL_SIDE)
+            counted = bool(one_column < ONE_COLUMN and smaller >= SMALL_SIDE)
             deep.append(
                 {
                     "share": round(float(inside.mean()), 3),
                     "valley": round(v, 3),
                     "true_split": split,
-                    "one_column": round(float(along.max()), 3),
+                    "one_column": round(one_column, 3),
                     "smaller_side": round(float(smaller), 3),
                     "counted": counted,
                 }
