@@ -119,10 +119,10 @@ class _Discard:
 
 def export_server(url: str) -> dict:
     """Where the export's time goes, on the server: the export's own ``COPY`` (join with
-    customers for the bank's ids and with segments for names, CSV formatting) read by a client
+    customers for the bank's ids, segment names as literals, CSV formatting) read by a client
     that drops it, next to the same COPY with every row's time formatted (the export before its
     usual-time shortcut) and a ``COPY`` of the version's partition alone (ids only)."""
-    from segmentation.segments.export import API_COLUMNS, copy_sql, usual_time
+    from segmentation.segments.export import API_COLUMNS, copy_sql, segment_names, usual_time
 
     conn = psycopg2.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
     out = {}
@@ -133,9 +133,12 @@ def export_server(url: str) -> dict:
             version = cur.fetchone()[0]
             cur.execute("SELECT count(*) FROM segment_assignments WHERE model_version_id = %s", (version,))
             rows = cur.fetchone()[0]
+            names = segment_names(cur, version)
             queries = {
-                "export_query": copy_sql(version, API_COLUMNS, usual_time(cur, version)).as_string(conn),
-                "every_time_formatted": copy_sql(version, API_COLUMNS).as_string(conn),
+                "export_query": copy_sql(version, API_COLUMNS, usual_time(cur, version), names).as_string(
+                    conn
+                ),
+                "every_time_formatted": copy_sql(version, API_COLUMNS, names=names).as_string(conn),
                 "partition_alone": "COPY (SELECT customer_id, segment_id FROM segment_assignments "
                 f"WHERE model_version_id = {int(version)}) TO STDOUT (FORMAT csv)",
             }

@@ -246,6 +246,9 @@ def test_api_writes_during_a_rebuild_win_over_the_rebuilt_rows(trained_app):
 def test_export_content_matches_the_database(trained_app, trained_client):
     evil = "=cmd|' /C calc'!A0"
     assert trained_client.patch(f"{BASE}/segments/2", json={"name": evil}).status_code == 200
+    # names are written into the query: a quote, a backslash, a comma and text beyond ASCII
+    quoted = 'L\'\u00e9pargne \\ "or", s\u00fbr \u20ac'
+    assert trained_client.patch(f"{BASE}/segments/3", json={"name": quoted}).status_code == 200
     with trained_app.app_context():
         db.session.execute(
             text("UPDATE customers SET external_id = '+44' || external_id WHERE customer_id <= 3")
@@ -275,6 +278,7 @@ def test_export_content_matches_the_database(trained_app, trained_client):
         [safe(e), str(s), safe(n), "1", at.astimezone(UTC).isoformat()] for e, s, n, at in expected
     ]
     assert got[1][0] == "'+441" and any(r[2] == "'" + evil for r in got[1:])
+    assert any(r[2] == quoted for r in got[1:])
     assert [r[4] for r in got[4:8]] == [
         "2026-01-02T03:04:05.754210+00:00",
         "2026-01-02T03:04:05+00:00",
@@ -294,9 +298,9 @@ def test_export_writes_the_usual_time_once_and_every_other_time_itself(
 
     used = []
 
-    def recorded(version, columns, usual=None):  # the download's query is given the usual time
+    def recorded(version, columns, usual=None, names=None):  # the download's query is given the usual time
         used.append(usual)
-        return copy_sql(version, columns, usual)
+        return copy_sql(version, columns, usual, names)
 
     monkeypatch.setattr(export, "copy_sql", recorded)
 
@@ -314,7 +318,7 @@ def test_export_writes_the_usual_time_once_and_every_other_time_itself(
         cur.execute("SET TimeZone = 'UTC'")
         at, written = usual_time(cur, 1)
         assert written == f"2026-01-02T03:04:{usual}+00:00"
-        assert f"THEN '{written}'" in copy_sql(1, API_COLUMNS, (at, written)).as_string(cur.connection)
+        assert f"THEN '{written}'" in copy_sql(1, API_COLUMNS, (at, written), {}).as_string(cur.connection)
         expected = [
             r[0].astimezone(UTC).isoformat()
             for r in db.session.execute(

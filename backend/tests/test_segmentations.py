@@ -401,6 +401,8 @@ def test_source_view_trains_and_exports_the_banks_ids(app, runner, tmp_path):
     with target.open() as fh:
         exported = list(csv.DictReader(fh))
     assert list(exported[0]) == ["customer_id", "segment_id", "segment_name"]
+    to_stdout = runner.invoke(args=["export-assignments", "--segmentation", "cards"])
+    assert to_stdout.exit_code == 0 and to_stdout.stdout_bytes == target.read_bytes()
     open_ids = [f"CARD{i:05d}" for i in range(len(rows)) if i % 50]
     assert sorted(r["customer_id"] for r in exported) == sorted(open_ids)
     by_id = {r["customer_id"]: int(r["segment_id"]) for r in exported}

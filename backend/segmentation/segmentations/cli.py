@@ -120,10 +120,12 @@ def export_assignments(name: str | None, output: str | None) -> None:
         _, mv = current.active_model(name)
     except (service.NoSuchSegmentation, current.NoActiveModel) as exc:
         raise click.ClickException(str(exc)) from None
-    out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+    out = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
     try:
         for chunk in assignment_chunks(mv.id, CLI_COLUMNS):
             out.write(chunk)
     finally:
         if output:
             out.close()
+        else:
+            out.flush()
