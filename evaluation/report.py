@@ -12,6 +12,7 @@ from .history import (
     HELDOUT_G_HISTORY,
     HELDOUT_H_HISTORY,
     HELDOUT_HISTORY,
+    HELDOUT_I_HISTORY,
     K_RULE_NOTE,
     K_RULE_NOTE_4,
 )
@@ -142,7 +143,8 @@ def write_report(results: dict, path: Path) -> None:
     held_c, held_d = results.get("heldout_c", []), results.get("heldout_d", [])
     held_e, held_f = results.get("heldout_e", []), results.get("heldout_f", [])
     held_g, held_h = results.get("heldout_g", []), results.get("heldout_h", [])
-    every = fam + held + held_c + held_d + held_e + held_f + held_g + held_h
+    held_i = results.get("heldout_i", [])
+    every = fam + held + held_c + held_d + held_e + held_f + held_g + held_h + held_i
     lines = [
         "# Segmentation evaluation",
         "",
@@ -168,7 +170,8 @@ def write_report(results: dict, path: Path) -> None:
         "weights of session 8 were judged on; set G (`heldout_g.py`) was written and committed in session "
         "7, first run in session 8 with the spread weights, and among the sets the segment splits of "
         "session 9 were designed on; set H (`heldout_h.py`) was written and committed in session 8 and "
-        "first run in session 9, with the segment splits.",
+        "first run in session 9, with the segment splits; set I (`heldout_i.py`) was written and committed "
+        "in session 10 for the next method change.",
         "",
         "## Families the method was developed on",
         "",
@@ -216,6 +219,12 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_H_HISTORY,
         "",
+        "## Held-out set I (`heldout_i.py`: written in session 10 before any method was run on it)",
+        "",
+        *family_table(held_i),
+        "",
+        *HELDOUT_I_HISTORY,
+        "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
         "Same trainer, k fixed to the truth, so only the preparation differs. `default` is what the "
@@ -250,6 +259,10 @@ def write_report(results: dict, path: Path) -> None:
         "Held-out set H:",
         "",
         *candidate_table(held_h),
+        "",
+        "Held-out set I:",
+        "",
+        *candidate_table(held_i),
         "",
         "## k rules compared (the whole fit, k chosen again; k and ARI)",
         "",

@@ -32,6 +32,7 @@ from .heldout_e import HELDOUT_E
 from .heldout_f import HELDOUT_F
 from .heldout_g import HELDOUT_G
 from .heldout_h import HELDOUT_H
+from .heldout_i import HELDOUT_I
 from .latent import LATENT
 from .metrics import ari, kept_share, smallest_f1
 from .report import write_report
@@ -66,6 +67,7 @@ SETS = (
     ("heldout_f", HELDOUT_F),
     ("heldout_g", HELDOUT_G),
     ("heldout_h", HELDOUT_H),
+    ("heldout_i", HELDOUT_I),
 )
 
 
@@ -257,9 +259,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
         "--groups",
-        default="families,heldout,heldout_c,heldout_d,heldout_e,heldout_f,heldout_g,heldout_h,cdnow",
+        default="families,heldout,heldout_c,heldout_d,heldout_e,heldout_f,heldout_g,heldout_h,heldout_i,cdnow",
         help="comma-separated: families (development), heldout (set B), heldout_c (set C), heldout_d (set D), "
-        "heldout_e (set E), heldout_f (set F), heldout_g (set G), heldout_h (set H), cdnow",
+        "heldout_e (set E), heldout_f (set F), heldout_g (set G), heldout_h (set H), heldout_i (set I), cdnow",
     )
     parser.add_argument(
         "--only", default="", help="only families whose name contains this text (or one of TEXT|TEXT...)"
