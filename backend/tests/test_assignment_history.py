@@ -8,6 +8,7 @@ import io
 import shutil
 from datetime import UTC
 
+import numpy as np
 import pytest
 from conftest import authorized, close, make_app
 from flask_migrate import downgrade, upgrade
@@ -376,6 +377,39 @@ def test_drift_and_projection_read_a_sample_above_insight_sample_rows(
         assert 0 < drift["n_customers"] <= 1000 and drift["retrain_advisable"] is False
         points = client.get(f"{BASE}/projection?sample=500").get_json()["points"]
         assert 0 < len(points) <= 500 and {p["segment_id"] for p in points} == {1, 2, 3, 4, 5}
+        with app.app_context():
+            from segmentation.segmentations import service
+            from segmentation.segments import insights
+
+            seg = service.get("lifestyle")
+            everyone = service.load(seg)
+            sample = insights.current_data(seg, 1000, 7)
+            # about 1,000 customers spread over the table, each with its own values
+            assert 900 <= len(sample) <= 1000 and len(set(sample.ids.tolist())) == len(sample)
+            assert sample.ids.max() - sample.ids.min() > len(everyone) / 2
+            rows = np.searchsorted(everyone.ids, sample.ids)
+            assert (everyone.ids[rows] == sample.ids).all()
+            assert np.array_equal(everyone.num[rows], sample.num, equal_nan=True)
+            assert insights.current_data(seg, 1000, 8).ids.tolist() != sample.ids.tolist()
+            # customers' own columns and categories too (a customer without a profile is kept)
+            from segmentation.data.dataset import session_cursor
+            from segmentation.ml.kinds import FeatureSpec
+            from segmentation.segmentations import sources
+
+            db.session.execute(text("UPDATE customers SET gender = 'F' WHERE customer_id % 3 = 0"))
+            db.session.execute(text("DELETE FROM spending_profiles WHERE customer_id % 7 = 0"))
+            specs = [FeatureSpec("Groceries", "money"), FeatureSpec("gender", "categorical")]
+            with session_cursor() as cur:
+                whole = sources.load_service(cur, specs)
+                part = sources.load_service(cur, specs, sample=(20.0, 7))
+            rows = np.searchsorted(whole.ids, part.ids)
+            assert 600 < len(part) < 2000 and (whole.ids[rows] == part.ids).all()
+            assert np.array_equal(whole.num[rows], part.num, equal_nan=True)
+            assert [whole.categories[0][c] for c in whole.cat[rows, 0]] == [
+                part.categories[0][c] for c in part.cat[:, 0]
+            ]
+            assert np.isnan(part.num[part.ids % 7 == 0]).all() and (part.ids % 7 == 0).any()
+            db.session.rollback()
     finally:
         close(app)
 

@@ -103,8 +103,10 @@ class Config:
     # model versions per segmentation whose per-customer assignments are kept (the active one
     # and its predecessor always are); older versions keep only their per-segment summaries
     ASSIGNMENT_HISTORY_VERSIONS: int = 3
-    # drift and the projection read a random sample of at most this many customers
-    INSIGHT_SAMPLE_ROWS: int = 200_000
+    # drift and the projection read a random sample of at most this many customers (a PSI's
+    # noise on 50,000 is about 0.0002, against 0.1 for "watch"; drift reads 50,000 of 10M in
+    # about 0.2 s, 200,000 in 0.7-0.9 s)
+    INSIGHT_SAMPLE_ROWS: int = 50_000
     # a running training whose heartbeat is older than this is considered dead
     RUN_STALE_SECONDS: float = 30.0
     # cron expression for periodic retraining (off when empty), e.g. "0 3 * * 0"
@@ -176,7 +178,7 @@ class Config:
             MAX_SILHOUETTE_DROP=_float("MAX_SILHOUETTE_DROP", 0.10),
             RESEGMENT_CHUNK=_int("RESEGMENT_CHUNK", 200_000),
             ASSIGNMENT_HISTORY_VERSIONS=_int("ASSIGNMENT_HISTORY_VERSIONS", 3),
-            INSIGHT_SAMPLE_ROWS=_int("INSIGHT_SAMPLE_ROWS", 200_000),
+            INSIGHT_SAMPLE_ROWS=_int("INSIGHT_SAMPLE_ROWS", 50_000),
             RUN_STALE_SECONDS=_float("RUN_STALE_SECONDS", 30.0),
             TRAINING_SCHEDULE=env("TRAINING_SCHEDULE"),
             TRANSACTION_WINDOW_DAYS=_int("TRANSACTION_WINDOW_DAYS", 90),

@@ -217,6 +217,13 @@ def load(seg: Segmentation) -> FeatureData:
         raw.close()
 
 
+def load_sample(seg: Segmentation, percent: float, seed: int) -> FeatureData:
+    """The features of the customers in ``percent`` of the customers table's blocks (chosen
+    by ``seed``; the service's own customers only), in the session's transaction."""
+    with session_cursor() as cur:
+        return sources.load_service(cur, specs_of(seg), sample=(percent, seed))
+
+
 def load_customers(seg: Segmentation, customer_ids: Sequence[int]) -> FeatureData | None:
     """These customers' features in the session's transaction (None for a bank relation:
     the service does not write the bank's tables, so a write here changes nothing there)."""

@@ -95,17 +95,37 @@ def service_expression(spec: FeatureSpec) -> sql.Composable:
 
 
 def _service_query(
-    specs: Sequence[FeatureSpec], key_range: tuple[int, int] | None = None
+    specs: Sequence[FeatureSpec],
+    key_range: tuple[int, int] | None = None,
+    sample: tuple[float, int] | None = None,
 ) -> tuple[sql.Composable, bool]:
     """The SELECT for the service's customers (those with a key in ``key_range`` = [lo, hi)
-    when given), and whether it needs spending profiles only.
+    when given, or the customers of a ``sample`` = (percent, seed) of the customers table's
+    blocks), and whether it needs spending profiles only.
 
     The range is stated for both tables: PostgreSQL does not carry a range through the join's
     equality, and without it every range's query hashed all of ``spending_profiles`` (a parallel
-    scan of 10M rows per range: loading 10M customers took 22-106 s)."""
+    scan of 10M rows per range: loading 10M customers took 22-106 s).
+
+    A sample looks up each sampled customer's profile by its key (a lateral subquery the planner
+    cannot merge into a join): as a join, the planner merge-joined the sample with an index scan
+    of all of ``spending_profiles`` (1.1-1.5 s at 10M customers for 75k-300k sampled, against
+    0.17-0.69 s looked up)."""
     exprs = [service_expression(s) for s in specs]
     profile_only = all(s.name.lower() in PROFILE_COLUMNS for s in specs)
     join = "JOIN" if profile_only else "LEFT JOIN"
+    if sample is not None:
+        percent, seed = sample
+        query = sql.SQL(
+            "SELECT c.customer_id, {exprs} FROM customers c TABLESAMPLE SYSTEM ({percent}) REPEATABLE ({seed}) "
+            + join
+            + " LATERAL (SELECT * FROM spending_profiles p WHERE p.customer_id = c.customer_id OFFSET 0) p ON true"
+        ).format(
+            exprs=sql.SQL(", ").join(exprs),
+            percent=sql.Literal(float(percent)),
+            seed=sql.Literal(int(seed)),
+        )
+        return query, profile_only
     on = sql.SQL("p.customer_id = c.customer_id")
     where = sql.SQL("")
     if key_range is not None:
@@ -153,13 +173,18 @@ def _read_csv(cur, query: str, names: list[str]) -> pd.DataFrame:
 
 
 def load_service(
-    cur, specs: Sequence[FeatureSpec], where: sql.Composable | None = None, more: Sequence = ()
+    cur,
+    specs: Sequence[FeatureSpec],
+    where: sql.Composable | None = None,
+    more: Sequence = (),
+    sample: tuple[float, int] | None = None,
 ) -> FeatureData:
-    """Features of the service's customers (optionally ``where``), ordered by internal key;
-    cursors in ``more`` (other connections) help read everyone's numeric features."""
+    """Features of the service's customers (optionally ``where``, or a ``sample``: see
+    :func:`_service_query`), ordered by internal key; cursors in ``more`` (other connections)
+    help read everyone's numeric features."""
     specs = list(specs)
     ordered = _ordered(specs)
-    base, _ = _service_query(ordered)
+    base, _ = _service_query(ordered, sample=sample)
     query = base if where is None else sql.SQL("{} WHERE {}").format(base, where)
     query = sql.SQL("{} ORDER BY c.customer_id").format(query).as_string(cur)
     if not any(s.kind == "categorical" for s in specs):
@@ -171,7 +196,7 @@ def load_service(
             return f"SELECT customer_id, {values} FROM ({inner}) AS q(customer_id, {', '.join(names)})"
 
         dtypes = [np.int64] + [np.float64] * len(ordered)
-        if where is None:  # everyone: one key range at a time, memory stays near the result's size
+        if where is None and sample is None:  # everyone: one key range at a time, memory stays flat
             cur.execute(
                 "SELECT coalesce(min(customer_id), 0), coalesce(max(customer_id), -1), count(*) FROM customers"
             )

@@ -104,20 +104,18 @@ def assignments_of(version: int, limit: int, seed: int) -> tuple[np.ndarray, np.
 
 
 def current_data(seg: Segmentation, limit: int, seed: int) -> FeatureData:
-    """The segmentation's current features: every customer, or a random sample of about
-    ``limit`` service customers (random blocks of the customers table) when there are more."""
+    """The segmentation's current features: every customer, or a random sample of at most
+    ``limit`` service customers (random blocks of the customers table, read with their
+    features in one query) when there are more."""
     if seg.source is not None:
         return segmentations.load(seg)
     total = counts.total()
     if total <= limit:
         return segmentations.load(seg)
-    pct = min(100.0, 150.0 * limit / total)
-    ids = db.session.scalars(
-        text(f"SELECT customer_id FROM customers TABLESAMPLE SYSTEM ({pct:.6f}) REPEATABLE ({int(seed)})")
-    ).all()
-    if len(ids) > limit:
-        ids = np.random.default_rng(seed).choice(np.asarray(ids), limit, replace=False).tolist()
-    return segmentations.load_customers(seg, sorted(ids))
+    data = segmentations.load_sample(seg, min(100.0, 120.0 * limit / total), seed)
+    if len(data) > limit:
+        data = data.take(np.sort(np.random.default_rng(seed).choice(len(data), limit, replace=False)))
+    return data
 
 
 def projection(seg: Segmentation, predictor: FastPredictor, version: int, sample: int, seed: int) -> dict:
