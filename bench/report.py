@@ -76,6 +76,8 @@ def scale_summary(sc: dict) -> dict:
             max(t["peak_rss_mb_job"] or 0, t["peak_rss_mb_sampled"]) for t in runs
         ),
         f"segments_{name}_ms": sc["segments"]["median_ms"],
+        **({f"drift_{name}_ms": sc["drift"]["median_ms"]} if sc.get("drift") else {}),
+        **({f"projection_{name}_ms": sc["projection"]["median_ms"]} if sc.get("projection") else {}),
         **(
             {f"customers_last_page_{name}_ms": sc["customer_pages"]["last_page"]["median_ms"]}
             if sc.get("customer_pages")
@@ -120,6 +122,8 @@ def targets(f: dict) -> list[tuple[str, str, float, bool]]:
     at_least("10k-row batches", "batch10k_rows_per_s", 1_000_000, " rows/s")
     at_most("1M retrain, job to done incl. re-segmenting", "train_1m_job_done_s", 15, " s")
     at_most("GET /segments at 10M customers (median)", "segments_10m_ms", 200, " ms")
+    at_most("GET /drift at 10M customers (median)", "drift_10m_ms", 200, " ms")
+    at_most("GET /projection at 10M customers (median)", "projection_10m_ms", 200, " ms")
     at_most("10M retrain, job to done incl. re-segmenting", "train_10m_job_done_s", 180, " s")
     at_most("10M retrain, worker peak RSS", "train_10m_peak_rss_mb", 2048, " MB")
     at_least("streamed assignments.csv", "export_rows_per_s", 1_000_000, " rows/s")

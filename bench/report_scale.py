@@ -56,7 +56,13 @@ def markdown(sc: dict | None, profile_lines) -> list[str]:
         ),
         "",
         f"`GET /segments`: median {sc['segments']['median_ms']} ms, max {sc['segments']['max_ms']} ms "
-        f"over {sc['segments']['calls']} keep-alive calls.",
+        f"over {sc['segments']['calls']} keep-alive calls."
+        + "".join(
+            f" `GET /{name}`: median {sc[name]['median_ms']} ms, max {sc[name]['max_ms']} ms over "
+            f"{sc[name]['calls']} calls."
+            for name in ("drift", "projection")
+            if sc.get(name)
+        ),
         "",
         *customers_lines(sc["label"], sc.get("customer_pages")),
         f"Export of every assignment: `GET assignments.csv` {sc['export_api']['rows']:,} rows "
@@ -135,6 +141,9 @@ def misses(rows: list, r: dict) -> list[str]:
         "10M retrain, worker peak RSS": f"peak RSS by stage (MB): {_memory(last)}",
         "GET /segments": "one indexed read of segment_summaries plus the model's segment rows; see the "
         "latency spread in the scale section",
+        "GET /drift": "a sample of INSIGHT_SAMPLE_ROWS customers read with their features (random blocks "
+        "of customers, each profile looked up by key), then binned against the training data",
+        "GET /projection": "a sample of the version's assignments, then those customers' features",
         "streamed": _export(sc),
         "import": "see the import figures above",
         "hot reload": "see the reload rounds above",
