@@ -378,36 +378,41 @@ def test_drift_and_projection_read_a_sample_above_insight_sample_rows(
         points = client.get(f"{BASE}/projection?sample=500").get_json()["points"]
         assert 0 < len(points) <= 500 and {p["segment_id"] for p in points} == {1, 2, 3, 4, 5}
         with app.app_context():
-            from segmentation.segmentations import service
+            from segmentation.data.dataset import session_cursor
+            from segmentation.ml.kinds import FeatureSpec
+            from segmentation.segmentations import service, sources
             from segmentation.segments import insights
 
             seg = service.get("lifestyle")
             everyone = service.load(seg)
             sample = insights.current_data(seg, 1000, 7)
-            # about 1,000 customers spread over the table, each with its own values
-            assert 900 <= len(sample) <= 1000 and len(set(sample.ids.tolist())) == len(sample)
+            # at most 1,000 customers spread over the table, each with its own values
+            assert 500 <= len(sample) <= 1000 and len(set(sample.ids.tolist())) == len(sample)
             assert sample.ids.max() - sample.ids.min() > len(everyone) / 2
             rows = np.searchsorted(everyone.ids, sample.ids)
             assert (everyone.ids[rows] == sample.ids).all()
             assert np.array_equal(everyone.num[rows], sample.num, equal_nan=True)
             assert insights.current_data(seg, 1000, 8).ids.tolist() != sample.ids.tolist()
-            # customers' own columns and categories too (a customer without a profile is kept)
-            from segmentation.data.dataset import session_cursor
-            from segmentation.ml.kinds import FeatureSpec
-            from segmentation.segmentations import sources
-
-            db.session.execute(text("UPDATE customers SET gender = 'F' WHERE customer_id % 3 = 0"))
+            # a customer without a profile: left out when every feature is an amount, kept
+            # (amounts missing) when one is the customer's own column; categories read too
+            db.session.execute(
+                text("UPDATE customers SET gender = CASE WHEN customer_id % 3 = 0 THEN 'F' ELSE 'M' END")
+            )
+            db.session.execute(text("UPDATE customers SET gender = NULL WHERE customer_id % 11 = 0"))
             db.session.execute(text("DELETE FROM spending_profiles WHERE customer_id % 7 = 0"))
-            specs = [FeatureSpec("Groceries", "money"), FeatureSpec("gender", "categorical")]
+            amounts = [FeatureSpec("Groceries", "money"), FeatureSpec("Dining", "money")]
+            mixed = [FeatureSpec("Groceries", "money"), FeatureSpec("gender", "categorical")]
             with session_cursor() as cur:
-                whole = sources.load_service(cur, specs)
-                part = sources.load_service(cur, specs, sample=(20.0, 7))
+                part = sources.load_service(cur, amounts, sample=(20.0, 7))
+                assert len(part) > 500 and not (part.ids % 7 == 0).any() and not np.isnan(part.num).any()
+                whole = sources.load_service(cur, mixed)
+                part = sources.load_service(cur, mixed, sample=(20.0, 7))
             rows = np.searchsorted(whole.ids, part.ids)
-            assert 600 < len(part) < 2000 and (whole.ids[rows] == part.ids).all()
+            assert len(part) > 500 and (whole.ids[rows] == part.ids).all()
             assert np.array_equal(whole.num[rows], part.num, equal_nan=True)
-            assert [whole.categories[0][c] for c in whole.cat[rows, 0]] == [
-                part.categories[0][c] for c in part.cat[:, 0]
-            ]
+            assert part.categories == whole.categories == [["F", "M"]]
+            assert (part.cat[:, 0] == whole.cat[rows, 0]).all()
+            assert (part.cat[:, 0] == -1).any() and {0, 1} <= set(part.cat[:, 0].tolist())
             assert np.isnan(part.num[part.ids % 7 == 0]).all() and (part.ids % 7 == 0).any()
             db.session.rollback()
     finally:

@@ -104,8 +104,8 @@ class Config:
     # and its predecessor always are); older versions keep only their per-segment summaries
     ASSIGNMENT_HISTORY_VERSIONS: int = 3
     # drift and the projection read a random sample of at most this many customers (a PSI's
-    # noise on 50,000 is about 0.0002, against 0.1 for "watch"; drift reads 50,000 of 10M in
-    # about 0.2 s, 200,000 in 0.7-0.9 s)
+    # noise on 50,000 drawn one by one is about 0.0002, more with drift's whole blocks, far
+    # below 0.1 for "watch"; drift reads 50,000 of 10M in about 0.2 s, 200,000 in 0.7-0.9 s)
     INSIGHT_SAMPLE_ROWS: int = 50_000
     # a running training whose heartbeat is older than this is considered dead
     RUN_STALE_SECONDS: float = 30.0

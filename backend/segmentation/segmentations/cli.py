@@ -120,6 +120,7 @@ def export_assignments(name: str | None, output: str | None) -> None:
         _, mv = current.active_model(name)
     except (service.NoSuchSegmentation, current.NoActiveModel) as exc:
         raise click.ClickException(str(exc)) from None
+    sys.stdout.flush()  # text written before comes first
     out = open(output, "wb") if output else sys.stdout.buffer  # noqa: SIM115
     try:
         for chunk in assignment_chunks(mv.id, CLI_COLUMNS):

@@ -99,33 +99,25 @@ def _service_query(
     key_range: tuple[int, int] | None = None,
     sample: tuple[float, int] | None = None,
 ) -> tuple[sql.Composable, bool]:
-    """The SELECT for the service's customers (those with a key in ``key_range`` = [lo, hi)
-    when given, or the customers of a ``sample`` = (percent, seed) of the customers table's
-    blocks), and whether it needs spending profiles only.
+    """The SELECT for the service's customers (those with a key in ``key_range`` = [lo, hi),
+    or in a ``sample`` = (percent, seed) of the customers table's blocks), and whether it
+    needs spending profiles only.
 
     The range is stated for both tables: PostgreSQL does not carry a range through the join's
     equality, and without it every range's query hashed all of ``spending_profiles`` (a parallel
-    scan of 10M rows per range: loading 10M customers took 22-106 s).
-
-    A sample looks up each sampled customer's profile by its key (a lateral subquery the planner
-    cannot merge into a join): as a join, the planner merge-joined the sample with an index scan
-    of all of ``spending_profiles`` (1.1-1.5 s at 10M customers for 75k-300k sampled, against
-    0.17-0.69 s looked up)."""
-    exprs = [service_expression(s) for s in specs]
+    scan of 10M rows per range: loading 10M customers took 22-106 s). A sample looks each
+    profile up by key (a lateral subquery is not merged into a join): joined, the sample was
+    merge-joined with all profiles (1.1-1.5 s at 10M for 75k-300k rows; looked up 0.17-0.69 s)."""
+    exprs = sql.SQL(", ").join([service_expression(s) for s in specs])
     profile_only = all(s.name.lower() in PROFILE_COLUMNS for s in specs)
     join = "JOIN" if profile_only else "LEFT JOIN"
     if sample is not None:
-        percent, seed = sample
-        query = sql.SQL(
-            "SELECT c.customer_id, {exprs} FROM customers c TABLESAMPLE SYSTEM ({percent}) REPEATABLE ({seed}) "
+        lookup = " LATERAL (SELECT * FROM spending_profiles p WHERE p.customer_id = c.customer_id OFFSET 0) p ON true"
+        return sql.SQL(
+            "SELECT c.customer_id, {} FROM customers c TABLESAMPLE SYSTEM ({}) REPEATABLE ({}) "
             + join
-            + " LATERAL (SELECT * FROM spending_profiles p WHERE p.customer_id = c.customer_id OFFSET 0) p ON true"
-        ).format(
-            exprs=sql.SQL(", ").join(exprs),
-            percent=sql.Literal(float(percent)),
-            seed=sql.Literal(int(seed)),
-        )
-        return query, profile_only
+            + lookup
+        ).format(exprs, sql.Literal(float(sample[0])), sql.Literal(int(sample[1]))), profile_only
     on = sql.SQL("p.customer_id = c.customer_id")
     where = sql.SQL("")
     if key_range is not None:
@@ -134,7 +126,7 @@ def _service_query(
         where = sql.SQL(" WHERE c.customer_id >= {} AND c.customer_id < {}").format(lo, hi)
     query = sql.SQL(
         "SELECT c.customer_id, {exprs} FROM customers c " + join + " spending_profiles p ON {on}{where}"
-    ).format(exprs=sql.SQL(", ").join(exprs), on=on, where=where)
+    ).format(exprs=exprs, on=on, where=where)
     return query, profile_only
 
 

@@ -82,10 +82,11 @@ def usual_time(cur, version: int) -> tuple[str, str] | None:
 
 
 def segment_names(cur, version: int) -> dict[int, str]:
-    """Segment id -> name, for every segment the version's rows use."""
+    """Segment id -> name, for the version's segments (every id its rows hold; a row whose id
+    had no name would get an empty cell, where the join it replaced dropped the row)."""
     cur.execute(
-        "SELECT s.id, s.name FROM segments s JOIN model_versions m ON m.segmentation_id = s.segmentation_id "
-        "WHERE m.id = %s",
+        "SELECT s.id, s.name FROM model_segments ms JOIN segments s ON s.id = ms.segment_id "
+        "WHERE ms.model_version_id = %s",
         (int(version),),
     )
     return dict(cur.fetchall())
@@ -139,7 +140,9 @@ def assignment_chunks(version: int, columns: tuple[str, ...] = API_COLUMNS) -> I
     """CSV in chunks of UTF-8 bytes: a header, then every assigned customer (by the bank's id)."""
     yield (",".join(columns) + "\n").encode()
     # a connection of its own: one left in the middle of a COPY is closed, not pooled
-    conn = psycopg2.connect(db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False))
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    # UTF-8 both ways whatever the database's encoding: the names sent, the bytes streamed
+    conn = psycopg2.connect(url, client_encoding="UTF8")
     # one snapshot for the names, the usual time and the rows
     conn.set_session(isolation_level="REPEATABLE READ", readonly=True)
     read_end, write_end = os.pipe()
@@ -149,7 +152,6 @@ def assignment_chunks(version: int, columns: tuple[str, ...] = API_COLUMNS) -> I
         try:
             with os.fdopen(write_end, "wb", buffering=CHUNK_BYTES) as sink, conn.cursor() as cur:
                 cur.execute("SET TimeZone = 'UTC'")
-                cur.execute("SET client_encoding = 'UTF8'")
                 usual = usual_time(cur, version) if "assigned_at" in columns else None
                 names = segment_names(cur, version) if "segment_name" in columns else None
                 cur.copy_expert(copy_sql(version, columns, usual, names).as_string(conn), sink)
