@@ -105,19 +105,20 @@ def _service_query(
 
     The range is stated for both tables: PostgreSQL does not carry a range through the join's
     equality, and without it every range's query hashed all of ``spending_profiles`` (a parallel
-    scan of 10M rows per range: loading 10M customers took 22-106 s). A sample looks each
-    profile up by key (a lateral subquery is not merged into a join): joined, the sample was
-    merge-joined with all profiles (1.1-1.5 s at 10M for 75k-300k rows; looked up 0.17-0.69 s)."""
+    scan of 10M rows per range: loading 10M customers took 22-106 s). A sample of amounts only
+    is a sample of the profiles (each has its customer); otherwise each sampled customer's profile
+    is looked up by key (a lateral subquery is not merged into a join: joined, the sample was
+    merge-joined with all profiles, 1.1-1.5 s at 10M for 75k-300k rows; looked up 0.17-0.69 s)."""
     exprs = sql.SQL(", ").join([service_expression(s) for s in specs])
     profile_only = all(s.name.lower() in PROFILE_COLUMNS for s in specs)
     join = "JOIN" if profile_only else "LEFT JOIN"
     if sample is not None:
+        rows = sql.SQL("TABLESAMPLE SYSTEM ({}) REPEATABLE ({})").format(*map(sql.Literal, sample))
+        if profile_only:
+            return sql.SQL("SELECT p.customer_id, {} FROM spending_profiles p {}").format(exprs, rows), True
         lookup = " LATERAL (SELECT * FROM spending_profiles p WHERE p.customer_id = c.customer_id OFFSET 0) p ON true"
-        return sql.SQL(
-            "SELECT c.customer_id, {} FROM customers c TABLESAMPLE SYSTEM ({}) REPEATABLE ({}) "
-            + join
-            + lookup
-        ).format(exprs, sql.Literal(float(sample[0])), sql.Literal(int(sample[1]))), profile_only
+        query = sql.SQL("SELECT c.customer_id, {} FROM customers c {} " + join + lookup)
+        return query.format(exprs, rows), False
     on = sql.SQL("p.customer_id = c.customer_id")
     where = sql.SQL("")
     if key_range is not None:
@@ -178,7 +179,7 @@ def load_service(
     ordered = _ordered(specs)
     base, _ = _service_query(ordered, sample=sample)
     query = base if where is None else sql.SQL("{} WHERE {}").format(base, where)
-    query = sql.SQL("{} ORDER BY c.customer_id").format(query).as_string(cur)
+    query = sql.SQL("{} ORDER BY 1").format(query).as_string(cur)  # the customer's key
     if not any(s.kind == "categorical" for s in specs):
         # fixed-width binary rows: NaN stands for NULL
         names = [f"f{j}" for j in range(len(ordered))]
@@ -257,9 +258,8 @@ def source_columns(cur, source: str) -> list[str]:
 
 
 def _first_line(exc: psycopg2.Error) -> str:
-    return (
-        (exc.pgerror or str(exc)).strip().splitlines()[0] if (exc.pgerror or str(exc)) else type(exc).__name__
-    )
+    text = (exc.pgerror or str(exc)).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def read_source(cur, source: str, id_column: str, specs: Sequence[FeatureSpec]) -> pd.DataFrame:
