@@ -28,7 +28,7 @@ import numpy as np
 from segmentation.ml.splits import DEEP, MIN_ROWS, ONE_COLUMN, SMALL_SIDE, split_in_two
 from segmentation.ml.trainer import TrainOptions, fit
 
-from .run import SETS, prepared
+from .run import SETS, UNSEEN, prepared
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> None:
     recorded = json.loads((RESULTS / "latest.json").read_text())
     rows = []
     for set_name, generators in SETS:
+        if set_name in UNSEEN:
+            continue
         chosen = {r["family"]: (3 if r["rejected"] else r["k"]) for r in recorded[set_name]}
         for gen, n in generators:
             case = gen(n, 1)
