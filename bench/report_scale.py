@@ -142,7 +142,8 @@ def misses(rows: list, r: dict) -> list[str]:
         "GET /segments": "one indexed read of segment_summaries plus the model's segment rows; see the "
         "latency spread in the scale section",
         "GET /drift": "a sample of INSIGHT_SAMPLE_ROWS customers read with their features (random blocks "
-        "of customers, each profile looked up by key), then binned against the training data",
+        "of spending_profiles for amounts only, else of customers with each profile looked up by key), "
+        "then binned against the training data",
         "GET /projection": "a sample of the version's assignments, then those customers' features",
         "streamed": _export(sc),
         "import": "see the import figures above",

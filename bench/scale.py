@@ -122,7 +122,8 @@ def export_server(url: str) -> dict:
     customers for the bank's ids, segment names as literals, CSV formatting) read by a client
     that drops it, next to the same COPY with every row's time formatted (the export before its
     usual-time shortcut) and a ``COPY`` of the version's partition alone (ids only)."""
-    from segmentation.segments.export import API_COLUMNS, copy_sql, segment_names, usual_time
+    from segmentation.segments.export import API_COLUMNS, copy_sql, usual_time
+    from segmentation.segments.service import segment_names
 
     conn = psycopg2.connect(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
     out = {}

@@ -14,21 +14,18 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from ..core.extensions import db
+from ..data.dataset import session_cursor
 from ..ml.predictor import FastPredictor
 from ..segmentations import service as segmentations
 from ..segmentations.models import Segmentation
 from ..segments import insights
+from ..segments.service import segment_names
 from ..training.models import ModelSegment, ModelVersion
 from ..training.registry import active_version, predictor_for
 from . import metrics
 from .models import DriftCheck
 
 log = logging.getLogger(__name__)
-
-SEGMENT_NAMES = text(
-    "SELECT s.id, s.name FROM model_segments ms JOIN segments s ON s.id = ms.segment_id "
-    "WHERE ms.model_version_id = :v"
-)
 
 
 def current_drift(seg: Segmentation, mv: ModelVersion, predictor: FastPredictor) -> dict:
@@ -41,7 +38,8 @@ def current_drift(seg: Segmentation, mv: ModelVersion, predictor: FastPredictor)
         ms.segment_id: ms.share
         for ms in db.session.scalars(select(ModelSegment).where(ModelSegment.model_version_id == mv.id))
     }
-    names = dict(db.session.execute(SEGMENT_NAMES, {"v": mv.id}).all())
+    with session_cursor() as cur:
+        names = segment_names(cur, mv.id)
     return {"model_version": mv.id, **insights.drift(predictor, mv.training_stats, shares, names, data)}
 
 

@@ -218,8 +218,8 @@ def load(seg: Segmentation) -> FeatureData:
 
 
 def load_sample(seg: Segmentation, percent: float, seed: int) -> FeatureData:
-    """The features of the customers in ``percent`` of the customers table's blocks (chosen
-    by ``seed``; the service's own customers only), in the session's transaction."""
+    """The features of a sample of the service's own customers: ``percent`` of a table's blocks,
+    chosen by ``seed`` (see ``sources._service_query``), in the session's transaction."""
     with session_cursor() as cur:
         return sources.load_service(cur, specs_of(seg), sample=(percent, seed))
 

@@ -100,8 +100,8 @@ def _service_query(
     sample: tuple[float, int] | None = None,
 ) -> tuple[sql.Composable, bool]:
     """The SELECT for the service's customers (those with a key in ``key_range`` = [lo, hi),
-    or in a ``sample`` = (percent, seed) of the customers table's blocks), and whether it
-    needs spending profiles only.
+    or in a ``sample`` = (percent, seed) of a table's blocks), and whether it needs spending
+    profiles only.
 
     The range is stated for both tables: PostgreSQL does not carry a range through the join's
     equality, and without it every range's query hashed all of ``spending_profiles`` (a parallel

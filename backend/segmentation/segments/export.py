@@ -32,6 +32,7 @@ from psycopg2 import sql
 from ..core.extensions import db
 from ..web import csvsafe
 from . import partitions
+from .service import segment_names
 
 API_COLUMNS = ("customer_id", "segment_id", "segment_name", "model_version", "assigned_at")
 CLI_COLUMNS = ("customer_id", "segment_id", "segment_name")
@@ -81,17 +82,6 @@ def usual_time(cur, version: int) -> tuple[str, str] | None:
     return None if row is None else (row[0], row[1])
 
 
-def segment_names(cur, version: int) -> dict[int, str]:
-    """Segment id -> name, for the version's segments (every id its rows hold; a row whose id
-    had no name would get an empty cell, where the join it replaced dropped the row)."""
-    cur.execute(
-        "SELECT s.id, s.name FROM model_segments ms JOIN segments s ON s.id = ms.segment_id "
-        "WHERE ms.model_version_id = %s",
-        (int(version),),
-    )
-    return dict(cur.fetchall())
-
-
 def _names_case(names: dict[int, str]) -> sql.Composable:
     """The segment's name for ``a.segment_id``, made safe here, as literals."""
     if not names:
@@ -111,7 +101,8 @@ def copy_sql(
 ) -> sql.Composed:
     """The export query (the version's partition alone is read: the bound prunes the rest).
     ``usual``: a time and its text (:func:`usual_time`), written as it is for the rows that have it;
-    ``names``: :func:`segment_names` (needed when ``segment_name`` is a column)."""
+    ``names``: :func:`segment_names` (needed when ``segment_name`` is a column; a row whose id
+    had no name would get an empty cell, where the join with ``segments`` dropped the row)."""
     if "segment_name" in columns and names is None:
         raise ValueError("segment_name needs the version's segment names")
     cells = []

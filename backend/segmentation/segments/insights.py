@@ -105,8 +105,8 @@ def assignments_of(version: int, limit: int, seed: int) -> tuple[np.ndarray, np.
 
 def current_data(seg: Segmentation, limit: int, seed: int) -> FeatureData:
     """The segmentation's current features: every customer, or a random sample of at most
-    ``limit`` service customers (random blocks of the customers table, read with their
-    features in one query) when there are more."""
+    ``limit`` service customers (random table blocks, read with their features in one query)
+    when there are more."""
     if seg.source is not None:
         return segmentations.load(seg)
     total = counts.total()

@@ -1,4 +1,5 @@
-"""Staff edits of a segment (its name and strategy), kept across retraining."""
+"""Staff edits of a segment (its name and strategy), kept across retraining; the names of a
+version's segments."""
 
 from __future__ import annotations
 
@@ -22,3 +23,14 @@ def edit(mv: ModelVersion, segment_id: int, changes: dict) -> bool:
     audit.record("segment.update", str(segment_id), fields=sorted(changes))
     db.session.commit()
     return True
+
+
+def segment_names(cur, version: int) -> dict[int, str]:
+    """Segment id -> name for the segments of model ``version`` (``cur``: a DB-API cursor, so a
+    caller can read them in its own snapshot)."""
+    cur.execute(
+        "SELECT s.id, s.name FROM model_segments ms JOIN segments s ON s.id = ms.segment_id "
+        "WHERE ms.model_version_id = %s",
+        (int(version),),
+    )
+    return dict(cur.fetchall())
