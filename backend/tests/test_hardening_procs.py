@@ -260,6 +260,22 @@ def test_predict_bodies_in_pieces_are_answered(stack, through, mode):
     assert len(predictions) == 400 and len(set(predictions)) == 1
 
 
+def test_batches_and_requests_after_them_on_one_connection_are_answered(stack):
+    """The fast path reads a body straight from gunicorn's length reader: the connection is
+    then ready for the next request, a batch or a single profile."""
+    api, _ = stack
+    batch = [{k: v * (1 + i % 50) for k, v in PROFILE.items()} for i in range(400)]
+    expected = requests.post(f"{api.url}{PREDICT}", json=batch, headers=admin(), timeout=20).json()
+    assert len(set(expected["predictions"])) > 1
+    with requests.Session() as session:  # one keep-alive connection
+        session.headers.update(admin())
+        for body in (batch, batch, [PROFILE], batch, PROFILE):
+            r = session.post(f"{api.url}{PREDICT}", json=body, timeout=20)
+            assert r.status_code == 200
+            n = len(body) if isinstance(body, list) else 1  # batch[0] is PROFILE
+            assert r.json()["predictions"] == expected["predictions"][:n]
+
+
 # -- 10. nginx's own errors in the JSON shape, Allow and Retry-After --------------------------------
 def test_nginx_errors_are_json_with_allow_and_retry_after(stack):
     api, proxy = stack

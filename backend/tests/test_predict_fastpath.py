@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 import shutil
 
+import numpy as np
 import orjson
 import pytest
 from conftest import KEYS, close, make_app
 from prometheus_client import REGISTRY
 
 from segmentation.core import logs
+from segmentation.predict.batch import BatchDecoder
 from segmentation.predict.fastpath import PATH, FastPredict
 from segmentation.predict.parsing import NEGATIVE
 
@@ -28,6 +30,12 @@ PROFILE = {
     "Healthcare": 25,
 }
 STRINGS = {k: f"{v:,.2f}" for k, v in PROFILE.items()}  # as the Java platform sends them
+# batches with varied segments
+BATCH = [
+    dict(zip(PROFILE, map(float, row)))
+    for row in np.round(np.random.default_rng(3).lognormal(4.5, 1.2, (300, 8)), 2)
+]
+BATCH_STRINGS = [{k: f"{v:.2f}" for k, v in row.items()} for row in BATCH]
 VALID = [  # (what, body, query, headers)
     ("a bare profile", orjson.dumps(PROFILE), "", {}),
     ("a list, amounts as strings", orjson.dumps([STRINGS, PROFILE, {**PROFILE, "Travel": 900}]), "", {}),
@@ -40,6 +48,8 @@ VALID = [  # (what, body, query, headers)
     ("charset", orjson.dumps([PROFILE]), "", {"Content-Type": "application/json; charset=utf-8"}),
     ("keys in any case", orjson.dumps([{k.lower(): v for k, v in PROFILE.items()}]), "", {}),
     ("an id that is not a token", orjson.dumps(PROFILE), "", {"X-Request-ID": "not one!"}),
+    ("a batch of 300", orjson.dumps(BATCH), "", {}),
+    ("a batch of 300, amounts as strings", orjson.dumps(BATCH_STRINGS), "", {}),
 ]
 REFUSED = [  # (what, body, query, headers, key, status); None: a valid body
     ("no key", None, "", {}, None, 401),
@@ -146,6 +156,24 @@ def test_valid_requests_are_answered_before_flask_as_flask_answers_them(trained_
     # one line per request, the same words either way, tagged with that request's id
     expected = [(f"POST {PATH} 200", r.headers["X-Request-ID"]) for pair in answers.values() for r in pair]
     assert sorted(lines.lines) == sorted(expected)
+
+
+def test_bodies_are_decoded_into_typed_rows(trained_app, monkeypatch):
+    decoded = []
+    decode = BatchDecoder.decode
+    monkeypatch.setattr(BatchDecoder, "decode", lambda *a: decoded.append(decode(*a)) or decoded[-1])
+    for body in (orjson.dumps(BATCH), orjson.dumps(BATCH_STRINGS)):
+        r = post(trained_app, body)
+        assert r.status_code == 200 and len(r.json["predictions"]) == 300
+        assert len(set(r.json["predictions"])) > 1
+    assert len(decoded) == 2 and all(d is not None for d in decoded)
+    np.testing.assert_array_equal(decoded[0][0], decoded[1][0])  # numbers and strings alike
+    for body in (orjson.dumps(PROFILE), orjson.dumps([STRINGS])):  # a bare profile, a list of one
+        assert post(trained_app, body).status_code == 200 and decoded[-1] is not None
+    # a batch the decoder leaves (a name in another case) is answered by the general path
+    lower = orjson.dumps([{k.lower(): v for k, v in row.items()} for row in BATCH])
+    r = post(trained_app, lower)
+    assert r.status_code == 200 and decoded[-1] is None and len(r.json["predictions"]) == 300
 
 
 def test_predictions_are_counted_per_segment_on_the_fast_path(trained_app):

@@ -27,6 +27,7 @@ import re
 import time
 
 import orjson
+from gunicorn.http.body import Body, LengthReader
 from marshmallow import ValidationError
 from werkzeug.http import parse_options_header
 
@@ -111,7 +112,7 @@ class FastPredict:
         if not DIGITS.fullmatch(length):
             return None
         try:
-            body = environ["wsgi.input"].read(int(length)) if int(length) else b""
+            body = read_body(environ["wsgi.input"], int(length)) if int(length) else b""
         except OSError:
             body = b""
         environ["wsgi.input"] = io.BytesIO(body)
@@ -128,10 +129,14 @@ class FastPredict:
         snapshot = holder(self.app).current(name)
         if snapshot is None:
             return None
-        try:
-            num, cat = parse_inputs(orjson.loads(body), snapshot.plan, self.app.config["MAX_BATCH_ROWS"])
-        except (orjson.JSONDecodeError, ValidationError):
-            return None
+        max_rows = self.app.config["MAX_BATCH_ROWS"]
+        decoded = snapshot.batch.decode(body, max_rows)
+        if decoded is None:
+            try:
+                decoded = parse_inputs(orjson.loads(body), snapshot.plan, max_rows)
+            except (orjson.JSONDecodeError, ValidationError):
+                return None
+        num, cat = decoded
         ids = snapshot.predictor.predict(num, cat)
         payload = wire.payload(snapshot, ids)
         observe_predictions(snapshot.segmentation, ids)
@@ -141,3 +146,15 @@ class FastPredict:
         if log.isEnabledFor(logging.INFO):
             log.info("%s %s %s %.1fms", "POST", PATH, 200, (time.perf_counter() - started) * 1000)
         return [payload]
+
+
+def read_body(stream, size: int) -> bytes:
+    """``size`` bytes of the request body (fewer if the client stopped sending).
+
+    gunicorn's ``Body.read`` gathers them 1 KiB at a time, each piece cut from the socket's
+    last 8 KiB read (about 5 ms for a 1.7 MB batch of 10,000 profiles); the length reader it
+    wraps reads the same bytes in one pass (about 2 ms). Any other stream, or a gunicorn body
+    something has already read from, is read as usual."""
+    if type(stream) is Body and type(stream.reader) is LengthReader and not stream.buf.tell():
+        return stream.reader.read(size)
+    return stream.read(size)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, repeat
 from operator import itemgetter
@@ -229,10 +229,7 @@ def _columns(rows: list, plan: InputPlan) -> tuple[np.ndarray, np.ndarray | None
             values = [cell[d_num + j] for cell in cells]
             if set(map(type, values)) != {str}:
                 return None
-            codes = np.fromiter(
-                map(plan.categories[feature].get, map(str.strip, values), repeat(-1)), np.int64, n
-            )
-            C[:, j] = codes
+            C[:, j] = codes = category_codes(values, plan.categories[feature], n)
             bad |= codes < 0
     lo = np.array([-MAX_AMOUNT if f in plan.signed else 0.0 for f in plan.numeric])
     bad |= ~((X >= lo) & (X <= MAX_AMOUNT)).all(axis=1)  # NaN and infinities fail too
@@ -240,6 +237,11 @@ def _columns(rows: list, plan: InputPlan) -> tuple[np.ndarray, np.ndarray | None
         if feature in plan.binary:
             bad |= (X[:, j] != 0.0) & (X[:, j] != 1.0)
     return X, C, np.flatnonzero(bad)
+
+
+def category_codes(values: Iterable[str], categories: dict[str, int], n: int) -> np.ndarray:
+    """The code of each of ``n`` category values (surrounding spaces ignored); -1 when unknown."""
+    return np.fromiter(map(categories.get, map(str.strip, values), repeat(-1)), np.int64, n)
 
 
 def _spelling(row, features: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -21,6 +21,7 @@ from sqlalchemy import text
 from ..core.extensions import db
 from ..ml import artifacts
 from ..ml.predictor import FastPredictor
+from .batch import BatchDecoder
 from .parsing import InputPlan
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Snapshot:
     segments: dict[int, dict]
     names_stamp: object
     plan: InputPlan
+    batch: BatchDecoder  # the plan's typed decoder, built with the snapshot
 
 
 class ModelHolder:
@@ -116,6 +118,7 @@ class ModelHolder:
                     self._segments(row.id),
                     row.names_stamp,
                     current.plan,
+                    current.batch,
                 )
             return None
         refused_at = self._refused.get((row.id, row.sha256))
@@ -139,8 +142,16 @@ class ModelHolder:
             return None
         self.last_error = None
         log.info("serving model v%s for %s", row.id, row.segmentation)
+        segments = self._segments(row.id)
         return Snapshot(
-            row.segmentation, row.id, row.sha256, predictor, self._segments(row.id), row.names_stamp, plan
+            row.segmentation,
+            row.id,
+            row.sha256,
+            predictor,
+            segments,
+            row.names_stamp,
+            plan,
+            BatchDecoder(plan),
         )
 
     def refresh_quietly(self) -> bool:

@@ -1,0 +1,83 @@
+"""predict-segment bodies decoded straight into typed rows, checked while decoding.
+
+``parse_inputs(orjson.loads(body), ...)`` first builds a Python dict per profile and then
+walks them; for a batch of thousands of profiles the walk costs as much as the decoding.
+Here msgspec decodes the body (a list of profiles or one bare profile) into one small
+struct per profile whose fields are the model's features, and checks each value's type and
+bounds in C on the way (numbers, or numeric strings as the Java platform sends them, within
+the money limits; the categories as strings), so only the conversion to arrays is left.
+Measured in process (``bench/`` has the end-to-end figures): a 10,000-profile body in about
+half the time, one profile in a quarter.
+
+It is a quicker way to the same answer, never a different one: ``decode`` returns exactly
+what ``parse_inputs(orjson.loads(body), plan, max_rows)`` returns, or None whenever it
+cannot be sure it would -- a feature spelt otherwise than the model spells it, a missing,
+unknown or null field, a value of another type or out of bounds, a flag that is not 0/1, an
+unknown category, a string msgspec does not read as a number, invalid JSON: any doubt.
+The caller then takes the general path, which accepts or words every problem as before.
+``tests/test_predict_batch.py`` compares the two on generated bodies.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+from operator import itemgetter
+
+import msgspec
+import numpy as np
+from msgspec.structs import astuple
+
+from ..core.values import MONEY_MAX_FLOAT as MAX_AMOUNT
+from .parsing import InputPlan, category_codes
+
+
+class BatchDecoder:
+    """``BatchDecoder(plan).decode(body, max_rows)``: built once per served model."""
+
+    def __init__(self, plan: InputPlan):
+        self.plan = plan
+        # a flag is a number here too; bounds and flags are checked on the decoded columns
+        fields = [(f"f{j}", float) for j in range(len(plan.numeric))]
+        fields += [(f"f{len(plan.numeric) + j}", str) for j in range(len(plan.categorical))]
+        self._low = np.array([-MAX_AMOUNT if f in plan.signed else 0.0 for f in plan.numeric])
+        row = msgspec.defstruct(
+            "Profile",
+            fields,
+            rename={f"f{j}": feature for j, feature in enumerate(plan.features)},
+            forbid_unknown_fields=True,
+            gc=False,
+        )
+        # strict=False: a string holding a plain JSON number is read as that number
+        self._decoder = msgspec.json.Decoder(list[row] | row, strict=False)
+        self._flags = [j for j, feature in enumerate(plan.numeric) if feature in plan.binary]
+
+    def decode(self, body: bytes, max_rows: int) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """(numeric matrix, category codes or None) as ``parse_inputs`` gives them, or None."""
+        try:
+            rows = self._decoder.decode(body)
+        except (msgspec.MsgspecError, UnicodeDecodeError):
+            return None
+        if type(rows) is not list:
+            rows = [rows]
+        n, plan = len(rows), self.plan
+        if not 0 < n <= max_rows:
+            return None
+        d_num = len(plan.numeric)
+        # tuples kept only when the categories need a second pass (fewer garbage collections)
+        cells = list(map(astuple, rows)) if plan.categorical else map(astuple, rows)
+        numbers = chain.from_iterable((c[:d_num] for c in cells) if plan.categorical else cells)
+        X = np.fromiter(numbers, np.float64, n * d_num).reshape(n, d_num)
+        if not ((X >= self._low) & (X <= MAX_AMOUNT)).all():  # NaN and infinities fail too
+            return None
+        for j in self._flags:
+            if ((X[:, j] != 0.0) & (X[:, j] != 1.0)).any():
+                return None
+        if not plan.categorical:
+            return X, None
+        C = np.empty((n, len(plan.categorical)), dtype=np.int64)
+        for j, feature in enumerate(plan.categorical):
+            codes = category_codes(map(itemgetter(d_num + j), cells), plan.categories[feature], n)
+            if (codes < 0).any():
+                return None
+            C[:, j] = codes
+        return X, C
