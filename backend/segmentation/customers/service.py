@@ -168,7 +168,8 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
 
     The page's keys are found first (a walk over the customers' keys, or over the active
     version's assignments) and only those rows are joined to their profiles and segments, so
-    a late page walks the keys it skips instead of joining every skipped customer. Totals
+    a late page walks the keys it skips instead of joining every skipped customer; when the
+    total is kept, a page in the second half walks back from the last key instead. Totals
     are kept, not counted: everyone's by ``counts``; a segment's by its size in
     ``segment_summaries`` while the version's partition is attached (a version brought back
     after retention dropped its rows keeps its old sizes until it is re-segmented: its rows
@@ -192,15 +193,23 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
         params |= {"version": version, "segment_id": segment_id}
     if where:
         matching += " WHERE " + " AND ".join(where)
-    keys = f"SELECT {key} {matching} ORDER BY {key} LIMIT :limit OFFSET :offset"
-    rows = db.session.execute(
-        text(f"{view} WHERE c.customer_id IN ({keys}) ORDER BY c.customer_id"), params
-    ).all()
     if segment_id is None and not q:
         total = counts.total()
     elif segment_id is not None and not q and _has_partition(params["version"]):
         total = db.session.scalar(text(SEGMENT_SIZE), params)
     else:
+        total = None  # counted after the page
+    order = key
+    if total is not None and params["offset"] + per_page // 2 > total // 2:
+        # a late page: walk back from the last key (the keys skipped are the fewer)
+        end = min(params["offset"] + per_page, total)
+        params |= {"limit": max(end - params["offset"], 0), "offset": total - end}
+        order = f"{key} DESC"
+    keys = f"SELECT {key} {matching} ORDER BY {order} LIMIT :limit OFFSET :offset"
+    rows = db.session.execute(
+        text(f"{view} WHERE c.customer_id IN ({keys}) ORDER BY c.customer_id"), params
+    ).all()
+    if total is None:
         total = db.session.scalar(text(f"SELECT count(*) {matching}"), params)
     return [_view(r) for r in rows], int(total)
 
