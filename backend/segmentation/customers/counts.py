@@ -8,10 +8,17 @@ from sqlalchemy import text
 
 from ..core.extensions import db
 
+TOTAL = "SELECT coalesce(sum(n), 0) FROM customer_counts"
+# a segment's customers, kept per model version by the assignments' triggers
+SEGMENT_SIZE = (
+    "SELECT coalesce(sum(customers), 0) FROM segment_summaries "
+    "WHERE model_version_id = :version AND segment_id = :segment_id"
+)
+
 
 def total() -> int:
     """Every customer, exactly (the triggers run inside the writing transactions)."""
-    return int(db.session.scalar(text("SELECT coalesce(sum(n), 0) FROM customer_counts")))
+    return int(db.session.scalar(text(TOTAL)))
 
 
 def compact() -> None:

@@ -153,10 +153,6 @@ def _like_prefix(q: str) -> str:
     return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-SEGMENT_SIZE = (
-    "SELECT coalesce(sum(customers), 0) FROM segment_summaries "
-    "WHERE model_version_id = :version AND segment_id = :segment_id"
-)
 # the customers of a version in the same query as the filter: an activation between two
 # statements cannot show one model's segments under another's filter
 VIEW_OF_VERSION = VIEW_SQL.replace(f"ON {LIFESTYLE_MODEL}", "ON mv.id = :version")
@@ -168,9 +164,9 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
 
     The page's keys are found first (a walk over the customers' keys, or over the active
     version's assignments) and only those rows are joined to their profiles and segments, so
-    a late page walks the keys it skips instead of joining every skipped customer; when the
-    total is kept, a page in the second half walks back from the last key instead. Totals
-    are kept, not counted: everyone's by ``counts``; a segment's by its size in
+    a late page walks the keys it skips instead of joining every skipped customer (with a
+    kept total, a page in the second half walks back from the last key). Totals are kept,
+    not counted: everyone's by ``counts``; a segment's by its size in
     ``segment_summaries`` while the version's partition is attached (a version brought back
     after retention dropped its rows keeps its old sizes until it is re-segmented: its rows
     are counted meanwhile). Only a ``q`` prefix search counts its matches."""
@@ -193,19 +189,21 @@ def list_views(page: int, per_page: int, segment_id: int | None, q: str | None) 
         params |= {"version": version, "segment_id": segment_id}
     if where:
         matching += " WHERE " + " AND ".join(where)
+    kept = None  # the query of a kept total (None: counted after the page)
     if segment_id is None and not q:
-        total = counts.total()
+        kept = counts.TOTAL
     elif segment_id is not None and not q and _has_partition(params["version"]):
-        total = db.session.scalar(text(SEGMENT_SIZE), params)
-    else:
-        total = None  # counted after the page
-    order = key
+        kept = counts.SEGMENT_SIZE
+    total = None if kept is None else int(db.session.scalar(text(kept), params))
+    keys = f"SELECT {key} {matching} ORDER BY {key} LIMIT :limit OFFSET :offset"
     if total is not None and params["offset"] + per_page // 2 > total // 2:
-        # a late page: walk back from the last key (the keys skipped are the fewer)
-        end = min(params["offset"] + per_page, total)
-        params |= {"limit": max(end - params["offset"], 0), "offset": total - end}
-        order = f"{key} DESC"
-    keys = f"SELECT {key} {matching} ORDER BY {order} LIMIT :limit OFFSET :offset"
+        # a late page: walk back from the last key, the total read again in the walk's own
+        # snapshot (no write since shifts the page); keys first (the planner cannot see the LIMIT)
+        n = f"({kept})"
+        end = f"least(:offset + :limit, {n})"
+        back = f"SELECT {key} {matching} ORDER BY {key} DESC LIMIT greatest({end} - :offset, 0) OFFSET {n} - {end}"
+        params["ids"] = db.session.scalars(text(back), params).all()
+        keys = "SELECT unnest(CAST(:ids AS bigint[]))"
     rows = db.session.execute(
         text(f"{view} WHERE c.customer_id IN ({keys}) ORDER BY c.customer_id"), params
     ).all()

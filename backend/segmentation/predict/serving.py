@@ -129,7 +129,8 @@ class ModelHolder:
             artifact = artifacts.load_artifact(path, row.sha256)
             predictor = FastPredictor.from_artifact(artifact)
             plan = input_plan(artifact)
-        except (artifacts.ArtifactError, ValueError) as exc:
+            decoder = BatchDecoder(plan)
+        except (artifacts.ArtifactError, ValueError, TypeError) as exc:
             self._refused[(row.id, row.sha256)] = time.monotonic()
             self.last_error = str(exc)
             log.error(
@@ -144,14 +145,7 @@ class ModelHolder:
         log.info("serving model v%s for %s", row.id, row.segmentation)
         segments = self._segments(row.id)
         return Snapshot(
-            row.segmentation,
-            row.id,
-            row.sha256,
-            predictor,
-            segments,
-            row.names_stamp,
-            plan,
-            BatchDecoder(plan),
+            row.segmentation, row.id, row.sha256, predictor, segments, row.names_stamp, plan, decoder
         )
 
     def refresh_quietly(self) -> bool:
