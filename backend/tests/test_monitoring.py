@@ -182,6 +182,33 @@ def test_drift_checks_are_stored_and_read_back_oldest_first(trained_app):
     ]
 
 
+def test_drift_checks_older_than_the_history_setting_are_deleted_by_the_next_check(trained_app):
+    """DRIFT_HISTORY_DAYS bounds the history: each check deletes its segmentation's older ones."""
+    runner = trained_app.test_cli_runner()
+    assert runner.invoke(args=["drift-check"]).exit_code == 0
+    with trained_app.app_context():
+        seg = db.session.scalar(text("SELECT segmentation_id FROM drift_checks ORDER BY id DESC LIMIT 1"))
+        for days in (401, 399):  # copies of that check, dated back
+            db.session.execute(
+                text(
+                    "INSERT INTO drift_checks (segmentation_id, model_version_id, checked_at, trigger, "
+                    "n_customers, max_psi, segment_psi, threshold, drifted, features, segments) "
+                    "SELECT segmentation_id, model_version_id, now() - make_interval(days => :d), :t, "
+                    "n_customers, max_psi, segment_psi, threshold, drifted, features, segments "
+                    "FROM drift_checks ORDER BY id DESC LIMIT 1"
+                ),
+                {"d": days, "t": f"old{days}"},
+            )
+        db.session.commit()
+    assert runner.invoke(args=["drift-check"]).exit_code == 0
+    with trained_app.app_context():
+        triggers = db.session.scalars(
+            text("SELECT trigger FROM drift_checks WHERE segmentation_id = :s ORDER BY checked_at"),
+            {"s": seg},
+        ).all()
+    assert "old399" in triggers and "old401" not in triggers and triggers[-2:] == ["cli", "cli"]
+
+
 def test_a_drifted_check_queues_a_retraining_when_the_setting_says_so(
     trained_database_url, trained_template, tmp_path
 ):
@@ -244,6 +271,7 @@ def test_history_needs_a_signed_in_viewer_and_a_known_segmentation(trained_app):
     [
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of text, json"),
         ({"DRIFT_THRESHOLD": "0"}, "DRIFT_THRESHOLD must be above 0"),
+        ({"DRIFT_HISTORY_DAYS": "0"}, "DRIFT_HISTORY_DAYS must be at least 1"),
         ({"DRIFT_SCHEDULE": "every day"}, "DRIFT_SCHEDULE must be a cron expression"),
         ({"WORKER_METRICS_BIND": "9201"}, "WORKER_METRICS_BIND must be host:port"),
     ],

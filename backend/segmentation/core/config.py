@@ -137,6 +137,8 @@ class Config:
     DRIFT_THRESHOLD: float = 0.25
     # queue a retraining when a scheduled drift check crosses DRIFT_THRESHOLD
     DRIFT_RETRAIN: bool = False
+    # days of drift checks kept per segmentation: each check deletes its older ones
+    DRIFT_HISTORY_DAYS: int = 400
     # host:port of the queue worker's own /metrics (off when unset)
     WORKER_METRICS_BIND: str | None = None
     # where a training run fits: "local" (this process, scikit-learn) or "spark" (make install-spark)
@@ -198,6 +200,7 @@ class Config:
             DRIFT_SCHEDULE=_schedule(env("DRIFT_SCHEDULE", "30 2 * * *")),
             DRIFT_THRESHOLD=_float("DRIFT_THRESHOLD", 0.25),
             DRIFT_RETRAIN=_bool("DRIFT_RETRAIN", False),
+            DRIFT_HISTORY_DAYS=_int("DRIFT_HISTORY_DAYS", 400),
             WORKER_METRICS_BIND=env("WORKER_METRICS_BIND"),
             TRAINING_ENGINE=(env("TRAINING_ENGINE", "local") or "local").strip().lower(),
             SPARK_MASTER=env("SPARK_MASTER", "local[2]"),
@@ -225,8 +228,9 @@ class Config:
                 date.fromisoformat(self.RFM_AS_OF)
             except ValueError:
                 raise ValueError(f"RFM_AS_OF must be a date (YYYY-MM-DD), got {self.RFM_AS_OF!r}") from None
-        if self.TRANSACTION_WINDOW_DAYS < 1:
-            raise ValueError("TRANSACTION_WINDOW_DAYS must be at least 1")
+        for name in ("TRANSACTION_WINDOW_DAYS", "DRIFT_HISTORY_DAYS"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
         if self.TRAINING_ENGINE not in TRAINING_ENGINES:
             raise ValueError(
                 f"TRAINING_ENGINE must be one of {', '.join(TRAINING_ENGINES)}, got {self.TRAINING_ENGINE!r}"

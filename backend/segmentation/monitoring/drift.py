@@ -1,9 +1,9 @@
 """Drift of a segmentation's current data against its active model's training data.
 
 ``current_drift`` is what ``GET /segmentation/drift`` answers; ``run_check`` stores it in the
-history (``drift_checks``) and, when DRIFT_RETRAIN is on and the largest PSI reaches
-DRIFT_THRESHOLD, queues a retraining. The worker's periodic job, the CLI and the tests all
-call ``run_checks`` / ``run_check``.
+history (``drift_checks``, the last DRIFT_HISTORY_DAYS of it) and, when DRIFT_RETRAIN is on
+and the largest PSI reaches DRIFT_THRESHOLD, queues a retraining. The worker's periodic
+job, the CLI and the tests all call ``run_checks`` / ``run_check``.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ from . import metrics
 from .models import DriftCheck
 
 log = logging.getLogger(__name__)
+# a segmentation's checks older than DRIFT_HISTORY_DAYS, deleted with each new check
+EXPIRED = text(
+    "DELETE FROM drift_checks WHERE segmentation_id = :seg AND checked_at < now() - make_interval(days => :days)"
+)
 
 
 def current_drift(seg: Segmentation, mv: ModelVersion, predictor: FastPredictor) -> dict:
@@ -65,6 +69,7 @@ def run_check(seg: Segmentation, trigger: str) -> DriftCheck | None:
         segments=result["segments"],
     )
     db.session.add(check)
+    db.session.execute(EXPIRED, {"seg": seg.id, "days": current_app.config["DRIFT_HISTORY_DAYS"]})
     db.session.commit()
     log.info("drift of %s (model v%s): largest PSI %.3f, threshold %.2f", seg.name, mv.id, worst, threshold)
     if check.drifted and current_app.config["DRIFT_RETRAIN"]:
