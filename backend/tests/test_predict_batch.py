@@ -13,22 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
+from segmentation.ml.features import CATEGORIES
 from segmentation.predict.batch import BatchDecoder
 from segmentation.predict.parsing import InputPlan, parse_inputs
 
 MAX_ROWS = 50
-SPENDING = InputPlan.plain(
-    [
-        "Utilities",
-        "Groceries",
-        "Transport",
-        "Dining",
-        "Entertainment",
-        "OnlineShopping",
-        "Travel",
-        "Healthcare",
-    ]
-)
+SPENDING = InputPlan.plain(CATEGORIES)
 MIXED = InputPlan.from_specs(
     [
         {"name": "Age", "kind": "count"},
