@@ -2,6 +2,7 @@ import csv
 import io
 import tracemalloc
 
+import psycopg2
 import pytest
 from sqlalchemy import text
 
@@ -113,6 +114,35 @@ def test_export_streams_every_assignment(trained_client):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) == 6000 and rows[0]["model_version"] == "1" and rows[0]["segment_name"]
     response.close()
+
+
+def test_export_reads_names_and_rows_in_one_snapshot(trained_app, trained_client, monkeypatch):
+    """Customers deleted after the export read its segment names are still in it: the names,
+    the usual time and the rows come from one snapshot (REPEATABLE READ)."""
+    from segmentation.segments import export
+
+    with trained_app.app_context():
+        dsn = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    read_names = export.segment_names
+
+    def names_then_a_delete(cur, version):
+        names = read_names(cur, version)
+        other = psycopg2.connect(dsn)
+        other.autocommit = True
+        with other.cursor() as writer:  # another session deletes ten customers meanwhile
+            writer.execute(
+                "DELETE FROM customers WHERE customer_id IN (SELECT customer_id FROM customers LIMIT 10)"
+            )
+        other.close()
+        return names
+
+    monkeypatch.setattr(export, "segment_names", names_then_a_delete)
+    response = trained_client.get(f"{BASE}/assignments.csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    response.close()
+    assert len(rows) == 6000
+    with trained_app.app_context():  # the delete did happen
+        assert db.session.scalar(text("SELECT count(*) FROM customers")) == 5990
 
 
 def test_export_of_a_million_rows_keeps_memory_flat(trained_app):
