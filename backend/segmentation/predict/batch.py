@@ -12,10 +12,10 @@ half the time, one profile in a quarter.
 It is a quicker way to the same answer, never a different one: ``decode`` returns the
 arrays ``parse_inputs(orjson.loads(body), plan, max_rows)`` returns (the same values; only
 a ``"-0"`` string comes back as 0.0 rather than -0.0, which no prediction can tell
-apart), or None whenever it
-cannot be sure it would -- a feature spelt otherwise than the model spells it, a missing,
-unknown or null field, a value of another type or out of bounds, a flag that is not 0/1, an
-unknown category, a string msgspec does not read as a number, invalid JSON: any doubt.
+apart), or None whenever it cannot be sure it would -- a feature spelt otherwise than the
+model spells it, a missing, unknown or null field, a value of another type or out of
+bounds, a flag that is not 0/1, an unknown category, a string msgspec does not read as a
+number, invalid JSON: any doubt.
 The caller then takes the general path, which accepts or words every problem as before.
 ``tests/test_predict_batch.py`` compares the two on generated bodies.
 """
@@ -29,8 +29,7 @@ import msgspec
 import numpy as np
 from msgspec.structs import astuple
 
-from ..core.values import MONEY_MAX_FLOAT as MAX_AMOUNT
-from .parsing import InputPlan, category_codes
+from .parsing import InputPlan, category_codes, rows_out_of_range
 
 
 class BatchDecoder:
@@ -41,7 +40,6 @@ class BatchDecoder:
         # a flag is a number here too; bounds and flags are checked on the decoded columns
         fields = [(f"f{j}", float) for j in range(len(plan.numeric))]
         fields += [(f"f{len(plan.numeric) + j}", str) for j in range(len(plan.categorical))]
-        self._low = np.array([-MAX_AMOUNT if f in plan.signed else 0.0 for f in plan.numeric])
         row = msgspec.defstruct(
             "Profile",
             fields,
@@ -51,7 +49,6 @@ class BatchDecoder:
         )
         # strict=False: a string holding a plain JSON number is read as that number
         self._decoder = msgspec.json.Decoder(list[row] | row, strict=False)
-        self._flags = [j for j, feature in enumerate(plan.numeric) if feature in plan.binary]
 
     def decode(self, body: bytes, max_rows: int) -> tuple[np.ndarray, np.ndarray | None] | None:
         """(numeric matrix, category codes or None) as ``parse_inputs`` gives them, or None."""
@@ -69,11 +66,8 @@ class BatchDecoder:
         cells = list(map(astuple, rows)) if plan.categorical else map(astuple, rows)
         numbers = chain.from_iterable((c[:d_num] for c in cells) if plan.categorical else cells)
         X = np.fromiter(numbers, np.float64, n * d_num).reshape(n, d_num)
-        if not ((X >= self._low) & (X <= MAX_AMOUNT)).all():  # NaN and infinities fail too
+        if rows_out_of_range(X, plan).any():
             return None
-        for j in self._flags:
-            if ((X[:, j] != 0.0) & (X[:, j] != 1.0)).any():
-                return None
         if not plan.categorical:
             return X, None
         C = np.empty((n, len(plan.categorical)), dtype=np.int64)

@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import chain, repeat
 from operator import itemgetter
 
@@ -68,6 +69,11 @@ class InputPlan:
     @property
     def features(self) -> tuple[str, ...]:
         return self.numeric + self.categorical
+
+    @cached_property
+    def lows(self) -> np.ndarray:
+        """Each numeric feature's lowest value: -MAX_AMOUNT when it may be negative, else 0."""
+        return np.array([-MAX_AMOUNT if f in self.signed else 0.0 for f in self.numeric])
 
     def not_category(self, feature: str) -> str:
         values = list(self.categories[feature])
@@ -231,12 +237,18 @@ def _columns(rows: list, plan: InputPlan) -> tuple[np.ndarray, np.ndarray | None
                 return None
             C[:, j] = codes = category_codes(values, plan.categories[feature], n)
             bad |= codes < 0
-    lo = np.array([-MAX_AMOUNT if f in plan.signed else 0.0 for f in plan.numeric])
-    bad |= ~((X >= lo) & (X <= MAX_AMOUNT)).all(axis=1)  # NaN and infinities fail too
+    bad |= rows_out_of_range(X, plan)
+    return X, C, np.flatnonzero(bad)
+
+
+def rows_out_of_range(X: np.ndarray, plan: InputPlan) -> np.ndarray:
+    """Per row of the numeric matrix: a value outside its feature's bounds (NaN and infinities
+    too) or a flag that is not 0 or 1."""
+    bad = ~((X >= plan.lows) & (X <= MAX_AMOUNT)).all(axis=1)
     for j, feature in enumerate(plan.numeric):
         if feature in plan.binary:
             bad |= (X[:, j] != 0.0) & (X[:, j] != 1.0)
-    return X, C, np.flatnonzero(bad)
+    return bad
 
 
 def category_codes(values: Iterable[str], categories: dict[str, int], n: int) -> np.ndarray:
