@@ -206,3 +206,17 @@ def test_openapi_documents_predict(trained_client):
     asset = trained_client.get("/api/v1/docs/static/swagger-ui-bundle.js")
     assert asset.status_code == 200 and b"SwaggerUIBundle" in asset.get_data()
     asset.close()
+
+
+def test_a_renamed_segment_is_in_the_next_single_profile_answer(api, trained_client):
+    """One profile's answer is kept per segment and snapshot (wire.payload): a name or
+    strategy edited by staff still shows in the next answer, without retraining."""
+    first = api.predict([profile(Travel=2500, Dining=400)])
+    again = api.predict(profile(Travel=2500, Dining=400))  # a bare profile: the same answer
+    assert again == first
+    segment = first["predictions"][0]
+    edit = {"name": "Globetrotters", "strategy": "Offer a travel card."}
+    assert trained_client.patch(f"/api/v1/segmentation/segments/{segment}", json=edit).status_code == 200
+    after = api.predict([profile(Travel=2500, Dining=400)])
+    assert after["predictions"] == [segment]
+    assert after["segments"] == [{"id": segment, **edit}]

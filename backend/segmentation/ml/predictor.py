@@ -105,7 +105,8 @@ class FastPredictor:
 
     def transform(self, num: np.ndarray, cat=None) -> np.ndarray:
         """Rows in the model's space (prepared numeric columns, then weighted one-hots)."""
-        Z = prep.transform(np.atleast_2d(np.asarray(num, dtype=np.float64)), self.preparation)
+        X = np.asarray(num, dtype=np.float64)
+        Z = prep.transform(X if X.ndim == 2 else np.atleast_2d(X), self.preparation)
         if not self.n_categories:
             return Z
         codes = self.codes(cat) if cat is not None else np.full((len(Z), len(self.n_categories)), -1)

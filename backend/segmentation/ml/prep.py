@@ -297,4 +297,4 @@ def nearest(E: np.ndarray, centers: np.ndarray, centers_sq: np.ndarray) -> np.nd
     """Index of the nearest centre, computed as scikit-learn's KMeans.predict computes it
     (``||c||^2 - 2 x.c``, the first minimum wins), so numeric labels are identical; large
     inputs a block of rows at a time (the (rows, k) temporaries stay small)."""
-    return blocks.rowwise(lambda rows: np.argmin(centers_sq - 2.0 * (rows @ centers.T), axis=1), E)
+    return blocks.rowwise(lambda rows: (centers_sq - 2.0 * (rows @ centers.T)).argmin(axis=1), E)

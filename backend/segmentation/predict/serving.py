@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask
 from sqlalchemy import text
@@ -48,6 +48,9 @@ class Snapshot:
     names_stamp: object
     plan: InputPlan
     batch: BatchDecoder  # the plan's typed decoder, built with the snapshot
+    # one profile's whole answer per segment id, written on first use (wire.payload); a
+    # snapshot with other names starts empty
+    answers: dict[int, bytes] = field(default_factory=dict, compare=False, repr=False)
 
 
 class ModelHolder:
