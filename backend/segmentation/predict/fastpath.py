@@ -28,6 +28,7 @@ import time
 
 import orjson
 from gunicorn.http.body import Body, LengthReader
+from gunicorn.http.unreader import SocketUnreader
 from marshmallow import ValidationError
 from werkzeug.http import parse_options_header
 
@@ -152,9 +153,37 @@ def read_body(stream, size: int) -> bytes:
     """``size`` bytes of the request body (fewer if the client stopped sending).
 
     gunicorn's ``Body.read`` gathers them 1 KiB at a time, each piece cut from the socket's
-    last 8 KiB read (about 5 ms for a 1.7 MB batch of 10,000 profiles); the length reader it
-    wraps reads the same bytes in one pass (about 2 ms). Any other stream, or a gunicorn body
-    something has already read from, is read as usual."""
+    last 8 KiB read (about 5 ms for a 1.7 MB batch of 10,000 profiles); its length reader
+    reads 8 KiB per system call and joins the pieces (about 1.5 ms on a socketpair). Here the
+    bytes gunicorn already holds are taken, then the rest is received straight into one
+    buffer (about 0.6 ms; through gunicorn a 10,000-profile batch gains about 0.25 ms of 8).
+    Any other stream, or a gunicorn body something has already read from, is read as usual."""
     if type(stream) is Body and type(stream.reader) is LengthReader and not stream.buf.tell():
-        return stream.reader.read(size)
+        reader = stream.reader
+        if type(reader.unreader) is SocketUnreader and 0 < size <= reader.length:
+            return _received(reader, size)
+        return reader.read(size)
     return stream.read(size)
+
+
+def _received(reader: LengthReader, size: int) -> bytes:
+    """What ``reader.read(size)`` returns, read with as few system calls as the socket allows.
+    Bytes past the body (a pipelined next request) stay with the unreader, as gunicorn leaves
+    them; the reader's remaining length counts what was read, so the connection stays usable."""
+    unreader = reader.unreader
+    held = unreader.buf.getvalue()  # read past the headers, not yet consumed
+    unreader.buf = io.BytesIO()
+    if len(held) >= size:
+        unreader.buf.write(held[size:])
+        reader.length -= size
+        return held[:size]
+    body = bytearray(size)
+    body[: len(held)] = held
+    view, got = memoryview(body), len(held)
+    while got < size:
+        n = unreader.sock.recv_into(view[got:], size - got)
+        if not n:  # the client stopped sending
+            break
+        got += n
+    reader.length -= got
+    return bytes(view[:got])
