@@ -66,6 +66,12 @@ preload_app = False
 wsgi_app = "wsgi:app"
 
 
+def post_worker_init(worker):
+    from segmentation.web.accepting import spread_connections
+
+    spread_connections(worker)
+
+
 def when_ready(server):
     if _metrics_bind:
         from segmentation.monitoring.exporter import serve_web

@@ -19,6 +19,7 @@ for _name in (
     "errorlog",
     "accesslog",
     "preload_app",
+    "post_worker_init",
 ):
     globals()[_name] = _service[_name]
 wsgi_app = os.environ["BENCH_APP"]

@@ -165,6 +165,10 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
         "",
         "req/s per round (ours): " + "; ".join(f"c{c} {s[f'ours_c{c}']['rps_rounds']}" for c in (16, 64)),
         "",
+        "Ours at c16, " + report_scale.rounds(r) + ". The two workers accept from one shared socket and "
+        "the kernel does not spread a burst of connections evenly; a round where one worker holds most "
+        "of them has its requests queue behind that worker's threads while the other idles.",
+        "",
     ]
     lines += [f"- {k}: median {v['median']} (rounds {v['rounds']})" for k, v in r["serve_ratios"].items()]
     lines += [""]

@@ -128,13 +128,31 @@ def _formatted(every: dict | None) -> str:
     )
 
 
+def rounds(r: dict) -> str:
+    """Each c16 round of ours: its p99 and how its connections were spread over the workers."""
+    m = (r.get("serve") or {}).get("ours_c16") or {}
+    held = m.get("connections_per_worker_rounds") or [None] * len(m.get("p99_ms_rounds", []))
+    pairs = [
+        f"{p} ms ({'/'.join(map(str, h)) if h else '?'})" for p, h in zip(m.get("p99_ms_rounds", []), held)
+    ]
+    return "p99 per round (connections per worker): " + ", ".join(pairs) if pairs else "no rounds recorded"
+
+
+def _ceiling_over_baseline(r: dict) -> str:
+    s = r.get("serve") or {}
+    rounds = [a / b for a, b in zip(s["ceiling_c16"]["rps_rounds"], s["baseline_c16"]["rps_rounds"])]
+    return f"the ceiling itself is {sorted(rounds)[len(rounds) // 2]:.2f}x the baseline (median of the same rounds)"
+
+
 def misses(rows: list, r: dict) -> list[str]:
     """One line per missed target: where its time goes (stage seconds, top of its profile)."""
     sc = r.get("scale") or {}
     last = (sc.get("trainings") or [None])[-1]
     where = {
+        "serving rps / naive": f"{_ceiling_over_baseline(r)}; serving worker profile (self): "
+        f"{_top(r.get('serve_profile'))}",
         "serving rps": f"serving worker profile (self): {_top(r.get('serve_profile'))}",
-        "p99": f"serving worker profile (self): {_top(r.get('serve_profile'))}",
+        "p99": f"{rounds(r)}; serving worker profile (self): {_top(r.get('serve_profile'))}",
         "10k-row": f"batch profile (self): {_top(r.get('batch_profile'))}",
         "1M retrain": f"stages: {_stages(r.get('train_1m'))}; worker profile (self): {_top(r.get('train_profile'))}",
         "10M retrain, job": f"stages: {_stages(last)}; worker profile (self): {_top(sc.get('train_profile'))}",

@@ -17,20 +17,25 @@ from stack import BENCH, PREDICT, PROFILE, VENV_BIN, rss_mb, worker_pids
 AUTH: dict[str, str] = {}  # Authorization header (an admin key) sent on every call, as callers must
 
 
-def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2) -> dict:
-    """requests/s, p50/p99 (ms) and errors of single-profile predict calls at ``connections``."""
+def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2, workers: list[int] = ()) -> dict:
+    """requests/s, p50/p99 (ms) and errors of single-profile predict calls at ``connections``;
+    with ``workers`` (gunicorn worker pids), how many of the connections each one held halfway
+    through (None when ``ss`` is not there)."""
     argv = ["wrk", "-t2", f"-c{connections}", "--latency", "-s", str(BENCH / "predict.lua"), url]
     env = {**os.environ, "BENCH_AUTH": AUTH.get("Authorization", "")}
     subprocess.run(
         argv[:2] + [f"-c{connections}", f"-d{warmup}s"] + argv[3:], check=True, capture_output=True, env=env
     )
-    out = subprocess.run(
-        argv[:3] + [f"-d{seconds}s", "--timeout", "5s"] + argv[3:],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stdout
+    run = subprocess.Popen(
+        argv[:3] + [f"-d{seconds}s", "--timeout", "5s"] + argv[3:], stdout=subprocess.PIPE, text=True, env=env
+    )
+    held = None
+    if workers:
+        time.sleep(seconds / 2)
+        held = connections_per_worker(int(url.rsplit(":", 1)[1]), workers)
+    out, _ = run.communicate()
+    if run.returncode:
+        raise subprocess.CalledProcessError(run.returncode, run.args)
     raw = json.loads(next(line for line in out.splitlines() if line.startswith("WRK_JSON "))[9:])
     errors = raw["connect"] + raw["read"] + raw["write"] + raw["status"] + raw["timeout"]
     return {
@@ -39,7 +44,24 @@ def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2) -> dict:
         "p99_ms": round(raw["p99_us"] / 1000, 2),
         "errors": errors,
         "requests": raw["requests"],
+        "connections_per_worker": held,
     }
+
+
+def connections_per_worker(port: int, workers: list[int]) -> list[int] | None:
+    """Established connections to ``port`` held by each worker pid (``ss``), largest first.
+    The workers accept from one shared socket, and the kernel does not spread a burst of
+    connections evenly: a worker can hold most of them while the other idles."""
+    try:
+        out = subprocess.run(
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return sorted((out.count(f"pid={pid},") for pid in workers), reverse=True)
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -48,6 +70,8 @@ def median_run(runs: list[dict]) -> dict:
     return {
         **ordered[len(ordered) // 2],
         "rps_rounds": [run["rps"] for run in runs],
+        "p99_ms_rounds": [run["p99_ms"] for run in runs],
+        "connections_per_worker_rounds": [run.get("connections_per_worker") for run in runs],
         "errors": sum(run["errors"] for run in runs),
     }
 

@@ -118,3 +118,29 @@ class Stack:
                 return seen
             time.sleep(0.05)
         raise TimeoutError(f"job {job_id} still {seen[-1]['status']}")
+
+
+def connections_per_worker(master_pid: int, port: int) -> list[int]:
+    """Established connections to ``port`` held by each child of ``master_pid`` (from /proc:
+    each worker's socket inodes matched against the kernel's TCP table), largest first."""
+    import psutil
+
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                    established.add(fields[9])  # the socket's inode
+    counts = []
+    for child in psutil.Process(master_pid).children():
+        inodes = set()
+        for fd in os.listdir(f"/proc/{child.pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{child.pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+        counts.append(len(inodes & established))
+    return sorted(counts, reverse=True)
