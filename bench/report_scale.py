@@ -140,8 +140,11 @@ def rounds(r: dict) -> str:
 
 def _ceiling_over_baseline(r: dict) -> str:
     s = r.get("serve") or {}
-    rounds = [a / b for a, b in zip(s["ceiling_c16"]["rps_rounds"], s["baseline_c16"]["rps_rounds"])]
-    return f"the ceiling itself is {sorted(rounds)[len(rounds) // 2]:.2f}x the baseline (median of the same rounds)"
+    ceiling, baseline = (s.get(f"{n}_c16", {}).get("rps_rounds") or [] for n in ("ceiling", "baseline"))
+    rounds = sorted(a / b for a, b in zip(ceiling, baseline) if b)
+    if not rounds:
+        return "no ceiling or baseline rounds recorded"
+    return f"the ceiling itself is {rounds[len(rounds) // 2]:.2f}x the baseline (median of the same rounds)"
 
 
 def misses(rows: list, r: dict) -> list[str]:

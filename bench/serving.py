@@ -30,10 +30,14 @@ def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2, workers:
         argv[:3] + [f"-d{seconds}s", "--timeout", "5s"] + argv[3:], stdout=subprocess.PIPE, text=True, env=env
     )
     held = None
-    if workers:
-        time.sleep(seconds / 2)
-        held = connections_per_worker(int(url.rsplit(":", 1)[1]), workers)
-    out, _ = run.communicate()
+    try:
+        if workers:
+            time.sleep(seconds / 2)
+            held = connections_per_worker(int(url.rsplit(":", 1)[1]), workers)
+        out, _ = run.communicate()
+    finally:
+        if run.poll() is None:  # interrupted: no wrk left running
+            run.kill()
     if run.returncode:
         raise subprocess.CalledProcessError(run.returncode, run.args)
     raw = json.loads(next(line for line in out.splitlines() if line.startswith("WRK_JSON "))[9:])

@@ -81,6 +81,8 @@ def phase_serving(stack: Stack, var: Path, results: dict) -> None:
     behind = {name: worker_pids(stack.pid(name)) for name in ("ours", "ceiling", "baseline")}
 
     log(f"serving: wrk, single profile per request, {ROUNDS} interleaved rounds")
+    for url in targets.values():  # untimed: every worker of every app up and warm before round 1
+        serving.wrk(url, 16, seconds=2, warmup=1)
     runs: dict[str, list[dict]] = {}
     for _ in range(ROUNDS):
         for connections in (16, 64):

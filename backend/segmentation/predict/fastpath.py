@@ -13,7 +13,8 @@ log line and metrics (``tests/test_predict_fastpath.py`` compares the two). The 
 request has one id whichever way it is answered.
 
 Anything else -- a refusal, a short body, an exception -- is handed to the Flask app
-(with the body already read given back), which answers it as it always has. So every
+(with the body already read given back, or an empty one when reading it failed), which
+answers it as it always has. So every
 refusal keeps its exact message, and a request the fast path cannot prove valid is never
 answered differently from before. The price of a refusal is a few header checks (and a
 second parse only for a body found invalid).
@@ -172,12 +173,15 @@ def _received(reader: LengthReader, size: int) -> bytes:
     them; the reader's remaining length counts what was read, so the connection stays usable."""
     unreader = reader.unreader
     held = unreader.buf.getvalue()  # read past the headers, not yet consumed
-    unreader.buf = io.BytesIO()
     if len(held) >= size:
-        unreader.buf.write(held[size:])
+        unreader.buf = io.BytesIO(held[size:])
+        unreader.buf.seek(0, io.SEEK_END)
         reader.length -= size
         return held[:size]
+    # the whole body's room first (at most the body limit, checked before any of it is read):
+    # nothing is taken from gunicorn until it is allocated
     body = bytearray(size)
+    unreader.buf = io.BytesIO()
     body[: len(held)] = held
     view, got = memoryview(body), len(held)
     while got < size:
