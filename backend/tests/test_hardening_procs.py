@@ -303,6 +303,29 @@ def test_a_burst_of_connections_is_spread_over_the_workers(stack):
     assert len(fair) >= 7, spreads
 
 
+def test_a_body_shorter_than_its_length_is_refused_not_waited_for(stack):
+    """A client that announces a body, sends part of it and stops sending: the read straight
+    from gunicorn's socket ends there (no wait for bytes that never come), the general path
+    refuses the cut JSON (400, as before) and the workers go on answering."""
+    api, _ = stack
+    body = json.dumps([PROFILE] * 400).encode()
+    head = (
+        f"POST {PREDICT} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Authorization: {admin()['Authorization']}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", api.port), timeout=20) as s:
+        s.sendall(head + body[: len(body) // 2])
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        while part := s.recv(65536):
+            data += part
+    assert data.startswith(b"HTTP/1.1 400"), data[:300]
+    assert json.loads(data.partition(b"\r\n\r\n")[2])["errors"] == {"json": ["Invalid JSON body."]}
+    assert (
+        requests.post(f"{api.url}{PREDICT}", json=[PROFILE], headers=admin(), timeout=10).status_code == 200
+    )
+
+
 # -- 10. nginx's own errors in the JSON shape, Allow and Retry-After --------------------------------
 def test_nginx_errors_are_json_with_allow_and_retry_after(stack):
     api, proxy = stack
