@@ -6,21 +6,26 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import requests
-from stack import BENCH, PREDICT, PROFILE, VENV_BIN, rss_mb, worker_pids
+from stack import BACKEND, BENCH, PREDICT, PROFILE, VENV_BIN, rss_mb, worker_pids
+
+sys.path.insert(0, str(BACKEND / "tests"))
+from procs import connections_per_worker  # noqa: E402  (one count for the tests and the bench)
 
 AUTH: dict[str, str] = {}  # Authorization header (an admin key) sent on every call, as callers must
 
 
-def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2, workers: list[int] = ()) -> dict:
+def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2, master: int | None = None) -> dict:
     """requests/s, p50/p99 (ms) and errors of single-profile predict calls at ``connections``;
-    with ``workers`` (gunicorn worker pids), how many of the connections each one held halfway
-    through (None when ``ss`` is not there)."""
+    with ``master`` (a gunicorn master pid), how many of the connections each of its workers
+    held halfway through. The workers accept from one shared socket, and without the accept
+    wait (backend/segmentation/web/accepting.py) a burst of connections can sit on one of them."""
     argv = ["wrk", "-t2", f"-c{connections}", "--latency", "-s", str(BENCH / "predict.lua"), url]
     env = {**os.environ, "BENCH_AUTH": AUTH.get("Authorization", "")}
     subprocess.run(
@@ -31,9 +36,9 @@ def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2, workers:
     )
     held = None
     try:
-        if workers:
+        if master is not None:
             time.sleep(seconds / 2)
-            held = connections_per_worker(int(url.rsplit(":", 1)[1]), workers)
+            held = connections_per_worker(master, int(url.rsplit(":", 1)[1]))
         out, _ = run.communicate()
     finally:
         if run.poll() is None:  # interrupted: no wrk left running
@@ -50,22 +55,6 @@ def wrk(url: str, connections: int, seconds: int = 10, warmup: int = 2, workers:
         "requests": raw["requests"],
         "connections_per_worker": held,
     }
-
-
-def connections_per_worker(port: int, workers: list[int]) -> list[int] | None:
-    """Established connections to ``port`` held by each worker pid (``ss``), largest first.
-    The workers accept from one shared socket, and the kernel does not spread a burst of
-    connections evenly: a worker can hold most of them while the other idles."""
-    try:
-        out = subprocess.run(
-            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return sorted((out.count(f"pid={pid},") for pid in workers), reverse=True)
 
 
 def median_run(runs: list[dict]) -> dict:

@@ -26,7 +26,7 @@ import serving
 import training
 import training_spark
 from sqlalchemy.engine import make_url
-from stack import BENCH, PREDICT, PROFILE, VENV_BIN, Stack, worker_pids
+from stack import BENCH, PREDICT, PROFILE, VENV_BIN, Stack
 
 PORTS = {"ours": 5100, "ceiling": 5101, "baseline": 5102, "nginx": 5180}
 WORKERS, THREADS = 2, 4
@@ -77,8 +77,6 @@ def phase_serving(stack: Stack, var: Path, results: dict) -> None:
     ceiling = stack.gunicorn("ceiling", PORTS["ceiling"], refs, "refapps:ceiling()")
     baseline = stack.gunicorn("baseline", PORTS["baseline"], refs, "refapps:baseline()")
     targets = {"ours": ours, "ours_nginx": via_nginx, "ceiling": ceiling, "baseline": baseline}
-    # each gunicorn's workers (how the connections spread over them is recorded per round)
-    behind = {name: worker_pids(stack.pid(name)) for name in ("ours", "ceiling", "baseline")}
 
     log(f"serving: wrk, single profile per request, {ROUNDS} interleaved rounds")
     for url in targets.values():  # untimed: every worker of every app up and warm before round 1
@@ -88,7 +86,13 @@ def phase_serving(stack: Stack, var: Path, results: dict) -> None:
         for connections in (16, 64):
             for name, url in targets.items():
                 runs.setdefault(f"{name}_c{connections}", []).append(
-                    serving.wrk(url, connections, seconds=4, warmup=1, workers=behind.get(name, ()))
+                    serving.wrk(
+                        url,
+                        connections,
+                        seconds=4,
+                        warmup=1,
+                        master=None if name == "ours_nginx" else stack.pid(name),
+                    )
                 )
     results["serve"] = {key: serving.median_run(rounds) for key, rounds in runs.items()}
     # other work on the machine drifts slowly: ratios of neighbouring runs are steadier
