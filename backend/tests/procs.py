@@ -82,6 +82,11 @@ class Stack:
         self.worker.wait(10)
 
     def stop(self) -> None:
+        import psutil
+
+        children = []  # a worker wedged in a request outlives a killed master: end it too
+        if self.gunicorn and self.gunicorn.poll() is None:
+            children = psutil.Process(self.gunicorn.pid).children()
         for proc in (self.worker, self.gunicorn):
             if proc and proc.poll() is None:
                 proc.terminate()
@@ -90,6 +95,11 @@ class Stack:
                 except subprocess.TimeoutExpired:
                     proc.kill()
                     proc.wait(10)
+        for child in children:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
         for f in self._files:
             f.close()
 
