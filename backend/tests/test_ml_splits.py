@@ -78,11 +78,9 @@ def test_raise_k_only_moves_to_a_k_that_counts_as_structure():
     assert best.k == 2 and sentence == ""
 
 
-@pytest.mark.parametrize("split", [True, False])
-def test_the_trainer_splits_after_a_rule_that_chose_too_few(monkeypatch, split):
-    """As if the silhouette rule had merged two segments: the trainer's k goes up (or not, with
-    ``split_segments`` off) and the reason for k says so."""
-    X, truth = four_groups()
+@pytest.fixture
+def rule_chooses_two(monkeypatch):
+    """As if the silhouette rule had merged segments: it chooses k = 2."""
     real_choose = selection.choose
 
     def too_few(scores, forced=False):
@@ -93,6 +91,13 @@ def test_the_trainer_splits_after_a_rule_that_chose_too_few(monkeypatch, split):
         return two, "k = 2 (the rule under test).", None
 
     monkeypatch.setattr("segmentation.ml.steps.choose", too_few)
+
+
+@pytest.mark.parametrize("split", [True, False])
+def test_the_trainer_splits_after_a_rule_that_chose_too_few(rule_chooses_two, split):
+    """As if the silhouette rule had merged two segments: the trainer's k goes up (or not, with
+    ``split_segments`` off) and the reason for k says so."""
+    X, truth = four_groups()
     data = FeatureData.numeric(X, [FeatureSpec(f"score_{j}", "score") for j in range(4)])
     model = fit(data, replace(TrainOptions(), split_segments=split, max_clusters=6))
     if split:
@@ -100,3 +105,16 @@ def test_the_trainer_splits_after_a_rule_that_chose_too_few(monkeypatch, split):
         assert adjusted_rand_score(truth[model.kept], model.labels) > 0.95
     else:
         assert model.k == 2 and "raised" not in model.k_reason
+
+
+def test_the_split_test_measures_its_own_larger_sample(rule_chooses_two):
+    """With a k sample too small to test a segment (under ``MIN_ROWS`` rows each), the split
+    test still measures the segments on ``split_sample`` rows of the data; on the k sample
+    alone it cannot."""
+    X, truth = four_groups()
+    data = FeatureData.numeric(X, [FeatureSpec(f"score_{j}", "score") for j in range(4)])
+    small = replace(TrainOptions(), split_segments=True, max_clusters=6, kselect_sample=120)
+    assert fit(data, replace(small, split_sample=None)).k == 2
+    model = fit(data, replace(small, split_sample=4000))
+    assert model.k == 4 and "raised from 2 to 4" in model.k_reason
+    assert adjusted_rand_score(truth[model.kept], model.labels) > 0.95

@@ -149,7 +149,13 @@ def select(
         # a segment holding two groups with a drop in density between them: one more segment
         continuous = [j for j, s in enumerate(data.numeric_specs) if s.kind != "binary"]
         with threadpool_limits(1):
-            best, raised = splits.raise_k(E[inliers], scores, best, continuous, options.random_state)
+            rows = inliers
+            if options.split_sample:  # more rows than the k sample: a valley measured more surely
+                rows = sample_rows(
+                    len(E), options.split_sample, np.random.default_rng(options.random_state + 17)
+                )
+                rows = rows[~outliers[rows]]
+            best, raised = splits.raise_k(E[rows], scores, best, continuous, options.random_state)
         k_reason += raised
     if options.spread_weights and d_num > 1 and no_structure is None:
         # a refinement of the partition chosen with k, not a new search: in the reweighted space
