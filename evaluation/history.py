@@ -197,8 +197,9 @@ HELDOUT_H_HISTORY = [
     "with the segment splits (`ml/splits.py`, designed on sets A to G) on by default: the same k as "
     "without them on 5 families; on income timing k 5 for 4 (2 without; ARI 0.365 against 0.209) but "
     "k 3 with the other seed (ids kept 0.694). With A to G's seed results (k moved with the seed on 5 "
-    "families where it had not on 4 of them) the splits were turned off by default; this report is "
-    "that second run (default without splits, splits as the compared k rule), no method changed.",
+    "families where it had not on 4 of them) the splits were turned off by default, and the report of "
+    "session 9 was that second run (default without splits, splits as the compared k rule), no method "
+    "changed.",
 ]
 
 # set I (heldout_i.py, heldout_i2.py), written and committed before the next method change ran on it

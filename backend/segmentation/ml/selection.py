@@ -73,7 +73,8 @@ NULL_REFERENCES = 6
 DRAWS = 5
 # threads measuring the candidate k's while the next k is fitted (each with one native thread)
 MEASURE_THREADS = 2
-# the share of a k's work in its fit (the rest: its measures), for the stage's progress
+# the share of a k's work in its fit (the rest: its measures), for the stage's progress only
+# (about a fifth with 3 draws and 3 references; less with more of them)
 FIT_SHARE = 0.2
 
 
@@ -228,7 +229,7 @@ def score_all(
     reported = 0.0
 
     def report(fitted: int, measures: list) -> None:
-        # a fit is about a fifth of a k's work: the stage moves as each fit and each measure ends
+        # a fit is a small part of a k's work: the stage moves as each fit and each measure ends
         nonlocal reported
         measured = sum(m.done() for m in measures)
         done = 1.0 if measured == len(ks) else (FIT_SHARE * fitted + (1 - FIT_SHARE) * measured) / len(ks)

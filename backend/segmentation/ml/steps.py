@@ -145,16 +145,17 @@ def select(
             compare=options.k is None,
         )
     best, k_reason, no_structure = choose(scores, forced=options.k is not None)
-    if options.k is None and no_structure is None and options.split_segments:
-        # a segment holding two groups with a drop in density between them: one more segment
-        continuous = [j for j, s in enumerate(data.numeric_specs) if s.kind != "binary"]
+    continuous = [j for j, s in enumerate(data.numeric_specs) if s.kind != "binary"]
+    if options.k is None and no_structure is None and options.split_segments and continuous:
+        # a segment holding two groups with a drop in density between them: one more segment,
+        # measured on more rows than the k sample (a valley measured more surely), drawn with a
+        # generator of its own (the k sample and every later draw stay as they were)
+        rows = inliers
+        if options.split_sample:
+            size = max(options.split_sample, options.kselect_sample)
+            rows = sample_rows(len(E), size, np.random.default_rng(options.random_state + 17))
+            rows = rows[~outliers[rows]]
         with threadpool_limits(1):
-            rows = inliers
-            if options.split_sample:  # more rows than the k sample: a valley measured more surely
-                rows = sample_rows(
-                    len(E), options.split_sample, np.random.default_rng(options.random_state + 17)
-                )
-                rows = rows[~outliers[rows]]
             best, raised = splits.raise_k(E[rows], scores, best, continuous, options.random_state)
         k_reason += raised
     if options.spread_weights and d_num > 1 and no_structure is None:
