@@ -183,7 +183,8 @@ def write_report(results: dict, path: Path) -> None:
         "7, first run in session 8 with the spread weights, and among the sets the segment splits of "
         "session 9 were designed on; set H (`heldout_h.py`) was written and committed in session 8 and "
         "first run in session 9, with the segment splits; set I (`heldout_i.py`) was written and committed "
-        "in session 10 for the next method change.",
+        "in session 10 and first run in session 13, as the check of that session's changes (steadier k "
+        "measures; segment splits on by default, turned off again after this check).",
         "",
         "## Families the method was developed on",
         "",
@@ -231,7 +232,7 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_H_HISTORY,
         "",
-        "## Held-out set I (`heldout_i.py`: written in session 10 before any method was run on it)",
+        "## Set I (`heldout_i.py`: written in session 10 before any method was run on it, first run in session 13)",
         "",
         *family_table(held_i),
         "",
