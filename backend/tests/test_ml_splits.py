@@ -110,7 +110,8 @@ def test_the_trainer_splits_after_a_rule_that_chose_too_few(rule_chooses_two, sp
 def test_the_split_test_measures_its_own_larger_sample(rule_chooses_two):
     """With a k sample too small to test a segment (under ``MIN_ROWS`` rows each), the split
     test still measures the segments on ``split_sample`` rows drawn from the data (2,000 of
-    3,200); on the k sample alone it cannot. The draw leaves the k sample and curve as they were."""
+    3,200); on the k sample alone it cannot. The k curve is the same either way: the split test
+    only reads it."""
     X, truth = four_groups()
     data = FeatureData.numeric(X, [FeatureSpec(f"score_{j}", "score") for j in range(4)])
     small = replace(TrainOptions(), split_segments=True, max_clusters=6, kselect_sample=120)

@@ -2,7 +2,8 @@
 
 Every worker holds an immutable ``Snapshot`` per segmentation (fast predictor plus segment
 names; only its memo of single-profile answers fills as they are first given). A background
-thread polls PostgreSQL for the active versions; when one changes, the new artifact is loaded and hash-checked *outside* the request path, then swapped in
+thread polls PostgreSQL for the active versions; when one changes, the new artifact is loaded
+and hash-checked *outside* the request path, then swapped in
 with a single reference assignment, so requests never wait and never see half a model. If
 a load fails (missing or altered file), the previous snapshot keeps serving.
 """
