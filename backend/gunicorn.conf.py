@@ -68,8 +68,10 @@ wsgi_app = "wsgi:app"
 
 def post_worker_init(worker):
     from segmentation.web.accepting import spread_connections
+    from segmentation.web.sending import send_once
 
     spread_connections(worker)
+    send_once()
 
 
 def when_ready(server):
