@@ -303,27 +303,77 @@ def test_a_burst_of_connections_is_spread_over_the_workers(stack):
     assert len(fair) >= 7, spreads
 
 
-def test_a_body_shorter_than_its_length_is_refused_not_waited_for(stack):
+def sent_short(port: int, method: str, path: str, body: bytes, announced: int) -> tuple[int, dict]:
+    """``body`` sent under a Content-Length of ``announced`` bytes, then the client stops
+    sending (half-close): the status and JSON of the answer."""
+    head = (
+        f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Authorization: {admin()['Authorization']}\r\nContent-Length: {announced}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        s.sendall(head + body)
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        while part := s.recv(65536):
+            data += part
+    return int(data.split(b" ", 2)[1]), json.loads(data.partition(b"\r\n\r\n")[2])
+
+
+@pytest.mark.parametrize("cut", ["inside the JSON", "after complete JSON"])
+def test_a_body_shorter_than_its_length_is_refused_not_waited_for(stack, cut):
     """A client that announces a body, sends part of it and stops sending: the read straight
-    from gunicorn's socket ends there (no wait for bytes that never come), the general path
-    refuses the cut JSON (400, as before) and the workers go on answering."""
+    from gunicorn's socket ends there (no wait for bytes that never come), the request is
+    refused (400) even when what arrived happens to be complete JSON (before, that was
+    answered as if it were the whole body), and the workers go on answering."""
     api, _ = stack
     body = json.dumps([PROFILE] * 400).encode()
+    sent, announced = (
+        (body[: len(body) // 2], len(body)) if cut == "inside the JSON" else (body, len(body) + 20)
+    )
+    status, answer = sent_short(api.port, "POST", PREDICT, sent, announced)
+    assert status == 400, answer
+    assert answer["message"] == (
+        f"The request body ended after fewer bytes than its Content-Length ({announced}) announced."
+    )
+    assert (
+        requests.post(f"{api.url}{PREDICT}", json=[PROFILE], headers=admin(), timeout=10).status_code == 200
+    )
+
+
+def test_a_chunked_body_cut_short_is_refused(stack):
+    """A chunked body whose client stops before the last chunk gets a 400 in the error shape
+    (before, gunicorn closed the connection without an answer)."""
+    api, _ = stack
     head = (
         f"POST {PREDICT} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        f"Authorization: {admin()['Authorization']}\r\nContent-Length: {len(body)}\r\n\r\n"
+        f"Authorization: {admin()['Authorization']}\r\nTransfer-Encoding: chunked\r\n\r\n"
     ).encode()
+    piece = json.dumps([PROFILE]).encode()
     with socket.create_connection(("127.0.0.1", api.port), timeout=20) as s:
-        s.sendall(head + body[: len(body) // 2])
+        s.sendall(head + b"%x\r\n" % len(piece) + piece + b"\r\n")  # no last (empty) chunk
         s.shutdown(socket.SHUT_WR)
         data = b""
         while part := s.recv(65536):
             data += part
     assert data.startswith(b"HTTP/1.1 400"), data[:300]
-    assert json.loads(data.partition(b"\r\n\r\n")[2])["errors"] == {"json": ["Invalid JSON body."]}
-    assert (
-        requests.post(f"{api.url}{PREDICT}", json=[PROFILE], headers=admin(), timeout=10).status_code == 200
+    assert json.loads(data.partition(b"\r\n\r\n")[2])["message"] == (
+        "The request body ended before its last chunk or holds a malformed chunk."
     )
+
+
+def test_an_edit_whose_body_is_cut_short_changes_nothing(stack):
+    """The same on any endpoint: a rename whose body is complete JSON but shorter than its
+    Content-Length is refused and the segment keeps its name."""
+    api, _ = stack
+    segments = f"{api.url}/api/v1/segmentation/segments"
+    first = requests.get(segments, headers=admin(), timeout=10).json()["segments"][0]
+    body = json.dumps({"name": "Cut short"}).encode()
+    status, answer = sent_short(
+        api.port, "PATCH", f"/api/v1/segmentation/segments/{first['id']}", body, len(body) + 5
+    )
+    assert status == 400, answer
+    after = requests.get(segments, headers=admin(), timeout=10).json()["segments"][0]
+    assert after["name"] == first["name"] != "Cut short"
 
 
 # -- 10. nginx's own errors in the JSON shape, Allow and Retry-After --------------------------------

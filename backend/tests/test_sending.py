@@ -121,10 +121,35 @@ def test_send_once_installs_the_response_for_gunicorn_23_only(monkeypatch):
 
 def test_the_service_gunicorn_settings_install_it_in_every_worker(monkeypatch):
     """gunicorn.conf.py's post_worker_init (shared by the benchmark's reference apps)."""
+    import os
     import runpy
     from pathlib import Path
 
     monkeypatch.setattr(wsgi, "Response", STOCK)
+    monkeypatch.delenv("METRICS_BIND", raising=False)  # no metrics folder touched here
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        monkeypatch.setenv(name, os.environ.get(name, "1"))  # the settings set these: restored after
     settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
     settings["post_worker_init"](object())  # not a gthread worker: only the accept wait is skipped
     assert wsgi.Response is OneSendResponse
+
+
+def test_a_failed_send_leaves_the_response_as_unsent_as_gunicorns_does():
+    """The client has gone: the write fails, and the response does not claim that its
+    headers or any of its body went (gunicorn's access log and error handling read these)."""
+    for response_class in (STOCK, OneSendResponse):
+        a, b = socket.socketpair()
+        cfg = Config()
+        b.sendall(b"GET /x HTTP/1.1\r\nHost: h\r\n\r\n")
+        req = next(RequestParser(cfg, a, ("127.0.0.1", 9)))
+        wsgi.Response = response_class
+        try:
+            resp, environ = wsgi.create(req, a, ("127.0.0.1", 9), ("127.0.0.1", 80), cfg)
+        finally:
+            wsgi.Response = STOCK
+        resp.start_response("200 OK", [("Content-Length", "5")])
+        b.close()
+        with pytest.raises(OSError):
+            resp.write(b"hello")
+        assert (resp.headers_sent, resp.sent) == (False, 0), response_class
+        a.close()

@@ -14,7 +14,8 @@ request has one id whichever way it is answered.
 
 Anything else -- a refusal, a short body, an exception -- is handed to the Flask app
 (with the body already read given back, or an empty one when reading it failed), which
-answers it as it always has. So every
+answers it as it answers any request (a body shorter than its Content-Length: 400, see
+``web/errors.BodyLimit``). So every
 refusal keeps its exact message, and a request the fast path cannot prove valid is never
 answered differently from before. The price of a refusal is a few header checks (and a
 second parse only for a body found invalid).
@@ -109,7 +110,8 @@ class FastPredict:
 
     def _body(self, environ) -> bytes | None:
         """The whole body (given back to ``environ`` for Flask), or None when it is not all
-        there: Flask then answers a short or broken body as it always has (400)."""
+        there: Flask then refuses the short or broken body (400; werkzeug's stream finds it
+        shorter than its Content-Length)."""
         length = environ.get("CONTENT_LENGTH") or ""
         if not DIGITS.fullmatch(length):
             return None

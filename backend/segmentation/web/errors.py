@@ -21,7 +21,7 @@ from http import HTTPStatus
 from flask import Flask, jsonify, request
 from flask_smorest import abort
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import InternalServerError, MethodNotAllowed, TooManyRequests
+from werkzeug.exceptions import ClientDisconnected, InternalServerError, MethodNotAllowed, TooManyRequests
 
 from ..core.extensions import api, db
 from ..core.logs import code_path, context_id
@@ -103,6 +103,14 @@ def register(app: Flask) -> None:
             405, f"The method {request.method} is not allowed here.", {"Allow": ", ".join(allowed)}
         )
 
+    @app.errorhandler(ClientDisconnected)
+    def body_cut_short(exc):
+        # werkzeug's stream found the body shorter than announced (see BodyLimit)
+        return _json_error(
+            400,
+            f"The request body ended after fewer bytes than its Content-Length ({request.content_length}) announced.",
+        )
+
     @app.errorhandler(TooManyRequests)
     def too_many_requests(exc):
         response = app.make_response(api.handle_http_exception(exc))
@@ -169,7 +177,13 @@ class BodyLimit:
     """WSGI middleware: a body without Content-Length (chunked) is read up to
     ``limit`` + 1 bytes; over the limit the answer is 413 in the error shape, otherwise the
     app sees the body with its length. gunicorn would otherwise hand Flask a stream that
-    silently stops at the limit."""
+    silently stops at the limit.
+
+    A body with a Content-Length must be all there: gunicorn says its stream ends at the
+    length (``wsgi.input_terminated``), but when the client stops sending early it just ends
+    sooner, and what arrived was used as the whole body (a rename cut short but still
+    complete JSON was saved). Without that key werkzeug reads through its LimitedStream,
+    which raises ClientDisconnected there: 400, and nothing is done with the part."""
 
     def __init__(self, wsgi_app, limit: int):
         self.wsgi_app = wsgi_app
@@ -182,26 +196,40 @@ class BodyLimit:
         ):
             stream = environ["wsgi.input"]
             body = bytearray()
-            while len(body) <= self.limit:
-                chunk = stream.read(min(65536, self.limit + 1 - len(body)))
-                if not chunk:
-                    break
-                body += chunk
+            try:
+                while len(body) <= self.limit:
+                    chunk = stream.read(min(65536, self.limit + 1 - len(body)))
+                    if not chunk:
+                        break
+                    body += chunk
+            except OSError:  # gunicorn: the client stopped before the last chunk, or a bad chunk
+                return _refused(
+                    start_response,
+                    400,
+                    "The request body ended before its last chunk or holds a malformed chunk.",
+                )
             if len(body) > self.limit:
                 return _too_large(start_response, self.limit)
             environ["wsgi.input"] = io.BytesIO(bytes(body))
             environ["CONTENT_LENGTH"] = str(len(body))
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             environ["wsgi.input_terminated"] = True
-        elif DIGITS.fullmatch(length := environ.get("CONTENT_LENGTH") or "0") and int(length) > self.limit:
-            return _too_large(start_response, self.limit)  # before reading any of it
+        elif DIGITS.fullmatch(length := environ.get("CONTENT_LENGTH") or "0"):
+            if int(length) > self.limit:
+                return _too_large(start_response, self.limit)  # before reading any of it
+            environ.pop("wsgi.input_terminated", None)  # werkzeug looks for the key, not its value
         return self.wsgi_app(environ, start_response)
 
 
 def _too_large(start_response, limit: int):
-    body = json.dumps(error_body(413, f"The request body is larger than {limit} bytes.")).encode()
+    return _refused(start_response, 413, f"The request body is larger than {limit} bytes.")
+
+
+def _refused(start_response, code: int, message: str):
+    """An answer in the error shape from the WSGI layer (the body is not read further)."""
+    body = json.dumps(error_body(code, message)).encode()
     start_response(
-        "413 Request Entity Too Large",
+        f"{code} {HTTPStatus(code).phrase}",
         [("Content-Type", "application/json"), ("Content-Length", str(len(body))), ("Connection", "close")],
     )
     return [body]

@@ -42,13 +42,18 @@ class OneSendResponse(wsgi.Response):
     def write(self, arg):
         if self.headers_sent or self.chunked or type(arg) is not bytes or len(arg) > SMALL:
             return super().write(arg)
+        headers_sent, sent = self.headers_sent, self.sent
         sock, self.sock = self.sock, _Written()
         try:
             super().write(arg)
             written = self.sock.pieces
         finally:
             self.sock = sock
-        sock.sendall(b"".join(written))
+        try:
+            sock.sendall(b"".join(written))
+        except BaseException:  # nothing known to have gone: as gunicorn leaves a failed first write
+            self.headers_sent, self.sent = headers_sent, sent
+            raise
 
 
 def send_once() -> bool:
