@@ -156,11 +156,14 @@ def _security(app: Flask) -> None:
     from . import auth
 
     auth.init_app(app)
+    from .imports.routes import blp as imports_blueprint
     from .predict.fastpath import FastPredict
 
     # inside the proxies' and body limit's layers
     app.wsgi_app = app.extensions["fast_predict"] = FastPredict(app, app.wsgi_app)
-    app.wsgi_app = errors.BodyLimit(proxies(app), app.config["MAX_CONTENT_LENGTH"])
+    # file uploads have their own, larger limit (streamed to disk by the route)
+    uploads = {imports_blueprint.url_prefix: "IMPORT_MAX_BYTES"}
+    app.wsgi_app = errors.BodyLimit(proxies(app), app.config, uploads)
 
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "API key: flask create-api-key"}

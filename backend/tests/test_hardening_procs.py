@@ -235,6 +235,41 @@ def test_body_over_the_limit_is_413_json(stack, through, mode):
     assert json.loads(answer)["code"] == 413
 
 
+@pytest.mark.parametrize("through", ["gunicorn", "nginx"])
+@pytest.mark.parametrize("mode", ["chunked", "content-length"])
+def test_a_customer_file_may_exceed_the_api_body_limit(stack, through, mode):
+    """``POST /api/v1/imports`` takes files up to IMPORT_MAX_BYTES (1 GiB), not the 8 MiB of
+    other requests: a 9 MiB CSV is accepted through gunicorn and through nginx, chunked
+    or not (before, both refused it with 413)."""
+    api, proxy = stack
+    port = api.port if through == "gunicorn" else proxy.port
+    rows = b"".join(b"U%07d,%d\n" % (i, i % 97) for i in range(9 * 1024 * 1024 // 11))
+    boundary = "----upload-" + mode
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + b"customer_id,score\n"
+        + rows
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    assert len(body) > 9 * 1024 * 1024
+    head = (
+        f"POST /api/v1/imports HTTP/1.1\r\nHost: x\r\nAuthorization: {admin()['Authorization']}\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\nConnection: close\r\n"
+    )
+    if mode == "chunked":
+        head += "Transfer-Encoding: chunked\r\n\r\n"
+        chunks = chunked(body)
+    else:
+        head += f"Content-Length: {len(body)}\r\n\r\n"
+        chunks = [body[i : i + (1 << 20)] for i in range(0, len(body), 1 << 20)]
+    status, _, answer = raw_request(port, head.encode(), chunks)
+    assert status == 202, answer[:300]
+    assert json.loads(answer)["status"] == "queued"
+
+
 # -- 9. predict bodies, chunked or not, answered by the fast path behind ProxyFix and nginx ---------
 @pytest.mark.parametrize("through", ["gunicorn", "nginx"])
 @pytest.mark.parametrize("mode", ["chunked", "content-length"])

@@ -174,10 +174,16 @@ def _control_paths(value, path: tuple = ()) -> dict:
 
 
 class BodyLimit:
-    """WSGI middleware: a body without Content-Length (chunked) is read up to
-    ``limit`` + 1 bytes; over the limit the answer is 413 in the error shape, otherwise the
-    app sees the body with its length. gunicorn would otherwise hand Flask a stream that
-    silently stops at the limit.
+    """WSGI middleware: bodies over their limit get 413 in the error shape, before any of
+    them is read; the limit is ``MAX_CONTENT_LENGTH``, or for a path of ``larger`` (exact
+    path: config key) that key's value (file uploads: ``IMPORT_MAX_BYTES``), read from the
+    config on each request.
+
+    A body without Content-Length (chunked) is read up to the limit + 1 bytes, then the app
+    sees it with its length (gunicorn would otherwise hand Flask a stream that silently
+    stops at the limit). On a path with its own limit it is not read here (it may be a
+    file of a GiB): it streams to the app, whose route sets ``request.max_content_length``
+    to that limit (werkzeug then refuses more with 413).
 
     A body with a Content-Length must be all there: gunicorn says its stream ends at the
     length (``wsgi.input_terminated``), but when the client stops sending early it just ends
@@ -185,20 +191,25 @@ class BodyLimit:
     complete JSON was saved). Without that key werkzeug reads through its LimitedStream,
     which raises ClientDisconnected there: 400, and nothing is done with the part."""
 
-    def __init__(self, wsgi_app, limit: int):
+    def __init__(self, wsgi_app, config, larger: dict[str, str] | None = None):
         self.wsgi_app = wsgi_app
-        self.limit = limit
+        self.config = config
+        self.larger = larger or {}
 
     def __call__(self, environ, start_response):
+        own = self.larger.get(environ.get("PATH_INFO", ""))
+        limit = self.config[own or "MAX_CONTENT_LENGTH"]
         if (
             not environ.get("CONTENT_LENGTH")
             and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         ):
+            if own:  # streamed to the route, which holds it to its limit
+                return self.wsgi_app(environ, start_response)
             stream = environ["wsgi.input"]
             body = bytearray()
             try:
-                while len(body) <= self.limit:
-                    chunk = stream.read(min(65536, self.limit + 1 - len(body)))
+                while len(body) <= limit:
+                    chunk = stream.read(min(65536, limit + 1 - len(body)))
                     if not chunk:
                         break
                     body += chunk
@@ -208,15 +219,15 @@ class BodyLimit:
                     400,
                     "The request body ended before its last chunk or holds a malformed chunk.",
                 )
-            if len(body) > self.limit:
-                return _too_large(start_response, self.limit)
+            if len(body) > limit:
+                return _too_large(start_response, limit)
             environ["wsgi.input"] = io.BytesIO(bytes(body))
             environ["CONTENT_LENGTH"] = str(len(body))
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             environ["wsgi.input_terminated"] = True
         elif DIGITS.fullmatch(length := environ.get("CONTENT_LENGTH") or "0"):
-            if int(length) > self.limit:
-                return _too_large(start_response, self.limit)  # before reading any of it
+            if int(length) > limit:
+                return _too_large(start_response, limit)  # before reading any of it
             environ.pop("wsgi.input_terminated", None)  # werkzeug looks for the key, not its value
         return self.wsgi_app(environ, start_response)
 
