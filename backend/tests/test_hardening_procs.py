@@ -144,6 +144,15 @@ def chunked(payload: bytes, size: int = 1 << 20):
     yield b"0\r\n\r\n"
 
 
+def sent_whole(port: int, head: str, body: bytes, mode: str) -> tuple[int, dict, bytes]:
+    """``head`` (ending in its last header line) and ``body`` in 1 MiB pieces, ``chunked``
+    or under a Content-Length."""
+    if mode == "chunked":
+        return raw_request(port, f"{head}Transfer-Encoding: chunked\r\n\r\n".encode(), chunked(body))
+    pieces = [body[i : i + (1 << 20)] for i in range(0, len(body), 1 << 20)]
+    return raw_request(port, f"{head}Content-Length: {len(body)}\r\n\r\n".encode(), pieces)
+
+
 def big_predict_body() -> bytes:
     row = json.dumps(PROFILE).encode()
     return b"[" + b",".join([row] * (9 * 1024 * 1024 // len(row) + 10)) + b"]"
@@ -223,13 +232,7 @@ def test_body_over_the_limit_is_413_json(stack, through, mode):
     port = api.port if through == "gunicorn" else proxy.port
     body = big_predict_body()
     head = f"POST {PREDICT} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: {admin()['Authorization']}\r\n"
-    if mode == "chunked":
-        head += "Transfer-Encoding: chunked\r\n\r\n"
-        chunks = chunked(body)
-    else:
-        head += f"Content-Length: {len(body)}\r\n\r\n"
-        chunks = [body[i : i + (1 << 20)] for i in range(0, len(body), 1 << 20)]
-    status, headers, answer = raw_request(port, head.encode(), chunks)
+    status, headers, answer = sent_whole(port, head, body, mode)
     assert status == 413
     assert headers["content-type"].startswith("application/json")
     assert json.loads(answer)["code"] == 413
@@ -259,13 +262,7 @@ def test_a_customer_file_may_exceed_the_api_body_limit(stack, through, mode):
         f"POST /api/v1/imports HTTP/1.1\r\nHost: x\r\nAuthorization: {admin()['Authorization']}\r\n"
         f"Content-Type: multipart/form-data; boundary={boundary}\r\nConnection: close\r\n"
     )
-    if mode == "chunked":
-        head += "Transfer-Encoding: chunked\r\n\r\n"
-        chunks = chunked(body)
-    else:
-        head += f"Content-Length: {len(body)}\r\n\r\n"
-        chunks = [body[i : i + (1 << 20)] for i in range(0, len(body), 1 << 20)]
-    status, _, answer = raw_request(port, head.encode(), chunks)
+    status, _, answer = sent_whole(port, head, body, mode)
     assert status == 202, answer[:300]
     assert json.loads(answer)["status"] == "queued"
 
