@@ -131,7 +131,9 @@ def check(compose: dict, scale: dict, raw_compose: str, env_example: str) -> lis
     for service in (API, "segmentation-worker"):
         mounts = [v["source"] if isinstance(v, dict) else v.split(":")[0] for v in services[service]["volumes"]]
         expect("models" in mounts, f"{service} must mount the named volume `models`")
-    expect(set(compose.get("volumes", {})) >= {"pgdata", "models"}, "named volumes pgdata and models")
+        # the API writes uploaded files there and the worker imports them
+        expect("imports" in mounts, f"{service} must mount the named volume `imports`")
+    expect(set(compose.get("volumes", {})) >= {"pgdata", "models", "imports"}, "named volumes pgdata, models, imports")
     for name, secret in compose.get("secrets", {}).items():
         expect("file" in secret, f"secret {name} must come from a file")
 

@@ -92,7 +92,7 @@ def stack(pg_admin_url, trained_template, tmp_path_factory):
     url = _create_db(pg_admin_url, name, template=trained_template[0])
     tmp = tmp_path_factory.mktemp("hardening-procs")
     shutil.copytree(trained_template[1], tmp / "models")
-    api = Stack(url, tmp, web_workers=4, TRUSTED_PROXIES=1)
+    api = Stack(url, tmp, web_workers=4, TRUSTED_PROXIES=1, IMPORT_MAX_BYTES=UPLOAD_LIMIT)
     proxy = None
     try:
         api.start_web()
@@ -151,6 +151,29 @@ def sent_whole(port: int, head: str, body: bytes, mode: str) -> tuple[int, dict,
         return raw_request(port, f"{head}Transfer-Encoding: chunked\r\n\r\n".encode(), chunked(body))
     pieces = [body[i : i + (1 << 20)] for i in range(0, len(body), 1 << 20)]
     return raw_request(port, f"{head}Content-Length: {len(body)}\r\n\r\n".encode(), pieces)
+
+
+UPLOAD_LIMIT = 16 * 1024 * 1024  # the stack's IMPORT_MAX_BYTES (1 GiB by default)
+
+
+def upload(mb: float, boundary: str = "----upload") -> tuple[str, bytes]:
+    """A multipart customers file of about ``mb`` MiB: its Content-Type and body."""
+    rows = b"".join(b"U%07d,%d\n" % (i, i % 97) for i in range(int(mb * 1024 * 1024) // 11))
+    part = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode()
+    return (
+        f"multipart/form-data; boundary={boundary}",
+        part + b"customer_id,score\n" + rows + f"\r\n--{boundary}--\r\n".encode(),
+    )
+
+
+def imports_head(content_type: str) -> str:
+    return (
+        f"POST /api/v1/imports HTTP/1.1\r\nHost: x\r\nAuthorization: {admin()['Authorization']}\r\n"
+        f"Content-Type: {content_type}\r\nConnection: close\r\n"
+    )
 
 
 def big_predict_body() -> bytes:
@@ -241,30 +264,52 @@ def test_body_over_the_limit_is_413_json(stack, through, mode):
 @pytest.mark.parametrize("through", ["gunicorn", "nginx"])
 @pytest.mark.parametrize("mode", ["chunked", "content-length"])
 def test_a_customer_file_may_exceed_the_api_body_limit(stack, through, mode):
-    """``POST /api/v1/imports`` takes files up to IMPORT_MAX_BYTES (1 GiB), not the 8 MiB of
-    other requests: a 9 MiB CSV is accepted through gunicorn and through nginx, chunked
-    or not (before, both refused it with 413)."""
+    """``POST /api/v1/imports`` takes files up to IMPORT_MAX_BYTES, not the 8 MiB of other
+    requests: a 9 MiB CSV is accepted through gunicorn and through nginx, chunked or not
+    (before, both refused it with 413); one over IMPORT_MAX_BYTES gets 413 (a chunked one is
+    streamed to the route, which holds it to the limit, not buffered in memory)."""
     api, proxy = stack
     port = api.port if through == "gunicorn" else proxy.port
-    rows = b"".join(b"U%07d,%d\n" % (i, i % 97) for i in range(9 * 1024 * 1024 // 11))
-    boundary = "----upload-" + mode
-    body = (
-        (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
-            "Content-Type: text/csv\r\n\r\n"
-        ).encode()
-        + b"customer_id,score\n"
-        + rows
-        + f"\r\n--{boundary}--\r\n".encode()
-    )
-    assert len(body) > 9 * 1024 * 1024
-    head = (
-        f"POST /api/v1/imports HTTP/1.1\r\nHost: x\r\nAuthorization: {admin()['Authorization']}\r\n"
-        f"Content-Type: multipart/form-data; boundary={boundary}\r\nConnection: close\r\n"
-    )
-    status, _, answer = sent_whole(port, head, body, mode)
+    content_type, body = upload(9)
+    status, _, answer = sent_whole(port, imports_head(content_type), body, mode)
     assert status == 202, answer[:300]
     assert json.loads(answer)["status"] == "queued"
+    content_type, body = upload(UPLOAD_LIMIT / (1 << 20) + 1)
+    status, _, answer = sent_whole(port, imports_head(content_type), body, mode)
+    assert status == 413, answer[:300]
+    assert json.loads(answer)["code"] == 413
+
+
+def test_only_a_multipart_upload_gets_the_larger_limit(stack):
+    """A form or JSON body is parsed in memory whole: on the upload path too it is held to
+    MAX_CONTENT_LENGTH (8 MiB), chunked or not."""
+    api, _ = stack
+    body = b"id_column=" + b"x" * (9 * 1024 * 1024)
+    for mode in ("chunked", "content-length"):
+        status, _, answer = sent_whole(
+            api.port, imports_head("application/x-www-form-urlencoded"), body, mode
+        )
+        assert status == 413, (mode, answer[:300])
+
+
+def test_a_streamed_upload_cut_short_is_refused(stack):
+    """A chunked upload whose client stops before the last chunk: 400, nothing queued."""
+    api, _ = stack
+    content_type, body = upload(2)
+    before = requests.get(f"{api.url}/api/v1/imports", headers=admin(), timeout=10).json()["items"]
+    with socket.create_connection(("127.0.0.1", api.port), timeout=20) as s:
+        s.sendall(f"{imports_head(content_type)}Transfer-Encoding: chunked\r\n\r\n".encode())
+        s.sendall(b"%x\r\n" % (1 << 20) + body[: 1 << 20] + b"\r\n")  # one chunk, then nothing
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        while part := s.recv(65536):
+            data += part
+    assert data.startswith(b"HTTP/1.1 400"), data[:300]
+    assert json.loads(data.partition(b"\r\n\r\n")[2])["message"] == (
+        "The request body ended before its last chunk or holds a malformed chunk."
+    )
+    after = requests.get(f"{api.url}/api/v1/imports", headers=admin(), timeout=10).json()["items"]
+    assert [i["id"] for i in after] == [i["id"] for i in before]
 
 
 # -- 9. predict bodies, chunked or not, answered by the fast path behind ProxyFix and nginx ---------

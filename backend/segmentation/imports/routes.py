@@ -23,8 +23,11 @@ blp = Blueprint(
 
 @blp.before_request
 def allow_large_files():
-    """Bank files are large: uploads here may reach IMPORT_MAX_BYTES (streamed to disk)."""
-    request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
+    """Bank files are large: a multipart upload here may reach IMPORT_MAX_BYTES (its file
+    part spooled to disk by werkzeug). Any other body keeps MAX_CONTENT_LENGTH: a form
+    or JSON body is parsed in memory whole."""
+    if request.method == "POST" and request.mimetype == "multipart/form-data":
+        request.max_content_length = current_app.config["IMPORT_MAX_BYTES"]
 
 
 @blp.route("")

@@ -22,12 +22,14 @@ from flask import Flask, jsonify, request
 from flask_smorest import abort
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import ClientDisconnected, InternalServerError, MethodNotAllowed, TooManyRequests
+from werkzeug.http import parse_options_header
 
 from ..core.extensions import api, db
 from ..core.logs import code_path, context_id
 from ..core.values import CONTROL_EXCEPT_LINES, DIGITS, NO_CONTROL
 
 log = logging.getLogger(__name__)
+CHUNKS_CUT = "The request body ended before its last chunk or holds a malformed chunk."
 
 
 class ApiError(Exception):
@@ -105,7 +107,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ClientDisconnected)
     def body_cut_short(exc):
-        # werkzeug's stream found the body shorter than announced (see BodyLimit)
+        # werkzeug's stream found the body shorter than announced (see BodyLimit), or the
+        # client stopped before the last chunk of a streamed upload
+        if request.content_length is None:
+            return _json_error(400, CHUNKS_CUT)
         return _json_error(
             400,
             f"The request body ended after fewer bytes than its Content-Length ({request.content_length}) announced.",
@@ -174,10 +179,10 @@ def _control_paths(value, path: tuple = ()) -> dict:
 
 
 class BodyLimit:
-    """WSGI middleware: bodies over their limit get 413 in the error shape, before any of
-    them is read; the limit is ``MAX_CONTENT_LENGTH``, or for a path of ``larger`` (exact
-    path: config key) that key's value (file uploads: ``IMPORT_MAX_BYTES``), read from the
-    config on each request.
+    """WSGI middleware: bodies over their limit get 413 in the error shape (with a
+    Content-Length, before any of it is read); the limit is ``MAX_CONTENT_LENGTH``, or for a multipart POST to a path of
+    ``larger`` (exact path: config key) that key's value (file uploads: ``IMPORT_MAX_BYTES``),
+    read from the config on each request.
 
     A body without Content-Length (chunked) is read up to the limit + 1 bytes, then the app
     sees it with its length (gunicorn would otherwise hand Flask a stream that silently
@@ -197,7 +202,9 @@ class BodyLimit:
         self.larger = larger or {}
 
     def __call__(self, environ, start_response):
-        own = self.larger.get(environ.get("PATH_INFO", ""))
+        own = None
+        if environ.get("REQUEST_METHOD") == "POST" and _multipart(environ.get("CONTENT_TYPE", "")):
+            own = self.larger.get(environ.get("PATH_INFO", ""))
         limit = self.config[own or "MAX_CONTENT_LENGTH"]
         if (
             not environ.get("CONTENT_LENGTH")
@@ -214,11 +221,7 @@ class BodyLimit:
                         break
                     body += chunk
             except OSError:  # gunicorn: the client stopped before the last chunk, or a bad chunk
-                return _refused(
-                    start_response,
-                    400,
-                    "The request body ended before its last chunk or holds a malformed chunk.",
-                )
+                return _refused(start_response, 400, CHUNKS_CUT)
             if len(body) > limit:
                 return _too_large(start_response, limit)
             environ["wsgi.input"] = io.BytesIO(bytes(body))
@@ -230,6 +233,11 @@ class BodyLimit:
                 return _too_large(start_response, limit)  # before reading any of it
             environ.pop("wsgi.input_terminated", None)  # werkzeug looks for the key, not its value
         return self.wsgi_app(environ, start_response)
+
+
+def _multipart(content_type: str) -> bool:
+    """The body is multipart form data, as werkzeug reads the Content-Type."""
+    return parse_options_header(content_type)[0].lower() == "multipart/form-data"
 
 
 def _too_large(start_response, limit: int):
