@@ -62,6 +62,9 @@ if _settings["log_format"] == "json":
         "formatters": {"json": {"()": "segmentation.core.logs.JsonFormatter"}},
     }
 accesslog = None  # the app logs one line per request, with its request id
+# each worker's heartbeat file, touched on every turn of its loop: in memory where the system
+# has /dev/shm (gunicorn's advice for containers; in Kubernetes TMPDIR is a disk volume)
+worker_tmp_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 preload_app = False
 wsgi_app = "wsgi:app"
 

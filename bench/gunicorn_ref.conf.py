@@ -18,6 +18,7 @@ for _name in (
     "loglevel",
     "errorlog",
     "accesslog",
+    "worker_tmp_dir",
     "preload_app",
     "post_worker_init",
 ):
