@@ -297,17 +297,11 @@ def test_a_streamed_upload_cut_short_is_refused(stack):
     api, _ = stack
     content_type, body = upload(2)
     before = requests.get(f"{api.url}/api/v1/imports", headers=admin(), timeout=10).json()["items"]
-    with socket.create_connection(("127.0.0.1", api.port), timeout=20) as s:
-        s.sendall(f"{imports_head(content_type)}Transfer-Encoding: chunked\r\n\r\n".encode())
-        s.sendall(b"%x\r\n" % (1 << 20) + body[: 1 << 20] + b"\r\n")  # one chunk, then nothing
-        s.shutdown(socket.SHUT_WR)
-        data = b""
-        while part := s.recv(65536):
-            data += part
-    assert data.startswith(b"HTTP/1.1 400"), data[:300]
-    assert json.loads(data.partition(b"\r\n\r\n")[2])["message"] == (
-        "The request body ended before its last chunk or holds a malformed chunk."
-    )
+    head = f"{imports_head(content_type)}Transfer-Encoding: chunked\r\n\r\n".encode()
+    one_chunk = b"%x\r\n" % (1 << 20) + body[: 1 << 20] + b"\r\n"  # then nothing
+    status, answer = half_closed(api.port, head + one_chunk)
+    assert status == 400, answer
+    assert answer["message"] == "The request body ended before its last chunk or holds a malformed chunk."
     after = requests.get(f"{api.url}/api/v1/imports", headers=admin(), timeout=10).json()["items"]
     assert [i["id"] for i in after] == [i["id"] for i in before]
 
@@ -380,20 +374,25 @@ def test_a_burst_of_connections_is_spread_over_the_workers(stack):
     assert len(fair) >= 7, spreads
 
 
-def sent_short(port: int, method: str, path: str, body: bytes, announced: int) -> tuple[int, dict]:
-    """``body`` sent under a Content-Length of ``announced`` bytes, then the client stops
-    sending (half-close): the status and JSON of the answer."""
-    head = (
-        f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-        f"Authorization: {admin()['Authorization']}\r\nContent-Length: {announced}\r\n\r\n"
-    ).encode()
+def half_closed(port: int, raw: bytes) -> tuple[int, dict]:
+    """``raw`` sent, then the client stops sending (half-close): the status and JSON answer."""
     with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
-        s.sendall(head + body)
+        s.sendall(raw)
         s.shutdown(socket.SHUT_WR)
         data = b""
         while part := s.recv(65536):
             data += part
+    assert data.startswith(b"HTTP/1.1 "), data[:300]
     return int(data.split(b" ", 2)[1]), json.loads(data.partition(b"\r\n\r\n")[2])
+
+
+def sent_short(port: int, method: str, path: str, body: bytes, announced: int) -> tuple[int, dict]:
+    """``body`` sent under a Content-Length of ``announced`` bytes, then nothing more."""
+    head = (
+        f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Authorization: {admin()['Authorization']}\r\nContent-Length: {announced}\r\n\r\n"
+    ).encode()
+    return half_closed(port, head + body)
 
 
 @pytest.mark.parametrize("cut", ["inside the JSON", "after complete JSON"])
@@ -426,16 +425,9 @@ def test_a_chunked_body_cut_short_is_refused(stack):
         f"Authorization: {admin()['Authorization']}\r\nTransfer-Encoding: chunked\r\n\r\n"
     ).encode()
     piece = json.dumps([PROFILE]).encode()
-    with socket.create_connection(("127.0.0.1", api.port), timeout=20) as s:
-        s.sendall(head + b"%x\r\n" % len(piece) + piece + b"\r\n")  # no last (empty) chunk
-        s.shutdown(socket.SHUT_WR)
-        data = b""
-        while part := s.recv(65536):
-            data += part
-    assert data.startswith(b"HTTP/1.1 400"), data[:300]
-    assert json.loads(data.partition(b"\r\n\r\n")[2])["message"] == (
-        "The request body ended before its last chunk or holds a malformed chunk."
-    )
+    status, answer = half_closed(api.port, head + b"%x\r\n" % len(piece) + piece + b"\r\n")  # no last chunk
+    assert status == 400, answer
+    assert answer["message"] == "The request body ended before its last chunk or holds a malformed chunk."
 
 
 def test_an_edit_whose_body_is_cut_short_changes_nothing(stack):
