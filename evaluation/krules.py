@@ -29,26 +29,21 @@ import argparse
 import json
 from pathlib import Path
 
-from segmentation.ml.selection import KScore, choose, counts_as_structure
+from segmentation.ml.selection import KScore, choose, counts_as_structure, walk_up
 
-SETS = (
-    "families",
-    "heldout",
-    "heldout_c",
-    "heldout_d",
-    "heldout_e",
-    "heldout_f",
-    "heldout_g",
-    "heldout_h",
-    "heldout_i",
-)
+from .run import SETS
+
 WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 TOLERANCES = (0.0, 0.01, 0.02)
 
 
 def scores(curve: list[dict]) -> list[KScore]:
     """The recorded curve as the trainer's KScores (centres are not recorded: not needed)."""
-    nan = float("nan")
+
+    def value(c: dict, name: str) -> float:
+        return float("nan") if c[name] is None else c[name]
+
+    measures = ("stability", "null_silhouette", "gap", "gap_sd", "valley")
     return [
         KScore(
             k=c["k"],
@@ -56,35 +51,20 @@ def scores(curve: list[dict]) -> list[KScore]:
             silhouette=c["silhouette"],
             davies_bouldin=c["davies_bouldin"],
             calinski_harabasz=c["calinski_harabasz"],
-            stability=nan if c["stability"] is None else c["stability"],
-            null_silhouette=nan if c["null_silhouette"] is None else c["null_silhouette"],
             smallest_share=c["smallest_share"],
             centers=None,
-            gap=nan if c["gap"] is None else c["gap"],
-            gap_sd=nan if c["gap_sd"] is None else c["gap_sd"],
-            valley=nan if c["valley"] is None else c["valley"],
+            **{name: value(c, name) for name in measures},
         )
         for c in curve
     ]
 
 
 def weighted(curve: list[KScore], weight: float, tolerance: float) -> int | None:
-    """The k of ``silhouette - weight x null`` (None: no structure), then the walk up."""
-    structured = {s.k: s for s in curve if counts_as_structure(s)}
+    """The k of ``silhouette - weight x null`` (None: no structure), then the trainer's walk up."""
+    structured = [s for s in curve if counts_as_structure(s)]
     if not structured:
         return None
-
-    def score(s: KScore) -> float:
-        return s.silhouette - weight * s.null_silhouette
-
-    top = max(structured.values(), key=lambda s: (score(s), -s.k))
-    best = top
-    while best.k + 1 in structured and score(structured[best.k + 1]) >= score(top) - tolerance:
-        larger = structured[best.k + 1]
-        if larger.gap < best.gap - larger.gap_sd:
-            break
-        best = larger
-    return best.k
+    return walk_up(structured, lambda s: s.silhouette - weight * s.null_silhouette, tolerance)[1].k
 
 
 def main() -> None:
@@ -93,7 +73,7 @@ def main() -> None:
     parser.add_argument("--out", default="evaluation/results/krules.md")
     args = parser.parse_args()
     results = json.loads(Path(args.results).read_text())
-    families = [f for key in SETS for f in results.get(key, []) if f["true_k"] is not None]
+    families = [f for key, _ in SETS for f in results.get(key, []) if f["true_k"] is not None]
     rules = {"trainer": lambda c: None if choose(c)[2] else choose(c)[0].k}
     for weight in WEIGHTS:
         for tolerance in TOLERANCES:

@@ -260,6 +260,20 @@ def counts_as_structure(s: KScore) -> bool:
     )
 
 
+def walk_up(structured: list[KScore], score: Callable, tolerance: float) -> tuple[KScore, KScore]:
+    """The structured k with the best ``score`` (the smaller k on a tie), and the largest k
+    reached from it by single steps up within ``tolerance`` of that score whose gap statistic
+    does not fall by more than its spread (see above)."""
+    by_k = {s.k: s for s in structured}
+    best = top = max(structured, key=lambda s: (score(s), -s.k))
+    while best.k + 1 in by_k and score(by_k[best.k + 1]) >= score(top) - tolerance:
+        larger = by_k[best.k + 1]
+        if larger.gap < best.gap - larger.gap_sd:  # explains the data worse than k does
+            break
+        best = larger
+    return top, best
+
+
 def choose(scores: list[KScore], forced: bool = False) -> tuple[KScore, str, str | None]:
     """The chosen k, why, and the reason there is no clear structure (None when there is)."""
     if forced:
@@ -275,14 +289,7 @@ def choose(scores: list[KScore], forced: bool = False) -> tuple[KScore, str, str
             f"on resampled data (stability {best.stability:.2f})"
         )
         return best, reason, reason
-    by_k = {s.k: s for s in structured}
-    top = max(structured, key=lambda s: (s.silhouette, -s.k))
-    best = top
-    while best.k + 1 in by_k and by_k[best.k + 1].silhouette >= top.silhouette - SILHOUETTE_TOLERANCE:
-        larger = by_k[best.k + 1]
-        if larger.gap < best.gap - larger.gap_sd:  # explains the data worse than k does (see above)
-            break
-        best = larger
+    top, best = walk_up(structured, lambda s: s.silhouette, SILHOUETTE_TOLERANCE)
     reason = why(best, top, structured, SILHOUETTE_TOLERANCE)
     if best.valley > MAX_VALLEY:
         reason += (

@@ -42,7 +42,7 @@ class OneSendResponse(wsgi.Response):
     def write(self, arg):
         if self.headers_sent or self.chunked or type(arg) is not bytes or len(arg) > SMALL:
             return super().write(arg)
-        headers_sent, sent = self.headers_sent, self.sent
+        sent = self.sent
         sock, self.sock = self.sock, _Written()
         try:
             super().write(arg)
@@ -52,7 +52,7 @@ class OneSendResponse(wsgi.Response):
         try:
             sock.sendall(b"".join(written))
         except BaseException:  # nothing known to have gone: as gunicorn leaves a failed first write
-            self.headers_sent, self.sent = headers_sent, sent
+            self.headers_sent, self.sent = False, sent
             raise
 
 
