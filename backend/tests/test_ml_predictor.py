@@ -46,6 +46,7 @@ def test_numeric_labels_equal_scikit_learn_kmeans_on_prepared_data(numeric_model
     expected = model.clustering.estimator.predict(prep.transform(X, model.preparation))
     assert np.array_equal(fast.labels(X), expected)
     assert np.array_equal(fast.predict(X), np.arange(11, 11 + model.k)[expected])
+    assert [fast.predict_one(row) for row in X.tolist()] == (11 + expected).tolist()  # one by one
 
 
 def test_training_labels_are_what_the_predictor_serves(numeric_model):

@@ -15,6 +15,7 @@ from conftest import KEYS, close, make_app
 from prometheus_client import REGISTRY
 
 from segmentation.core import logs
+from segmentation.ml.scalar import Scalar
 from segmentation.predict.batch import BatchDecoder
 from segmentation.predict.fastpath import PATH, FastPredict
 from segmentation.predict.parsing import NEGATIVE
@@ -159,21 +160,36 @@ def test_valid_requests_are_answered_before_flask_as_flask_answers_them(trained_
 
 
 def test_bodies_are_decoded_into_typed_rows(trained_app, monkeypatch):
-    decoded = []
-    decode = BatchDecoder.decode
-    monkeypatch.setattr(BatchDecoder, "decode", lambda *a: decoded.append(decode(*a)) or decoded[-1])
+    seen = []  # (step, what it returned)
+    for step in ("rows", "columns", "one"):
+        original = getattr(BatchDecoder, step)
+        monkeypatch.setattr(
+            BatchDecoder, step, lambda *a, _f=original, _s=step: seen.append((_s, _f(*a))) or seen[-1][1]
+        )
+    labels = []
+    label = Scalar.label
+    monkeypatch.setattr(Scalar, "label", lambda *a: labels.append(label(*a)) or labels[-1])
+    columns = []
     for body in (orjson.dumps(BATCH), orjson.dumps(BATCH_STRINGS)):
+        seen.clear()
         r = post(trained_app, body)
         assert r.status_code == 200 and len(r.json["predictions"]) == 300
         assert len(set(r.json["predictions"])) > 1
-    assert len(decoded) == 2 and all(d is not None for d in decoded)
-    np.testing.assert_array_equal(decoded[0][0], decoded[1][0])  # numbers and strings alike
+        assert [s for s, _ in seen] == ["rows", "columns"] and seen[-1][1] is not None
+        columns.append(seen[-1][1])
+    np.testing.assert_array_equal(columns[0][0], columns[1][0])  # numbers and strings alike
+    assert labels == []  # a batch: one vectorised pass
     for body in (orjson.dumps(PROFILE), orjson.dumps([STRINGS])):  # a bare profile, a list of one
-        assert post(trained_app, body).status_code == 200 and decoded[-1] is not None
+        seen.clear()
+        assert post(trained_app, body).status_code == 200
+        # plain Python values, labelled in plain Python (ml/scalar.py)
+        assert [s for s, _ in seen] == ["rows", "one"] and seen[-1][1] is not None
+        assert labels[-1] is not None
     # a batch the decoder leaves (a name in another case) is answered by the general path
     lower = orjson.dumps([{k.lower(): v for k, v in row.items()} for row in BATCH])
+    seen.clear()
     r = post(trained_app, lower)
-    assert r.status_code == 200 and decoded[-1] is None and len(r.json["predictions"]) == 300
+    assert r.status_code == 200 and seen == [("rows", None)] and len(r.json["predictions"]) == 300
 
 
 def test_predictions_are_counted_per_segment_on_the_fast_path(trained_app):

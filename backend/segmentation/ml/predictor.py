@@ -16,6 +16,7 @@ import numpy as np
 
 from . import prep
 from .kinds import FeatureSpec
+from .scalar import Scalar
 
 FORMAT = 2
 
@@ -37,6 +38,7 @@ class FastPredictor:
     gamma: float | tuple[float, ...]
     segment_ids: np.ndarray  # segment id of each cluster label
     method: str = "kmeans"
+    scalar: Scalar | None = None  # one profile in plain Python (predict_one)
 
     @classmethod
     def from_artifact(cls, artifact: dict) -> FastPredictor:
@@ -66,18 +68,21 @@ class FastPredictor:
         segment_ids = np.asarray(artifact["segment_ids"], dtype=np.int64)
         if len(segment_ids) != len(centers):
             raise PredictorError(f"{len(segment_ids)} segment ids for {len(centers)} clusters")
+        preparation = prep.arrays(artifact["preparation"])
+        n_numeric = len(specs) - len(cat_specs)
         return cls(
             version=int(artifact["version"]),
             specs=specs,
             features=tuple(s.name for s in specs),
             categories=categories,
-            preparation=prep.arrays(artifact["preparation"]),
+            preparation=preparation,
             centers=centers,
             centers_sq=(centers**2).sum(axis=1),
             n_categories=n_categories,
             gamma=gamma,
             segment_ids=segment_ids,
             method=artifact.get("method", "kmeans"),
+            scalar=Scalar(preparation, centers, n_numeric, n_categories, gamma),
         )
 
     @property
@@ -124,3 +129,13 @@ class FastPredictor:
         """Segment ids for rows of ``num`` (original units, numeric features in declared
         order, NaN = missing) and ``cat`` (categories or their codes, -1 = missing)."""
         return self.segment_ids[self.labels(num, cat)]
+
+    def predict_one(self, values, codes=None) -> int:
+        """``predict`` of one profile given as plain sequences (numeric ``values``, category
+        ``codes``): the same segment id, found in plain Python unless it is too close to call
+        there (:mod:`.scalar`)."""
+        label = self.scalar.label(values, codes) if self.scalar is not None else None
+        if label is None:
+            cat = None if codes is None else np.array([codes], dtype=np.int64)
+            return int(self.predict(np.array([values], dtype=np.float64), cat)[0])
+        return int(self.segment_ids[label])

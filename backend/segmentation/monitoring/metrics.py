@@ -132,11 +132,12 @@ class _Both:
 
 def observe_predictions(segmentation: str, segment_ids) -> None:
     """Segments given by one predict request: counted per segment, and the batch size."""
+    _prediction_child(batch_size, segmentation, None).observe(len(segment_ids))
+    if len(segment_ids) == 1:
+        _prediction_child(predictions, segmentation, int(segment_ids[0])).inc()
+        return
     ids = np.asarray(segment_ids, dtype=np.int64)
-    _prediction_child(batch_size, segmentation, None).observe(len(ids))
-    if len(ids) == 1:
-        _prediction_child(predictions, segmentation, int(ids[0])).inc()
-    elif len(ids):
+    if len(ids):
         counts = np.bincount(ids)
         for segment in np.flatnonzero(counts).tolist():
             _prediction_child(predictions, segmentation, segment).inc(int(counts[segment]))

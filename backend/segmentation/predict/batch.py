@@ -57,17 +57,49 @@ class BatchDecoder:
 
     def decode(self, body: bytes, max_rows: int) -> tuple[np.ndarray, np.ndarray | None] | None:
         """(numeric matrix, category codes or None) as ``parse_inputs`` gives them, or None."""
+        rows = self.rows(body, max_rows)
+        if rows is None:
+            return None
+        if len(rows) == 1:
+            one = self.one(rows[0])
+            if one is None:
+                return None
+            values, codes = one
+            return np.array([values], dtype=np.float64), None if codes is None else np.array(
+                [codes], dtype=np.int64
+            )
+        return self.columns(rows)
+
+    def rows(self, body: bytes, max_rows: int) -> list | None:
+        """The decoded profiles (1 to ``max_rows`` of them), not yet checked; or None."""
         try:
             rows = self._decoder.decode(body)
         except (msgspec.MsgspecError, UnicodeDecodeError):
             return None
         if type(rows) is not list:
             rows = [rows]
-        n, plan = len(rows), self.plan
-        if not 0 < n <= max_rows:
+        return rows if 0 < len(rows) <= max_rows else None
+
+    def one(self, row) -> tuple[tuple[float, ...], list[int] | None] | None:
+        """A single profile, the most frequent request, as plain Python values: its numbers
+        and category codes (``decode``'s one row), checked as ``rows_out_of_range`` and
+        ``category_codes`` check columns, value by value (a handful of comparisons cost less
+        than the NumPy calls of a column pass; the same answers); or None."""
+        cells = astuple(row)
+        for value, (low, flag) in zip(cells, self._checks):
+            if not low <= value <= MAX_AMOUNT or (flag and value != 0.0 and value != 1.0):
+                return None  # NaN fails both comparisons, as in the column pass
+        plan, d_num = self.plan, len(self.plan.numeric)
+        if not plan.categorical:
+            return cells, None
+        codes = [plan.categories[f].get(v.strip(), -1) for f, v in zip(plan.categorical, cells[d_num:])]
+        if min(codes) < 0:
             return None
-        if n == 1:
-            return self._one(astuple(rows[0]))
+        return cells[:d_num], codes
+
+    def columns(self, rows: list) -> tuple[np.ndarray, np.ndarray | None] | None:
+        """``decode``'s arrays for decoded profiles (checked a column at a time), or None."""
+        n, plan = len(rows), self.plan
         d_num = len(plan.numeric)
         # tuples kept only when the categories need a second pass (fewer garbage collections)
         cells = list(map(astuple, rows)) if plan.categorical else map(astuple, rows)
@@ -84,19 +116,3 @@ class BatchDecoder:
                 return None
             C[:, j] = codes
         return X, C
-
-    def _one(self, cells: tuple) -> tuple[np.ndarray, np.ndarray | None] | None:
-        """A single profile, the most frequent request: the checks of ``rows_out_of_range``
-        and ``category_codes`` made on its values in Python (a handful of comparisons cost
-        less than the NumPy calls of a column pass; the same answers)."""
-        for value, (low, flag) in zip(cells, self._checks):
-            if not low <= value <= MAX_AMOUNT or (flag and value != 0.0 and value != 1.0):
-                return None  # NaN fails both comparisons, as in the column pass
-        plan, d_num = self.plan, len(self.plan.numeric)
-        X = np.array([cells[:d_num]], dtype=np.float64)
-        if not plan.categorical:
-            return X, None
-        codes = [plan.categories[f].get(v.strip(), -1) for f, v in zip(plan.categorical, cells[d_num:])]
-        if min(codes) < 0:
-            return None
-        return X, np.array([codes], dtype=np.int64)

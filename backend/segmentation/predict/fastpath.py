@@ -134,14 +134,19 @@ class FastPredict:
         if snapshot is None:
             return None
         max_rows = self.app.config["MAX_BATCH_ROWS"]
-        decoded = snapshot.batch.decode(body, max_rows)
-        if decoded is None:
-            try:
-                decoded = parse_inputs(orjson.loads(body), snapshot.plan, max_rows)
-            except (orjson.JSONDecodeError, ValidationError):
-                return None
-        num, cat = decoded
-        ids = snapshot.predictor.predict(num, cat)
+        batch = snapshot.batch
+        rows = batch.rows(body, max_rows)
+        one = batch.one(rows[0]) if rows is not None and len(rows) == 1 else None
+        if one is not None:  # one profile: plain Python values, no NumPy call (ml/scalar.py)
+            ids = [snapshot.predictor.predict_one(*one)]
+        else:
+            decoded = batch.columns(rows) if rows is not None and len(rows) > 1 else None
+            if decoded is None:
+                try:
+                    decoded = parse_inputs(orjson.loads(body), snapshot.plan, max_rows)
+                except (orjson.JSONDecodeError, ValidationError):
+                    return None
+            ids = snapshot.predictor.predict(*decoded)
         payload = wire.payload(snapshot, ids)
         observe_predictions(snapshot.segmentation, ids)
         environ[ROUTE_KEY] = PATH

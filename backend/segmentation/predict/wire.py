@@ -72,15 +72,16 @@ def answer(snapshot: Snapshot, ids: np.ndarray) -> Response:
     return current_app.response_class(payload(snapshot, ids), mimetype="application/json")
 
 
-def payload(snapshot: Snapshot, ids: np.ndarray) -> bytes:
-    """``PredictResponseSchema``'s body: predictions, the segments they name, model version.
+def payload(snapshot: Snapshot, ids) -> bytes:
+    """``PredictResponseSchema``'s body for segment ``ids`` (an array, or a list of one):
+    predictions, the segments they name, model version.
     One profile's answer depends on its segment alone: it is written once per snapshot."""
     if len(ids) != 1:
         return _payload(snapshot, ids)
     segment = int(ids[0])
     answer = snapshot.answers.get(segment)
     if answer is None:  # two threads may both write it: the same bytes
-        answer = snapshot.answers[segment] = _payload(snapshot, ids)
+        answer = snapshot.answers[segment] = _payload(snapshot, np.array([segment]))
     return answer
 
 
