@@ -1,6 +1,7 @@
 """One profile labelled in plain Python (``ml/scalar.py``): always the vectorised label, or
 no answer (the caller then takes the vectorised path). Flask-free."""
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -9,7 +10,7 @@ from test_ml_predictor import FAST, SPECS, mixed_data, served
 
 from segmentation.core.values import MONEY_MAX_FLOAT
 from segmentation.data.demo import generate
-from segmentation.ml import prep
+from segmentation.ml import prep, scalar
 from segmentation.ml.kinds import FeatureData
 from segmentation.ml.predictor import FastPredictor
 from segmentation.ml.trainer import fit
@@ -109,3 +110,35 @@ def test_a_missing_or_infinite_value_is_left_to_the_vectorised_path(spending):
         assert fast.scalar.label([bad, *row[1:]]) is None
     missing = [float("nan"), *row[1:]]
     assert fast.predict_one(missing) == fast.predict(np.array([missing]))[0]  # the median
+
+
+@pytest.mark.parametrize(("method", "clip"), [("robust-log", None), ("robust-log", 1.0), ("log1p", None)])
+def test_a_log1p_off_by_many_units_in_the_last_place_still_gives_the_vectorised_label(
+    spending, monkeypatch, method, clip
+):
+    """The bound holds for a C library whose log1p differs from NumPy's far more than real ones
+    do (400 units in the last place): near a boundary the plain path says None, never another
+    label."""
+    model = fit(FeatureData.numeric(spending, SPECS), replace(FAST, preparation=method, clip=clip, k=3))
+    fast = served(model)
+    c = fast.centers
+    rng = np.random.default_rng(2)
+    normal = c[0] - c[1]
+    steps = rng.normal(size=(400, c.shape[1]))
+    steps -= np.outer(steps @ normal / (normal @ normal), normal)
+    X = prep.inverse((c[0] + c[1]) / 2 + 0.01 * steps, fast.preparation)  # near the boundary
+    monkeypatch.setattr(scalar, "log1p", lambda v: math.log1p(v) * (1 + 400 * 2.0**-52))
+    labels = [fast.scalar.label(row) for row in X.tolist()]
+    assert sum(label is None for label in labels) > 100
+    want = [fast.predict(row[None])[0] for row in X]
+    assert all(label is None or fast.segment_ids[label] == w for label, w in zip(labels, want))
+
+
+def test_every_preparation_is_replayed_and_an_unknown_one_is_left_to_the_vectorised_path(spending):
+    assert set(scalar.REPLAYED) == set(prep.METHODS)
+    model = fit(FeatureData.numeric(spending, SPECS), FAST)
+    artifact = model.artifact_payload() | {"version": 1, "segment_ids": list(range(model.k))}
+    artifact["preparation"] = artifact["preparation"] | {"method": "from-a-later-release"}
+    fast = FastPredictor.from_artifact(artifact)
+    assert fast.scalar is None
+    assert [fast.predict_one(row) for row in spending[:50].tolist()] == fast.predict(spending[:50]).tolist()

@@ -198,8 +198,10 @@ def test_predictions_are_counted_per_segment_on_the_fast_path(trained_app):
     keys.used.clear()
     segment = post(trained_app, orjson.dumps(PROFILE)).json["predictions"][0]
     before = predicted(segment)
+    post(trained_app, orjson.dumps([PROFILE]))  # one profile: counted without NumPy
+    assert predicted(segment) == before + 1
     post(trained_app, orjson.dumps([PROFILE, PROFILE]))
-    assert predicted(segment) == before + 2
+    assert predicted(segment) == before + 3
     assert handed_on.count == 0
     assert keys.used == {keys.keys[KEYS["viewer"].split("_")[1]][1].id}  # its last use gets recorded
 

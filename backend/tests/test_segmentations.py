@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from segmentation.core.extensions import db
 from segmentation.core.values import NO_CONTROL
+from segmentation.ml.scalar import Scalar
 
 # -- generated populations with known structure ----------------------------------------------
 
@@ -247,7 +248,9 @@ def test_income_score_preset_finds_the_five_groups(app, client, runner):
         assert s["profile_detail"]["annual_income"]["median"] > 0
 
 
-def test_structure_carried_by_categories_side_by_side_with_lifestyle(trained_app, trained_client):
+def test_structure_carried_by_categories_side_by_side_with_lifestyle(
+    trained_app, trained_client, monkeypatch
+):
     runner = trained_app.test_cli_runner()
     rows, truth = categorical_carried(1500, np.random.default_rng(3))
     ids = load_attributes(trained_app, rows, prefix="K")
@@ -279,6 +282,16 @@ def test_structure_carried_by_categories_side_by_side_with_lifestyle(trained_app
     )
     assert ok.status_code == 200, ok.get_json()
     assert ok.get_json()["model_version"] == model["version"]
+    # spelt as the model spells it: one profile labelled in plain Python (ml/scalar.py), the
+    # label a batch's vectorised pass gives
+    labels = []
+    label = Scalar.label
+    monkeypatch.setattr(Scalar, "label", lambda *a: labels.append(label(*a)) or labels[-1])
+    for balance, region, product in [("1200.50", "south", "credit"), ("15", "east", "savings")]:
+        exact = {"balance": balance, "tenure_years": 4, "region": region, "product": product}
+        one = trained_client.post(url, json=[exact]).get_json()["predictions"]
+        assert one == trained_client.post(url, json=[exact, exact]).get_json()["predictions"][:1]
+    assert len(labels) == 2 and None not in labels
     bad = trained_client.post(
         url, json=[{"balance": 10, "tenure_years": 4, "region": "west", "product": "credit"}]
     )

@@ -82,7 +82,7 @@ class FastPredictor:
             gamma=gamma,
             segment_ids=segment_ids,
             method=artifact.get("method", "kmeans"),
-            scalar=Scalar(preparation, centers, n_numeric, n_categories, gamma),
+            scalar=Scalar.of(preparation, centers, n_numeric, n_categories, gamma),
         )
 
     @property

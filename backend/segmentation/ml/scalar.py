@@ -27,11 +27,18 @@ import numpy as np
 U = 2.0**-53  # unit roundoff of a double
 SLACK = 1024 * U  # how far a log1p or pow result may be from the other library's, relatively
 PLAIN, LOG1P, SIGNED_LOG, YEO_JOHNSON, QUANTILE = range(5)
+REPLAYED = ("standard", "log1p", "robust-log", "yeo-johnson", "quantile")  # prep's methods
 
 
 class Scalar:
     """``Scalar(preparation, centers, n_numeric, n_categories, gamma)``: built once per model
     from the arrays :class:`FastPredictor` holds; ``label(values, codes)`` per profile."""
+
+    @classmethod
+    def of(cls, p: dict, centers: np.ndarray, n_numeric: int, n_categories, gamma) -> Scalar | None:
+        """The plain-Python labeller of a model, or None for a preparation it does not replay
+        (every label then comes from the vectorised path)."""
+        return cls(p, centers, n_numeric, n_categories, gamma) if p["method"] in REPLAYED else None
 
     def __init__(self, p: dict, centers: np.ndarray, n_numeric: int, n_categories, gamma):
         heavy = dict(zip(p["heavy"].tolist(), range(len(p["heavy"]))))
@@ -109,9 +116,12 @@ class Scalar:
         except (OverflowError, ValueError, ZeroDivisionError):
             return None
         z = list(map(truediv, map(sub, shaped, self.mean), self.scale))  # as prep._prepared
-        size = sum(map(mul, map(abs, z), self.largest))  # >= |x.c| for every centre
-        # how far one side's dot products may be from the exact ones with exact inputs: each
-        # shaped value f off by SLACK (plus ``extra``), both sides' roundings of (f - m) / s
+        # >= |x.c| for every centre; taken before clipping (which only shrinks |z|), so that
+        # |f| <= |z| s + |m| holds for the spread below
+        size = sum(map(mul, map(abs, z), self.largest))
+        # how far x.c with our prepared values may be from x.c with NumPy's (both exact): each
+        # shaped value f may differ from the other library's by SLACK of it (plus ``extra``),
+        # and each side rounds (f - m) / s
         spread = (SLACK + 4 * U) * (size + self.mean_reach) + extra
         if self.clip is not None:
             low, high = -self.clip, self.clip
@@ -122,7 +132,8 @@ class Scalar:
                 dots = list(map(add, dots, terms[code]))
                 size += largest[code]
         dist = [q - 2.0 * d for q, d in zip(self.centers_sq, dots)]
-        # the two distances of a centre: the inputs' spread, the two sums, the last subtraction
+        # how far our distance to a centre may be from NumPy's: twice (d is doubled) the spread
+        # and each side's error in summing x.c, plus each side's rounding of q - 2 d
         bound = 2 * spread + 4 * self.gamma_n * size + 2 * U * (self.largest_sq + 2 * size)
         nearest = min(dist)
         # the nearest centre must beat the second by twice that bound, and twice again to spare
