@@ -437,3 +437,91 @@ def authorized_get(app, url):
     from conftest import authorized
 
     return authorized(app, "viewer").get(url).get_json()
+
+
+def upload(app, body: str) -> dict:
+    """POST a customers file to the API (queued, not run)."""
+    from conftest import authorized
+
+    response = authorized(app, "analyst").post(
+        "/api/v1/imports",
+        data={"file": (io.BytesIO(body.encode()), "bank.csv"), "id_column": "CUST_ID"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (202, 503), response.get_json()
+    return response
+
+
+def uploads(tmp_path) -> list[str]:
+    return sorted(p.name for p in (tmp_path / "imports").glob("upload-*"))
+
+
+def test_rejected_lines_are_deleted_IMPORT_REJECTS_DAYS_after_the_import(app, tmp_path):
+    from conftest import authorized
+
+    from segmentation.imports.runner import run_import
+    from segmentation.imports.service import forget_old_rejects
+
+    bad = "C10005,200,F,1,0,1,gold,no,2020-01-01"
+    ids = [upload(app, "\n".join([HEADER, *ROWS, bad])).get_json()["id"] for _ in range(2)]
+    with app.app_context():
+        for import_id in ids:
+            run_import(import_id)
+    assert uploads(tmp_path) == []  # each upload deleted once imported
+    files = dict(rows(app, "SELECT id, rejects_path FROM imports"))
+    assert all(Path(files[i]).exists() for i in ids)
+    analyst = authorized(app, "analyst")
+    # the first finished 31 days ago (IMPORT_REJECTS_DAYS is 30 by default), the second just now
+    with app.app_context():
+        db.session.execute(
+            text("UPDATE imports SET finished_at = now() - interval '31 days' WHERE id = :id"), {"id": ids[0]}
+        )
+        db.session.commit()
+        assert forget_old_rejects() == 1
+        assert forget_old_rejects() == 0
+    assert not Path(files[ids[0]]).exists() and Path(files[ids[1]]).exists()
+    old = analyst.get(f"/api/v1/imports/{ids[0]}").get_json()
+    assert old["rejected"] == 1 and not old["has_rejects"]  # the counts stay
+    gone = analyst.get(f"/api/v1/imports/{ids[0]}/rejects.csv")
+    assert gone.status_code == 410 and "IMPORT_REJECTS_DAYS" in gone.get_json()["message"]
+    assert analyst.get(f"/api/v1/imports/{ids[1]}/rejects.csv").status_code == 200
+    # a rejects file lost from the volume: 410 too, not a broken download
+    Path(files[ids[1]]).unlink()
+    assert analyst.get(f"/api/v1/imports/{ids[1]}/rejects.csv").status_code == 410
+
+
+def test_an_upload_no_job_will_read_is_deleted(app, tmp_path, monkeypatch):
+    from segmentation import jobs
+    from segmentation.imports.service import fail_stale_imports
+
+    def down(*args, **kwargs):
+        raise ConnectionError("queue down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(jobs, "defer", down)
+        assert upload(app, "\n".join([HEADER, *ROWS])).status_code == 503
+    assert rows(app, "SELECT status FROM imports") == [("failed",)] and uploads(tmp_path) == []
+    # an import whose worker died: failed at the next worker start or import, its upload deleted
+    queued = upload(app, "\n".join([HEADER, *ROWS])).get_json()["id"]
+    assert len(uploads(tmp_path)) == 1
+    with app.app_context():
+        db.session.execute(
+            text(
+                "UPDATE imports SET status = 'running', started_at = now() - interval '1 hour' WHERE id = :id"
+            ),
+            {"id": queued},
+        )
+        db.session.commit()
+        fail_stale_imports()
+    assert rows(app, "SELECT status FROM imports WHERE id = :id", id=queued) == [("failed",)]
+    assert uploads(tmp_path) == []
+
+
+def test_a_rejects_retention_below_one_day_is_refused(monkeypatch):
+    from segmentation.core.config import Config
+
+    monkeypatch.setenv("IMPORT_REJECTS_DAYS", "0")
+    with pytest.raises(ValueError, match="IMPORT_REJECTS_DAYS must be at least 1"):
+        Config.from_env()
+    monkeypatch.setenv("IMPORT_REJECTS_DAYS", "7")
+    assert Config.from_env().IMPORT_REJECTS_DAYS == 7

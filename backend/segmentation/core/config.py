@@ -139,6 +139,8 @@ class Config:
     DRIFT_RETRAIN: bool = False
     # days of drift checks kept per segmentation: each check deletes its older ones
     DRIFT_HISTORY_DAYS: int = 400
+    # days an import's rejected lines (customer rows) are kept after it finished
+    IMPORT_REJECTS_DAYS: int = 30
     # host:port of the queue worker's own /metrics (off when unset)
     WORKER_METRICS_BIND: str | None = None
     # where a training run fits: "local" (this process, scikit-learn) or "spark" (make install-spark)
@@ -201,6 +203,7 @@ class Config:
             DRIFT_THRESHOLD=_float("DRIFT_THRESHOLD", 0.25),
             DRIFT_RETRAIN=_bool("DRIFT_RETRAIN", False),
             DRIFT_HISTORY_DAYS=_int("DRIFT_HISTORY_DAYS", 400),
+            IMPORT_REJECTS_DAYS=_int("IMPORT_REJECTS_DAYS", 30),
             WORKER_METRICS_BIND=env("WORKER_METRICS_BIND"),
             TRAINING_ENGINE=(env("TRAINING_ENGINE", "local") or "local").strip().lower(),
             SPARK_MASTER=env("SPARK_MASTER", "local[2]"),
@@ -228,7 +231,7 @@ class Config:
                 date.fromisoformat(self.RFM_AS_OF)
             except ValueError:
                 raise ValueError(f"RFM_AS_OF must be a date (YYYY-MM-DD), got {self.RFM_AS_OF!r}") from None
-        for name in ("TRANSACTION_WINDOW_DAYS", "DRIFT_HISTORY_DAYS"):
+        for name in ("TRANSACTION_WINDOW_DAYS", "DRIFT_HISTORY_DAYS", "IMPORT_REJECTS_DAYS"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
         if self.TRAINING_ENGINE not in TRAINING_ENGINES:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Response, current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import abort
@@ -83,14 +85,23 @@ class ImportRejects(MethodView):
     @requires("analyst")
     @blp.response(200, content_type="text/csv")
     @blp.alt_response(404, description="No such import, or it rejected nothing")
+    @blp.alt_response(410, description="The rejected lines were deleted (IMPORT_REJECTS_DAYS)")
     def get(self, import_id):
         """The rejected lines: line, column, reason, then the row as it was in the file
 
-        Cells a spreadsheet would run as a formula start with an apostrophe.
+        Cells a spreadsheet would run as a formula start with an apostrophe. They hold customer
+        rows: they are deleted IMPORT_REJECTS_DAYS after the import finished.
         """
         imp = service.get(import_id) or _not_found(import_id)
-        if not imp.rejects_path:
+        if not imp.rejects_path and not imp.rejected:
             abort(404, message=f"Import {import_id} rejected no lines.")
+        if not imp.rejects_path or not os.path.exists(imp.rejects_path):
+            days = current_app.config["IMPORT_REJECTS_DAYS"]
+            abort(
+                410,
+                message=f"The rejected lines of import {import_id} were deleted "
+                f"(they are kept {days} days after an import finishes: IMPORT_REJECTS_DAYS).",
+            )
         return Response(
             neutralised(imp.rejects_path),
             mimetype="text/csv",

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from flask import current_app
@@ -31,7 +30,7 @@ from .models import Import
 from .reading import FileError, read
 from .rejects import find as find_rejects
 from .rejects import write as write_rejects
-from .service import imports_dir
+from .service import forget_upload, imports_dir
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +81,12 @@ def run_import(import_id: int) -> ImportResult:
     try:
         with heartbeat("imports", import_id):
             result = _execute(import_id, path, id_column, types, progress)
-        _forget_upload(path)
+        forget_upload(path)
     except FileError as exc:
         db.session.rollback()
         result = ImportResult(import_id, "failed", error=str(exc))
         _finish(result)
-        _forget_upload(path)
+        forget_upload(path)
     except Exception as exc:
         db.session.rollback()
         # the type and code path only: a database error's message quotes the row's values
@@ -102,13 +101,6 @@ def run_import(import_id: int) -> ImportResult:
         "import %s %s in %.1fs: %s", import_id, result.status, time.perf_counter() - started, result.summary
     )
     return result
-
-
-def _forget_upload(path: str) -> None:
-    """An uploaded file is a copy of customer data: gone once imported (a CLI file is the user's)."""
-    p = Path(path)
-    if p.name.startswith("upload-") and p.parent == imports_dir():
-        p.unlink(missing_ok=True)
 
 
 def _finish(result: ImportResult) -> None:

@@ -1,12 +1,19 @@
 """Customer imports as the API sees them: an upload saved (owner-only) and queued, the
 list and the state of imports, and imports whose worker died: read as failed, and recorded
 so at worker start and before a new import is created, never by a read. The import itself
-is ``runner.run_import``."""
+is ``runner.run_import``.
+
+Files under VAR_DIR/imports hold customer rows, so none is kept longer than it serves: an
+upload is deleted once its import ends, whatever the outcome (also when it could not be
+queued, or its worker died); an import's rejected lines are deleted IMPORT_REJECTS_DAYS after
+it finished (at worker start, before a new import, and with each scheduled drift check); the
+import keeps its counts."""
 
 from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -94,6 +101,7 @@ def request_import(upload, id_column: str, types: dict, actor: str, queue) -> Im
     except Exception as exc:
         imp.status, imp.error, imp.finished_at = "failed", f"could not queue the job: {exc}", db.func.now()
         db.session.commit()
+        forget_upload(str(path))  # no job will read it
         raise QueueUnavailable(str(exc)) from exc
     db.session.commit()
     return imp
@@ -101,6 +109,7 @@ def request_import(upload, id_column: str, types: dict, actor: str, queue) -> Im
 
 def create_import(filename: str, path: str, id_column: str, types: dict, actor: str | None) -> Import:
     fail_stale_imports()
+    forget_old_rejects()
     imp = Import(
         filename=filename[:255], path=path, id_column=id_column, types=types, actor=actor, status="queued"
     )
@@ -110,10 +119,43 @@ def create_import(filename: str, path: str, id_column: str, types: dict, actor: 
 
 
 def fail_stale_imports() -> None:
-    """Record imports whose worker died as failed (worker start, before a new import)."""
-    db.session.execute(
+    """Record imports whose worker died as failed (worker start, before a new import); their
+    uploaded files are deleted (no job will read them)."""
+    paths = db.session.scalars(
         update(Import)
         .where(is_stale(Import, Import.started_at))
         .values(status="failed", finished_at=func.now(), error=STALE_ERROR)
-    )
+        .returning(Import.path)
+    ).all()
     db.session.commit()
+    for path in paths:
+        forget_upload(path)
+
+
+def forget_upload(path: str | None) -> None:
+    """An uploaded file is a copy of customer data: gone once its import ended (a file the
+    CLI imported is the user's own and stays)."""
+    p = Path(path or "")
+    if p.name.startswith("upload-") and p.parent == imports_dir():
+        p.unlink(missing_ok=True)
+
+
+def forget_old_rejects() -> int:
+    """Delete the rejected lines of imports that finished more than IMPORT_REJECTS_DAYS ago
+    (the import keeps its counts; its rejects.csv then answers 410). Returns how many."""
+    days = current_app.config["IMPORT_REJECTS_DAYS"]
+    old = db.session.execute(
+        select(Import.id, Import.rejects_path).where(
+            Import.rejects_path.is_not(None), Import.finished_at < func.now() - timedelta(days=days)
+        )
+    ).all()
+    if not old:
+        return 0
+    folder = imports_dir()
+    for _, path in old:
+        if Path(path).parent == folder:
+            Path(path).unlink(missing_ok=True)
+    db.session.execute(update(Import).where(Import.id.in_([i for i, _ in old])).values(rejects_path=None))
+    db.session.commit()
+    log.info("deleted the rejected lines of %d imports finished over %d days ago", len(old), days)
+    return len(old)

@@ -1457,7 +1457,8 @@ export interface paths {
     };
     /**
      * The rejected lines: line, column, reason, then the row as it was in the file
-     * @description Cells a spreadsheet would run as a formula start with an apostrophe.
+     * @description Cells a spreadsheet would run as a formula start with an apostrophe. They hold customer
+     *     rows: they are deleted IMPORT_REJECTS_DAYS after the import finished.
      */
     get: {
       parameters: {
@@ -1479,6 +1480,13 @@ export interface paths {
         };
         /** @description No such import, or it rejected nothing */
         404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description The rejected lines were deleted (IMPORT_REJECTS_DAYS) */
+        410: {
           headers: {
             [name: string]: unknown;
           };
