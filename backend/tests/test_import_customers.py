@@ -456,43 +456,58 @@ def uploads(tmp_path) -> list[str]:
     return sorted(p.name for p in (tmp_path / "imports").glob("upload-*"))
 
 
+def finished_ago(app, import_id: int, interval: str) -> None:
+    with app.app_context():
+        db.session.execute(
+            text(f"UPDATE imports SET finished_at = now() - interval '{interval}' WHERE id = :id"),
+            {"id": import_id},
+        )
+        db.session.commit()
+
+
 def test_rejected_lines_are_deleted_IMPORT_REJECTS_DAYS_after_the_import(app, tmp_path):
     from conftest import authorized
 
     from segmentation.imports.runner import run_import
-    from segmentation.imports.service import forget_old_rejects
+    from segmentation.imports.service import forget_files
 
+    app.config["IMPORT_REJECTS_DAYS"] = 7
     bad = "C10005,200,F,1,0,1,gold,no,2020-01-01"
     ids = [upload(app, "\n".join([HEADER, *ROWS, bad])).get_json()["id"] for _ in range(2)]
+    clean = upload(app, "\n".join([HEADER, *ROWS])).get_json()["id"]
     with app.app_context():
-        for import_id in ids:
+        for import_id in [*ids, clean]:
             run_import(import_id)
     assert uploads(tmp_path) == []  # each upload deleted once imported
     files = dict(rows(app, "SELECT id, rejects_path FROM imports"))
     assert all(Path(files[i]).exists() for i in ids)
     analyst = authorized(app, "analyst")
-    # the first finished 31 days ago (IMPORT_REJECTS_DAYS is 30 by default), the second just now
+    finished_ago(app, ids[0], "8 days")
+    finished_ago(app, ids[1], "6 days")
+    later = upload(app, "\n".join([HEADER, *ROWS])).get_json()["id"]
     with app.app_context():
-        db.session.execute(
-            text("UPDATE imports SET finished_at = now() - interval '31 days' WHERE id = :id"), {"id": ids[0]}
-        )
-        db.session.commit()
-        assert forget_old_rejects() == 1
-        assert forget_old_rejects() == 0
+        run_import(later)  # each import ends with the folder's housekeeping
+        assert forget_files() == 0
     assert not Path(files[ids[0]]).exists() and Path(files[ids[1]]).exists()
     old = analyst.get(f"/api/v1/imports/{ids[0]}").get_json()
     assert old["rejected"] == 1 and not old["has_rejects"]  # the counts stay
     gone = analyst.get(f"/api/v1/imports/{ids[0]}/rejects.csv")
-    assert gone.status_code == 410 and "IMPORT_REJECTS_DAYS" in gone.get_json()["message"]
+    assert gone.status_code == 410 and "kept 7 days" in gone.get_json()["message"]
     assert analyst.get(f"/api/v1/imports/{ids[1]}/rejects.csv").status_code == 200
-    # a rejects file lost from the volume: 410 too, not a broken download
+    nothing = analyst.get(f"/api/v1/imports/{clean}/rejects.csv")
+    assert nothing.status_code == 404 and "rejected no lines" in nothing.get_json()["message"]
+    # a rejects file lost from the volume: 410 saying so, not a broken download
     Path(files[ids[1]]).unlink()
-    assert analyst.get(f"/api/v1/imports/{ids[1]}/rejects.csv").status_code == 410
+    lost = analyst.get(f"/api/v1/imports/{ids[1]}/rejects.csv")
+    assert lost.status_code == 410 and "missing" in lost.get_json()["message"]
 
 
 def test_an_upload_no_job_will_read_is_deleted(app, tmp_path, monkeypatch):
     from segmentation import jobs
-    from segmentation.imports.service import fail_stale_imports
+    from segmentation.imports import writing
+    from segmentation.imports.rejects import path_of
+    from segmentation.imports.runner import run_import
+    from segmentation.imports.service import fail_stale_imports, forget_files
 
     def down(*args, **kwargs):
         raise ConnectionError("queue down")
@@ -501,9 +516,21 @@ def test_an_upload_no_job_will_read_is_deleted(app, tmp_path, monkeypatch):
         patched.setattr(jobs, "defer", down)
         assert upload(app, "\n".join([HEADER, *ROWS])).status_code == 503
     assert rows(app, "SELECT status FROM imports") == [("failed",)] and uploads(tmp_path) == []
-    # an import whose worker died: failed at the next worker start or import, its upload deleted
+
+    # an unexpected error after the rejected lines were written: upload and lines deleted
+    bad = "C10005,200,F,1,0,1,gold,no,2020-01-01"
+    broken = upload(app, "\n".join([HEADER, *ROWS, bad])).get_json()["id"]
+    with monkeypatch.context() as patched, app.app_context():
+        patched.setattr(writing, "upsert_customers", lambda *a: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            run_import(broken)
+    assert uploads(tmp_path) == [] and not path_of(tmp_path / "imports", broken).exists()
+
+    # an import whose worker died: failed at the next worker start or import; its files are
+    # deleted an hour later (a worker declared dead too early may still be reading them)
     queued = upload(app, "\n".join([HEADER, *ROWS])).get_json()["id"]
-    assert len(uploads(tmp_path)) == 1
+    left = path_of(tmp_path / "imports", queued)
+    left.write_text("line,column,reason\n")  # as if it had written its rejected lines
     with app.app_context():
         db.session.execute(
             text(
@@ -513,8 +540,12 @@ def test_an_upload_no_job_will_read_is_deleted(app, tmp_path, monkeypatch):
         )
         db.session.commit()
         fail_stale_imports()
+        assert forget_files() == 0 and len(uploads(tmp_path)) == 1 and left.exists()
     assert rows(app, "SELECT status FROM imports WHERE id = :id", id=queued) == [("failed",)]
-    assert uploads(tmp_path) == []
+    finished_ago(app, queued, "61 minutes")
+    with app.app_context():
+        assert forget_files() == 1
+    assert uploads(tmp_path) == [] and not left.exists()
 
 
 def test_a_rejects_retention_below_one_day_is_refused(monkeypatch):

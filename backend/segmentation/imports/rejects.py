@@ -55,9 +55,14 @@ def find(source: Source, columns: list[Column]) -> tuple[list[tuple[int, str, st
     return out, bad
 
 
+def path_of(directory: Path, import_id: int) -> Path:
+    """Where import ``import_id``'s rejected lines are written."""
+    return directory / f"import-{import_id}-rejects.csv"
+
+
 def write(directory: Path, import_id: int, source: Source, columns: list[Column], rejects) -> Path:
     """line,column,reason and then the row as it was in the file; readable by its owner only."""
-    path = directory / f"import-{import_id}-rejects.csv"
+    path = path_of(directory, import_id)
     row_of = {int(line): i for i, line in enumerate(source.lines)}
     wanted = sorted({row_of[line] for line, _, _ in rejects if line in row_of})
     cells = (
@@ -83,10 +88,10 @@ def write(directory: Path, import_id: int, source: Source, columns: list[Column]
     return path
 
 
-def neutralised(path: str):
-    """The rejects file for download: a cell that a spreadsheet would run as a formula
-    (= + - @ tab CR at the start) gets a leading apostrophe."""
-    with open(path, newline="", encoding="utf-8") as fh:
+def neutralised(fh):
+    """The rejects file (open, closed at the end) for download: a cell that a spreadsheet
+    would run as a formula (= + - @ tab CR at the start) gets a leading apostrophe."""
+    with fh:
         for row in csv.reader(fh):
             buf = io.StringIO()
             csv.writer(buf).writerow(["'" + c if c.startswith(FORMULA_START) else c for c in row])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import logging
 
 from flask import Response, current_app, request, url_for
 from flask.views import MethodView
@@ -14,6 +14,8 @@ from ..core.extensions import Blueprint
 from . import service
 from .rejects import neutralised
 from .schemas import ImportFileSchema, ImportFormSchema, ImportListArgs, ImportListSchema, ImportSchema
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint(
     "imports",
@@ -95,15 +97,24 @@ class ImportRejects(MethodView):
         imp = service.get(import_id) or _not_found(import_id)
         if not imp.rejects_path and not imp.rejected:
             abort(404, message=f"Import {import_id} rejected no lines.")
-        if not imp.rejects_path or not os.path.exists(imp.rejects_path):
+        if not imp.rejects_path:
             days = current_app.config["IMPORT_REJECTS_DAYS"]
             abort(
                 410,
-                message=f"The rejected lines of import {import_id} were deleted "
-                f"(they are kept {days} days after an import finishes: IMPORT_REJECTS_DAYS).",
+                message=f"The rejected lines of import {import_id} were deleted: they are kept "
+                f"{days} days after an import finishes (IMPORT_REJECTS_DAYS).",
+            )
+        try:  # opened here: deleted a moment later, it still downloads whole
+            fh = open(imp.rejects_path, newline="", encoding="utf-8")
+        except FileNotFoundError:
+            log.error("import %s: its rejected lines are missing from the imports folder", import_id)
+            abort(
+                410,
+                message=f"The rejected lines of import {import_id} are missing from the imports "
+                "folder (deleted by hand, or a volume the worker and the API do not share).",
             )
         return Response(
-            neutralised(imp.rejects_path),
+            neutralised(fh),
             mimetype="text/csv",
             headers={"Content-Disposition": f'attachment; filename="import-{import_id}-rejects.csv"'},
         )

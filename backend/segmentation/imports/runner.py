@@ -29,8 +29,9 @@ from .columns import plan
 from .models import Import
 from .reading import FileError, read
 from .rejects import find as find_rejects
+from .rejects import path_of as rejects_path_of
 from .rejects import write as write_rejects
-from .service import forget_upload, imports_dir
+from .service import forget_files, forget_upload, imports_dir
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +97,26 @@ def run_import(import_id: int) -> ImportResult:
                 import_id, "failed", error=f"{type(exc).__name__}: the import failed; nothing was written"
             )
         )
+        # nothing will read the upload again, nor the rejected lines it may have written
+        forget_upload(path)
+        rejects_path_of(imports_dir(), import_id).unlink(missing_ok=True)
         raise
+    finally:
+        _housekeeping()
     log.info(
         "import %s %s in %.1fs: %s", import_id, result.status, time.perf_counter() - started, result.summary
     )
     return result
+
+
+def _housekeeping() -> None:
+    """Old rejected lines and what dead imports left (service.forget_files); a failure there
+    never changes the import's own outcome."""
+    try:
+        forget_files()
+    except Exception as exc:
+        db.session.rollback()
+        log.warning("imports housekeeping failed: %s at %s", type(exc).__name__, code_path(exc))
 
 
 def _finish(result: ImportResult) -> None:

@@ -4,10 +4,10 @@ so at worker start and before a new import is created, never by a read. The impo
 is ``runner.run_import``.
 
 Files under VAR_DIR/imports hold customer rows, so none is kept longer than it serves: an
-upload is deleted once its import ends, whatever the outcome (also when it could not be
-queued, or its worker died); an import's rejected lines are deleted IMPORT_REJECTS_DAYS after
-it finished (at worker start, before a new import, and with each scheduled drift check); the
-import keeps its counts."""
+upload is deleted once its import ends (by the import; at once when it could not be queued);
+:func:`forget_files` deletes an import's rejected lines IMPORT_REJECTS_DAYS after it finished
+(the import keeps its counts) and what an import whose worker died left behind. It runs at
+worker start, after each import and with each scheduled drift check."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 
 from ..core.extensions import db
 from ..jobs.heartbeat import is_stale, read_as_seen
+from . import rejects
 from .models import Import
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,6 @@ def request_import(upload, id_column: str, types: dict, actor: str, queue) -> Im
 
 def create_import(filename: str, path: str, id_column: str, types: dict, actor: str | None) -> Import:
     fail_stale_imports()
-    forget_old_rejects()
     imp = Import(
         filename=filename[:255], path=path, id_column=id_column, types=types, actor=actor, status="queued"
     )
@@ -119,17 +119,13 @@ def create_import(filename: str, path: str, id_column: str, types: dict, actor: 
 
 
 def fail_stale_imports() -> None:
-    """Record imports whose worker died as failed (worker start, before a new import); their
-    uploaded files are deleted (no job will read them)."""
-    paths = db.session.scalars(
+    """Record imports whose worker died as failed (worker start, before a new import)."""
+    db.session.execute(
         update(Import)
         .where(is_stale(Import, Import.started_at))
         .values(status="failed", finished_at=func.now(), error=STALE_ERROR)
-        .returning(Import.path)
-    ).all()
+    )
     db.session.commit()
-    for path in paths:
-        forget_upload(path)
 
 
 def forget_upload(path: str | None) -> None:
@@ -140,22 +136,51 @@ def forget_upload(path: str | None) -> None:
         p.unlink(missing_ok=True)
 
 
-def forget_old_rejects() -> int:
-    """Delete the rejected lines of imports that finished more than IMPORT_REJECTS_DAYS ago
-    (the import keeps its counts; its rejects.csv then answers 410). Returns how many."""
+# a worker declared dead may in fact be slow and still reading its files: they are left this
+# long after the import was recorded as failed
+DEAD_IMPORT_GRACE = timedelta(hours=1)
+
+
+def forget_files() -> int:
+    """Housekeeping of VAR_DIR/imports; returns the number of imports whose files went.
+
+    - The rejected lines of imports that finished more than IMPORT_REJECTS_DAYS ago: deleted,
+      the import keeps its counts (its rejects.csv then answers 410).
+    - An import that failed without recording rejected lines (its worker died, or an
+      unexpected error) may have left its upload and rejected lines: deleted an hour later.
+    """
     days = current_app.config["IMPORT_REJECTS_DAYS"]
-    old = db.session.execute(
+    folder = imports_dir()
+    expired = db.session.execute(
         select(Import.id, Import.rejects_path).where(
             Import.rejects_path.is_not(None), Import.finished_at < func.now() - timedelta(days=days)
         )
     ).all()
-    if not old:
-        return 0
-    folder = imports_dir()
-    for _, path in old:
-        if Path(path).parent == folder:
-            Path(path).unlink(missing_ok=True)
-    db.session.execute(update(Import).where(Import.id.in_([i for i, _ in old])).values(rejects_path=None))
-    db.session.commit()
-    log.info("deleted the rejected lines of %d imports finished over %d days ago", len(old), days)
-    return len(old)
+    gone = []
+    for import_id, path in expired:
+        if Path(path).name != rejects.path_of(folder, import_id).name:  # not a file this service wrote
+            log.warning("import %s: rejects path %s not deleted (not a rejects file)", import_id, path)
+            continue
+        Path(path).unlink(missing_ok=True)
+        gone.append(import_id)
+    if gone:
+        db.session.execute(update(Import).where(Import.id.in_(gone)).values(rejects_path=None))
+        db.session.commit()
+        log.info("deleted the rejected lines of %d imports finished over %d days ago", len(gone), days)
+    ended = db.session.execute(
+        select(Import.id, Import.path).where(
+            Import.status == "failed",
+            Import.rejects_path.is_(None),
+            Import.finished_at < func.now() - DEAD_IMPORT_GRACE,
+        )
+    ).all()
+    left = 0
+    for import_id, path in ended:
+        files = [p for p in (Path(path or ""), rejects.path_of(folder, import_id)) if p.parent == folder]
+        files = [p for p in files if p.name.startswith(("upload-", "import-")) and p.exists()]
+        for p in files:
+            p.unlink(missing_ok=True)
+        left += bool(files)
+    if left:
+        log.info("deleted the files %d failed imports left behind", left)
+    return len(gone) + left

@@ -18,7 +18,7 @@ def register(app: Flask) -> None:
 def worker() -> None:
     """Run queued jobs (training, re-segmentation) until stopped (SIGINT/SIGTERM)."""
 
-    from ..imports.service import fail_stale_imports, forget_old_rejects
+    from ..imports.service import fail_stale_imports, forget_files
     from ..training.service import fail_stale_runs
     from . import QUEUE
 
@@ -27,7 +27,7 @@ def worker() -> None:
         tmp.unlink(missing_ok=True)
     fail_stale_runs()
     fail_stale_imports()
-    forget_old_rejects()
+    forget_files()
     schedule = current_app.config["TRAINING_SCHEDULE"]
     click.echo(
         f"worker: queue {QUEUE!r}, periodic retraining {schedule or 'off'}, "

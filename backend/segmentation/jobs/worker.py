@@ -67,14 +67,14 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
     queue.task(name=IMPORT_TASK, queue=QUEUE)(import_customers)
 
     def drift_check(timestamp: int) -> None:
-        from ..imports.service import forget_old_rejects
+        from ..imports.service import forget_files
         from ..monitoring.drift import run_checks
 
         context_id.set("drift")
         with flask_app.app_context():
             run_checks(trigger="schedule")
             counts.compact()
-            forget_old_rejects()  # housekeeping on the same schedule
+            forget_files()  # the imports folder's housekeeping on the same schedule
 
     schedule = flask_app.config.get("TRAINING_SCHEDULE")
     if schedule:
