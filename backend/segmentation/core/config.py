@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[3]  # backend/segmentation/core/config.py
@@ -139,8 +140,7 @@ class Config:
     DRIFT_RETRAIN: bool = False
     # days of drift checks kept per segmentation: each check deletes its older ones
     DRIFT_HISTORY_DAYS: int = 400
-    # days an import's rejected lines (customer rows) are kept after it finished
-    IMPORT_REJECTS_DAYS: int = 30
+    IMPORT_REJECTS_DAYS: int = 30  # days an import's rejected lines are kept after it finished
     # host:port of the queue worker's own /metrics (off when unset)
     WORKER_METRICS_BIND: str | None = None
     # where a training run fits: "local" (this process, scikit-learn) or "spark" (make install-spark)
@@ -149,8 +149,7 @@ class Config:
     SPARK_MASTER: str = "local[2]"
     SPARK_DRIVER_MEMORY: str = "2g"
     SPARK_EXECUTOR_MEMORY: str | None = None
-    # where the worker writes a run's rows as Parquet for Spark to read; driver and executors
-    # must both see it (a shared mount in a cluster); unset: VAR_DIR/spark
+    # where a run's rows go as Parquet for Spark; seen by driver and executors; unset: VAR_DIR/spark
     SPARK_STAGING_DIR: str | None = None
     # extra Spark properties, "key=value" separated by ";" (e.g. spark.kubernetes.namespace=segments)
     SPARK_CONF: tuple[tuple[str, str], ...] = ()
@@ -225,8 +224,6 @@ class Config:
         if not 0 <= self.TRUSTED_PROXIES <= 5:
             raise ValueError(f"TRUSTED_PROXIES must be between 0 and 5, got {self.TRUSTED_PROXIES}")
         if self.RFM_AS_OF is not None:
-            from datetime import date
-
             try:
                 date.fromisoformat(self.RFM_AS_OF)
             except ValueError:
