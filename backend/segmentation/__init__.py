@@ -86,11 +86,11 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     app.extensions["queue"] = build_queue(app)
     app.extensions["model_holder"] = ModelHolder(app)
-    if app.config["MODEL_WATCH"]:
-        app.extensions["model_holder"].start()
     from .monitoring import init_app as init_monitoring
 
     init_monitoring(app)  # drift history API, request metrics, model-served gauges
+    if app.config["MODEL_WATCH"]:  # after the gauges follow the holder: "serving model" is true
+        app.extensions["model_holder"].start()
 
     from .cli import register as register_cli
 

@@ -106,6 +106,11 @@ class ModelHolder:
                     before, self.snapshots = self.snapshots, snapshots
                     for listener in self.listeners:
                         listener(before, snapshots)
+                    # said once it is served, listeners (the "model served" gauges) included
+                    for name, snap in snapshots.items():
+                        old = before.get(name)
+                        if old is None or (old.version, old.sha256) != (snap.version, snap.sha256):
+                            log.info("serving model v%s for %s", snap.version, name)
                 return changed
             finally:
                 db.session.remove()
@@ -146,7 +151,6 @@ class ModelHolder:
             )
             return None
         self.last_error = None
-        log.info("serving model v%s for %s", row.id, row.segmentation)
         segments = self._segments(row.id)
         return Snapshot(
             row.segmentation, row.id, row.sha256, predictor, segments, row.names_stamp, plan, decoder
