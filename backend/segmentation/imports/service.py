@@ -131,9 +131,13 @@ def fail_stale_imports() -> None:
 def forget_upload(path: str | None) -> None:
     """An uploaded file is a copy of customer data: gone once its import ended (a file the
     CLI imported is the user's own and stays)."""
-    p = Path(path or "")
-    if p.name.startswith("upload-") and p.parent == imports_dir():
-        p.unlink(missing_ok=True)
+    if _uploaded(Path(path or ""), imports_dir()):
+        Path(path).unlink(missing_ok=True)
+
+
+def _uploaded(p: Path, folder: Path) -> bool:
+    """A file the API saved from an upload into ``folder`` (named by ``request_import``)."""
+    return p.name.startswith("upload-") and p.parent == folder
 
 
 # a worker declared dead may in fact be slow and still reading its files: they are left this
@@ -176,8 +180,10 @@ def forget_files() -> int:
     ).all()
     left = 0
     for import_id, path in ended:
-        files = [p for p in (Path(path or ""), rejects.path_of(folder, import_id)) if p.parent == folder]
-        files = [p for p in files if p.name.startswith(("upload-", "import-")) and p.exists()]
+        files = [rejects.path_of(folder, import_id)]
+        if _uploaded(Path(path or ""), folder):
+            files.append(Path(path))
+        files = [p for p in files if p.exists()]
         for p in files:
             p.unlink(missing_ok=True)
         left += bool(files)

@@ -24,6 +24,8 @@ from operator import add, mul, sub, truediv
 
 import numpy as np
 
+from .yeojohnson import LOG_CASE
+
 U = 2.0**-53  # unit roundoff of a double
 SLACK = 1024 * U  # how far a log1p or pow result may be from the other library's, relatively
 PLAIN, LOG1P, SIGNED_LOG, YEO_JOHNSON, QUANTILE = range(5)
@@ -143,15 +145,16 @@ class Scalar:
 
 
 def _yeo_johnson(h: float, lam: float) -> tuple[float, float]:
-    """``yeojohnson.forward`` of one value, and how far the other library's may be from it."""
+    """``yeojohnson.forward`` of one value (the same branches: ``LOG_CASE``), and how far the
+    other library's may be from it."""
     if h >= 0:
-        if abs(lam) > 1e-12:
+        if abs(lam) > LOG_CASE:
             t = (h + 1.0) ** lam
             f = (t - 1.0) / lam
             return f, SLACK * (abs(t) + 1.0) / abs(lam) + SLACK * abs(f)
         f = log1p(h)
     else:
-        if abs(lam - 2.0) > 1e-12:
+        if abs(lam - 2.0) > LOG_CASE:
             t = (1.0 - h) ** (2.0 - lam)
             f = -(t - 1.0) / (2.0 - lam)
             return f, SLACK * (abs(t) + 1.0) / abs(2.0 - lam) + SLACK * abs(f)

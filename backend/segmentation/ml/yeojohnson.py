@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 
+# a lambda this close to 0 (positive side) or 2 (negative side) takes the log form
+LOG_CASE = 1e-12
+
 
 def forward(H: np.ndarray, lam: np.ndarray) -> np.ndarray:
     out = np.empty_like(H)
     pos = H >= 0
     lam_b = np.broadcast_to(lam, H.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        a = np.where(np.abs(lam_b) > 1e-12, ((H + 1.0) ** lam_b - 1.0) / lam_b, np.log1p(H))
+        a = np.where(np.abs(lam_b) > LOG_CASE, ((H + 1.0) ** lam_b - 1.0) / lam_b, np.log1p(H))
         b = np.where(
-            np.abs(lam_b - 2.0) > 1e-12,
+            np.abs(lam_b - 2.0) > LOG_CASE,
             -((1.0 - H) ** (2.0 - lam_b) - 1.0) / (2.0 - lam_b),
             -np.log1p(-H),
         )
@@ -26,10 +29,10 @@ def inverse(Y: np.ndarray, lam: np.ndarray) -> np.ndarray:
     lam_b = np.broadcast_to(lam, Y.shape)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         a = np.where(
-            np.abs(lam_b) > 1e-12, np.maximum(Y * lam_b + 1.0, 0.0) ** (1.0 / lam_b) - 1.0, np.expm1(Y)
+            np.abs(lam_b) > LOG_CASE, np.maximum(Y * lam_b + 1.0, 0.0) ** (1.0 / lam_b) - 1.0, np.expm1(Y)
         )
         b = np.where(
-            np.abs(lam_b - 2.0) > 1e-12,
+            np.abs(lam_b - 2.0) > LOG_CASE,
             1.0 - np.maximum(1.0 - (2.0 - lam_b) * Y, 0.0) ** (1.0 / (2.0 - lam_b)),
             -np.expm1(-Y),
         )

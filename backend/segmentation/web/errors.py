@@ -202,9 +202,12 @@ class BodyLimit:
         self.larger = larger or {}
 
     def __call__(self, environ, start_response):
-        own = None
-        if environ.get("REQUEST_METHOD") == "POST" and _multipart(environ.get("CONTENT_TYPE", "")):
-            own = self.larger.get(environ.get("PATH_INFO", ""))
+        own = self.larger.get(environ.get("PATH_INFO", ""))
+        # the Content-Type is parsed only on such a path (not on every predict request)
+        if own and not (
+            environ.get("REQUEST_METHOD") == "POST" and _multipart(environ.get("CONTENT_TYPE", ""))
+        ):
+            own = None
         limit = self.config[own or "MAX_CONTENT_LENGTH"]
         if (
             not environ.get("CONTENT_LENGTH")
