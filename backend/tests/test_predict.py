@@ -64,6 +64,26 @@ def test_predictions_follow_input_order_and_segments_are_distinct(api):
     assert [s["id"] for s in body["segments"]] == list(dict.fromkeys(body["predictions"]))
 
 
+def test_a_large_batch_lists_each_segment_once_in_order_of_first_appearance(api):
+    """More than 64 rows take the array route; the segments come out as for a small batch."""
+    kinds = [
+        profile(OnlineShopping=900, Groceries=250, Utilities=140),
+        profile(Utilities=170),
+        profile(Travel=1500, Dining=380, Utilities=150, Groceries=280),
+    ]
+    ids = api.predict(kinds)["predictions"]
+    assert len(set(ids)) == 3
+    first = sorted(range(3), key=lambda i: -ids[i])  # first appearances in descending id order
+    rest = np.random.default_rng(3).permutation([0] * 39 + [1] * 39 + [2] * 39)
+    rows = [kinds[i] for i in [*first, *rest]]
+    body = api.predict(rows)
+    assert list(dict.fromkeys(body["predictions"])) == sorted(ids, reverse=True)
+    assert len(body["predictions"]) == 120
+    assert len(set(body["predictions"])) == 3
+    assert [s["id"] for s in body["segments"]] == list(dict.fromkeys(body["predictions"]))
+    assert all(s["name"] for s in body["segments"])
+
+
 def test_equal_to_scikit_learn_on_random_inputs(api, trained_app):
     rng = np.random.default_rng(0)
     n = 10_000
