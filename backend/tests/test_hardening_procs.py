@@ -348,6 +348,17 @@ def test_batches_and_requests_after_them_on_one_connection_are_answered(stack):
             assert r.json()["predictions"] == expected["predictions"][:n]
 
 
+def test_a_large_batch_refused_after_the_fast_read_is_worded_by_flask(stack):
+    """A batch larger than what gunicorn holds after the headers is received straight from
+    the socket; when a cell is bad, Flask is given that body and names the row and field."""
+    api, _ = stack
+    batch = [dict(PROFILE) for _ in range(400)]
+    batch[321]["Dining"] = "12,50"
+    r = requests.post(f"{api.url}{PREDICT}", json=batch, headers=admin(), timeout=20)
+    assert r.status_code == 422, r.text[:300]
+    assert r.json()["errors"]["json"] == {"321": {"Dining": ["Must be a number or a numeric string."]}}
+
+
 def test_a_burst_of_connections_is_spread_over_the_workers(stack):
     """The workers accept from one shared socket; without the accept wait
     (segmentation/web/accepting.py) a burst of connections often lands mostly on one or two

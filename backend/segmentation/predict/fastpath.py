@@ -49,6 +49,7 @@ from .serving import holder
 PATH = "/api/v1/segmentation/predict-segment"
 ENDPOINT = "predict.PredictSegment"
 ROUTE_KEY = "segmentation.route"  # read by the metrics layer: the route template it served
+BODY_KEY = "segmentation.predict_body"  # the body read here, until Flask is given it
 QUERY = re.compile(f"segmentation=({segmentations.NAME.pattern.strip('^$')})")  # one name rule
 log = logging.getLogger("segmentation.http")
 
@@ -76,6 +77,9 @@ class FastPredict:
             logs.context_id.reset(token)
         if answered is not None:
             return answered
+        body = environ.pop(BODY_KEY, None)
+        if body is not None:  # the body read here, given back for Flask to read
+            environ["wsgi.input"] = io.BytesIO(body)
         return self.wsgi_app(environ, start_response)
 
     def _plain(self, environ) -> bool:
@@ -108,10 +112,10 @@ class FastPredict:
         match = QUERY.fullmatch(query)
         return match.group(1) if match else None
 
-    def _body(self, environ) -> bytes | None:
-        """The whole body (given back to ``environ`` for Flask), or None when it is not all
-        there: Flask then refuses the short or broken body (400; werkzeug's stream finds it
-        shorter than its Content-Length)."""
+    def _body(self, environ) -> bytes | bytearray | None:
+        """The whole body (kept in ``environ`` for Flask if the fast path does not answer),
+        or None when it is not all there: Flask then refuses the short or broken body (400;
+        werkzeug's stream finds it shorter than its Content-Length)."""
         length = environ.get("CONTENT_LENGTH") or ""
         if not DIGITS.fullmatch(length):
             return None
@@ -119,7 +123,7 @@ class FastPredict:
             body = read_body(environ["wsgi.input"], int(length)) if int(length) else b""
         except OSError:
             body = b""
-        environ["wsgi.input"] = io.BytesIO(body)
+        environ[BODY_KEY] = body
         return body if len(body) == int(length) else None
 
     def _answer(self, environ, started: float, start_response):
@@ -157,7 +161,7 @@ class FastPredict:
         return [payload]
 
 
-def read_body(stream, size: int) -> bytes:
+def read_body(stream, size: int) -> bytes | bytearray:
     """``size`` bytes of the request body (fewer if the client stopped sending).
 
     gunicorn's ``Body.read`` gathers them 1 KiB at a time, each piece cut from the socket's
@@ -174,7 +178,7 @@ def read_body(stream, size: int) -> bytes:
     return stream.read(size)
 
 
-def _received(reader: LengthReader, size: int) -> bytes:
+def _received(reader: LengthReader, size: int) -> bytes | bytearray:
     """What ``reader.read(size)`` returns, read with as few system calls as the socket allows.
     Bytes past the body (a pipelined next request) stay with the unreader, as gunicorn leaves
     them; the reader's remaining length counts what was read, so the connection stays usable."""
@@ -197,4 +201,6 @@ def _received(reader: LengthReader, size: int) -> bytes:
             break
         got += n
     reader.length -= got
-    return bytes(view[:got])
+    view.release()
+    del body[got:]  # not copied to bytes: every reader of the body takes a bytearray
+    return body
