@@ -13,6 +13,7 @@ from .history import (
     HELDOUT_H_HISTORY,
     HELDOUT_HISTORY,
     HELDOUT_I_HISTORY,
+    HELDOUT_J_HISTORY,
     K_RULE_NOTE,
     K_RULE_NOTE_4,
 )
@@ -154,8 +155,8 @@ def write_report(results: dict, path: Path) -> None:
     held_c, held_d = results.get("heldout_c", []), results.get("heldout_d", [])
     held_e, held_f = results.get("heldout_e", []), results.get("heldout_f", [])
     held_g, held_h = results.get("heldout_g", []), results.get("heldout_h", [])
-    held_i = results.get("heldout_i", [])
-    every = fam + held + held_c + held_d + held_e + held_f + held_g + held_h + held_i
+    held_i, held_j = results.get("heldout_i", []), results.get("heldout_j", [])
+    every = fam + held + held_c + held_d + held_e + held_f + held_g + held_h + held_i + held_j
     lines = [
         "# Segmentation evaluation",
         "",
@@ -184,7 +185,8 @@ def write_report(results: dict, path: Path) -> None:
         "session 9 were designed on; set H (`heldout_h.py`) was written and committed in session 8 and "
         "first run in session 9, with the segment splits; set I (`heldout_i.py`) was written and committed "
         "in session 10 and first run in session 13, as the check of that session's changes (steadier k "
-        "measures; segment splits on by default, turned off again after this check).",
+        "measures; segment splits on by default, turned off again after this check); set J "
+        "(`heldout_j.py`) was written and committed in session 16 and is kept for the next method change.",
         "",
         "## Families the method was developed on",
         "",
@@ -238,6 +240,12 @@ def write_report(results: dict, path: Path) -> None:
         "",
         *HELDOUT_I_HISTORY,
         "",
+        "## Held-out set J (`heldout_j.py`: written in session 16 before any method was run on it)",
+        "",
+        *family_table(held_j),
+        "",
+        *HELDOUT_J_HISTORY,
+        "",
         "## Preparations compared at the true k (ARI / F1 of the smallest segment)",
         "",
         "Same trainer, k fixed to the truth, so only the preparation differs. `default` is what the "
@@ -276,6 +284,10 @@ def write_report(results: dict, path: Path) -> None:
         "Held-out set I:",
         "",
         *candidate_table(held_i),
+        "",
+        "Held-out set J:",
+        "",
+        *candidate_table(held_j),
         "",
         "## k rules compared (the whole fit, k chosen again; k and ARI)",
         "",
