@@ -173,7 +173,7 @@ def markdown(f: dict, r: dict, meta: dict) -> str:
     lines += [f"- {k}: median {v['median']} (rounds {v['rounds']})" for k, v in r["serve_ratios"].items()]
     lines += [""]
     lines += [
-        "## Batches (keep-alive client, median of 7)",
+        "## Batches (one keep-alive `http.client` connection, median of 7; `requests` until session 16)",
         "",
         "| app | rows/request | median ms | rows/s |",
         "|---|---|---|---|",

@@ -79,9 +79,9 @@ def median_ratio(ours: list[dict], ref: list[dict]) -> dict:
 
 def batch_rows_per_s(url: str, rows: int, repeats: int = 7) -> dict:
     """Median rows/s of predict calls with ``rows`` profiles each, over one keep-alive
-    connection. The client is the standard library's ``http.client``: ``requests`` adds
-    about 0.5 ms per call and 1 ms per 10,000-profile call of its own client-side work
-    (measured against our gunicorn), a tenth of what is measured here."""
+    connection. The client is the standard library's ``http.client``: ``requests`` (used until
+    session 16) adds client-side work of its own, about 0.5 ms to a one-profile call and 1.1 ms
+    to a 10,000-profile call of about 9 ms (measured against our gunicorn, alternating)."""
     rng = np.random.default_rng(rows)
     keys = list(PROFILE)
     amounts = np.round(rng.lognormal(4.5, 1.2, size=(rows, len(keys))), 2)

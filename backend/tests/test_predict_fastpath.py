@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import logging
 import shutil
+import socket
+import threading
 
 import numpy as np
 import orjson
 import pytest
 from conftest import KEYS, close, make_app
+from gunicorn.http.body import Body, LengthReader
+from gunicorn.http.unreader import SocketUnreader
 from prometheus_client import REGISTRY
 
 from segmentation.core import logs
@@ -103,14 +107,14 @@ class Lines(logging.Handler):
         self.lines.append((record.getMessage().rsplit(" ", 1)[0], logs.context_id.get()))
 
 
-def post(app, body, *, query="", headers=None, key="viewer"):
+def post(app, body, *, query="", headers=None, key="viewer", environ=None):
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     if key:
         all_headers["Authorization"] = f"Bearer {KEYS[key]}"
     client = app.test_client()
     if "cookie" in all_headers:
         client.set_cookie(all_headers.pop("cookie"), "x")
-    return client.post(PATH + query, data=body, headers=all_headers)
+    return client.post(PATH + query, data=body, headers=all_headers, environ_overrides=environ)
 
 
 def http_count(status: str) -> float:
@@ -217,6 +221,41 @@ def test_a_body_shorter_than_its_length_is_answered_by_flask(trained_app, monkey
     handed_on.always(monkeypatch)
     again = client.post(PATH, data=body, headers=headers, environ_overrides=short)
     assert (first.status_code, first.json) == (again.status_code, again.json)
+
+
+@pytest.mark.parametrize("sent", ["all of it", "part of it"])
+def test_a_body_received_from_gunicorns_socket(trained_app, sent):
+    """What gunicorn has not read of a body is received straight from its socket into one
+    buffer (a bytearray, never copied to bytes): the fast path answers it, and the bytes past
+    it stay for the next request. A client that stops early: Flask is given what came (400)."""
+    handed_on = HandedOn(trained_app)
+    body = orjson.dumps(BATCH * 10)  # 3,000 profiles: far more than gunicorn reads with the headers
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        unreader = SocketUnreader(ours)
+        unreader.buf.write(body[:8192])  # what gunicorn read past the headers
+
+        def send() -> None:
+            if sent == "all of it":
+                theirs.sendall(body[8192:] + b"GET /next")
+            else:
+                theirs.sendall(body[8192 : len(body) // 2])
+                theirs.shutdown(socket.SHUT_WR)  # and nothing more
+
+        sender = threading.Thread(target=send)
+        sender.start()
+        stream = {"wsgi.input": Body(LengthReader(unreader, len(body))), "CONTENT_LENGTH": str(len(body))}
+        r = post(trained_app, b"", environ=stream)
+        sender.join()
+        if sent == "part of it":
+            assert (r.status_code, handed_on.count) == (400, 1)
+            assert r.json["message"] == (
+                f"The request body ended after fewer bytes than its Content-Length ({len(body)}) announced."
+            )
+            return
+        assert (r.status_code, handed_on.count) == (200, 0)
+        assert r.json == post(trained_app, body).json
+        assert unreader.read() == b"GET /next"
 
 
 def test_an_error_on_the_fast_path_is_answered_by_flask(trained_app, monkeypatch):

@@ -56,7 +56,7 @@ class BatchDecoder:
             (low, feature in plan.binary) for low, feature in zip(plan.lows.tolist(), plan.numeric)
         ]
 
-    def decode(self, body: bytes, max_rows: int) -> tuple[np.ndarray, np.ndarray | None] | None:
+    def decode(self, body: bytes | bytearray, max_rows: int) -> tuple[np.ndarray, np.ndarray | None] | None:
         """(numeric matrix, category codes or None) as ``parse_inputs`` gives them, or None."""
         rows = self.rows(body, max_rows)
         if rows is None:
@@ -71,7 +71,7 @@ class BatchDecoder:
             )
         return self.columns(rows)
 
-    def rows(self, body: bytes, max_rows: int) -> list | None:
+    def rows(self, body: bytes | bytearray, max_rows: int) -> list | None:
         """The decoded profiles (1 to ``max_rows`` of them), not yet checked; or None."""
         try:
             rows = self._decoder.decode(body)

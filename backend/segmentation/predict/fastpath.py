@@ -77,9 +77,8 @@ class FastPredict:
             logs.context_id.reset(token)
         if answered is not None:
             return answered
-        body = environ.pop(BODY_KEY, None)
-        if body is not None:  # the body read here, given back for Flask to read
-            environ["wsgi.input"] = io.BytesIO(body)
+        if BODY_KEY in environ:  # the body read here, given back for Flask (a copy: nothing else
+            environ["wsgi.input"] = io.BytesIO(environ.pop(BODY_KEY))  # holds the bytearray then)
         return self.wsgi_app(environ, start_response)
 
     def _plain(self, environ) -> bool:
@@ -179,7 +178,8 @@ def read_body(stream, size: int) -> bytes | bytearray:
 
 
 def _received(reader: LengthReader, size: int) -> bytes | bytearray:
-    """What ``reader.read(size)`` returns, read with as few system calls as the socket allows.
+    """The bytes ``reader.read(size)`` returns (as a bytearray when they had to be received),
+    read with as few system calls as the socket allows.
     Bytes past the body (a pipelined next request) stay with the unreader, as gunicorn leaves
     them; the reader's remaining length counts what was read, so the connection stays usable."""
     unreader = reader.unreader
