@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -149,6 +150,13 @@ def test_a_file_of_only_bad_lines_exits_1(app, tmp_path):
     assert result.exit_code == 1 and "--type age: a built-in column; its type is fixed" in result.output
     result = run(app, write(tmp_path, "customer_id,x\n,1\n,2\n", name="b.csv"))
     assert result.exit_code == 1 and "no valid rows: 2 rejected" in result.output
+    # the error (API callers see it too) names the download, not the server's file
+    failed = [line for line in result.output.splitlines() if " failed: " in line]
+    assert len(failed) == 1 and re.fullmatch(
+        r"Import (\d+) failed: no valid rows: 2 rejected "
+        r"\(the rejected lines: GET /api/v1/imports/\1/rejects\.csv\)",
+        failed[0],
+    )
     assert rows(app, "SELECT count(*) FROM customers") == [(0,)]
 
 
