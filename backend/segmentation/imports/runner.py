@@ -164,7 +164,9 @@ def _execute(import_id: int, path: str, id_column: str, types: dict, progress: P
         result.status = "failed"
         # the error is shown to API callers: it names the download, not the server's file
         result.error = f"no valid rows: {result.rejected:,} rejected" + (
-            f" (the rejected lines: GET /api/v1/imports/{import_id}/rejects.csv)" if result.rejects_path else ""
+            f" (the rejected lines: GET /api/v1/imports/{import_id}/rejects.csv)"
+            if result.rejects_path
+            else ""
         )
         _finish(result)
         return result
