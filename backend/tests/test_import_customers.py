@@ -510,6 +510,32 @@ def test_rejected_lines_are_deleted_IMPORT_REJECTS_DAYS_after_the_import(app, tm
     assert lost.status_code == 410 and "missing" in lost.get_json()["message"]
 
 
+def test_the_daily_housekeeping_deletes_expired_rejected_lines_without_drift_checks(database_url, tmp_path):
+    """Rejected lines (customer rows) go IMPORT_REJECTS_DAYS after their import even when the
+    worker neither imports nor checks drift: its housekeeping task runs daily, always."""
+    from conftest import close, make_app
+
+    from segmentation.imports.runner import run_import
+
+    app = make_app(database_url, tmp_path, DRIFT_SCHEDULE=None, IMPORT_REJECTS_DAYS=7)
+    try:
+        periodic = app.extensions["queue"].periodic_registry.periodic_tasks.values()
+        assert [(p.periodic_id, p.task.name, p.cron) for p in periodic] == [
+            ("housekeeping", "housekeeping", "15 3 * * *")
+        ]
+        bad = "C10005,200,F,1,0,1,gold,no,2020-01-01"
+        import_id = upload(app, "\n".join([HEADER, *ROWS, bad])).get_json()["id"]
+        with app.app_context():
+            run_import(import_id)
+        [(path,)] = rows(app, "SELECT rejects_path FROM imports")
+        finished_ago(app, import_id, "8 days")
+        assert Path(path).exists()
+        app.extensions["queue"].tasks["housekeeping"](timestamp=0)  # what the periodic deferrer runs
+        assert not Path(path).exists() and rows(app, "SELECT rejects_path FROM imports") == [(None,)]
+    finally:
+        close(app)
+
+
 def test_an_upload_no_job_will_read_is_deleted(app, tmp_path, monkeypatch):
     from segmentation import jobs
     from segmentation.imports import writing

@@ -205,7 +205,11 @@ def test_periodic_schedule_registers_a_deduplicated_task(trained_database_url, t
 
     app = make_app(trained_database_url, tmp_path, TRAINING_SCHEDULE="0 3 * * 0")
     queue = app.extensions["queue"]
-    periodic = [p for p in queue.periodic_registry.periodic_tasks.values() if p.periodic_id != "drift"]
+    periodic = [
+        p
+        for p in queue.periodic_registry.periodic_tasks.values()
+        if p.periodic_id not in ("drift", "housekeeping")
+    ]
     assert [(p.task.name, p.cron) for p in periodic] == [("scheduled_training", "0 3 * * 0")]
     client = authorized(app)
     manual = client.post(f"{BASE}/trigger-training").get_json()
@@ -215,8 +219,10 @@ def test_periodic_schedule_registers_a_deduplicated_task(trained_database_url, t
         assert [r.id for r in runs] == [manual["id"]]
     close(app)
     plain = make_app(trained_database_url, tmp_path)
-    # only the drift check (DRIFT_SCHEDULE, on by default) is periodic without TRAINING_SCHEDULE
+    # without TRAINING_SCHEDULE: the drift check (DRIFT_SCHEDULE, on by default) and the daily
+    # housekeeping (always on)
     assert [p.periodic_id for p in plain.extensions["queue"].periodic_registry.periodic_tasks.values()] == [
-        "drift"
+        "drift",
+        "housekeeping",
     ]
     close(plain)

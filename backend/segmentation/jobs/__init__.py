@@ -16,6 +16,8 @@ TRAIN_TASK = "train_model"
 RESEGMENT_TASK = "resegment"
 IMPORT_TASK = "import_customers"
 DRIFT_TASK = "drift_check"
+HOUSEKEEPING_TASK = "housekeeping"
+HOUSEKEEPING_CRON = "15 3 * * *"  # daily at 03:15
 
 
 def libpq_url(database_url: str) -> str:

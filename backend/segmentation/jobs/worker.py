@@ -10,7 +10,16 @@ from flask import Flask
 
 from ..core.logs import context_id
 from ..customers import counts
-from . import DRIFT_TASK, IMPORT_TASK, QUEUE, RESEGMENT_TASK, TRAIN_TASK, libpq_url
+from . import (
+    DRIFT_TASK,
+    HOUSEKEEPING_CRON,
+    HOUSEKEEPING_TASK,
+    IMPORT_TASK,
+    QUEUE,
+    RESEGMENT_TASK,
+    TRAIN_TASK,
+    libpq_url,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +76,19 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
     queue.task(name=IMPORT_TASK, queue=QUEUE)(import_customers)
 
     def drift_check(timestamp: int) -> None:
-        from ..imports.service import forget_files
         from ..monitoring.drift import run_checks
 
         context_id.set("drift")
         with flask_app.app_context():
             run_checks(trigger="schedule")
             counts.compact()
-            forget_files()  # the imports folder's housekeeping on the same schedule
+
+    def housekeeping(timestamp: int) -> None:
+        from ..imports.service import forget_files
+
+        context_id.set("housekeeping")
+        with flask_app.app_context():
+            forget_files()
 
     schedule = flask_app.config.get("TRAINING_SCHEDULE")
     if schedule:
@@ -84,4 +98,9 @@ def build_queue(flask_app: Flask) -> procrastinate.App:
         queue.periodic(cron=flask_app.config["DRIFT_SCHEDULE"], periodic_id="drift")(
             queue.task(name=DRIFT_TASK, queue=QUEUE)(drift_check)
         )
+    # the imports folder's housekeeping (rejected lines kept past IMPORT_REJECTS_DAYS, files a
+    # failed import left), daily whatever else is scheduled: customer rows are not kept longer
+    queue.periodic(cron=HOUSEKEEPING_CRON, periodic_id="housekeeping")(
+        queue.task(name=HOUSEKEEPING_TASK, queue=QUEUE)(housekeeping)
+    )
     return queue
