@@ -20,7 +20,7 @@ def worker() -> None:
 
     from ..imports.service import fail_stale_imports, forget_files
     from ..training.service import fail_stale_runs
-    from . import QUEUE
+    from . import HOUSEKEEPING_CRON, QUEUE
 
     # a worker killed mid-write may leave temp files; they were never activated
     for tmp in Path(current_app.config["MODEL_DIR"]).glob(".*.tmp"):
@@ -31,7 +31,7 @@ def worker() -> None:
     schedule = current_app.config["TRAINING_SCHEDULE"]
     click.echo(
         f"worker: queue {QUEUE!r}, periodic retraining {schedule or 'off'}, "
-        f"drift check {current_app.config['DRIFT_SCHEDULE'] or 'off'}"
+        f"drift check {current_app.config['DRIFT_SCHEDULE'] or 'off'}, housekeeping {HOUSEKEEPING_CRON}"
     )
     if current_app.config["WORKER_METRICS_BIND"]:
         from ..monitoring.exporter import serve_worker
