@@ -7,7 +7,7 @@ Files under VAR_DIR/imports hold customer rows, so none is kept longer than it s
 upload is deleted once its import ends (by the import; at once when it could not be queued);
 :func:`forget_files` deletes an import's rejected lines IMPORT_REJECTS_DAYS after it finished
 (the import keeps its counts) and what an import whose worker died left behind. It runs at
-worker start, after each import and with each scheduled drift check."""
+worker start, after each import and daily (the worker's housekeeping task)."""
 
 from __future__ import annotations
 
